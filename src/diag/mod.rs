@@ -1,0 +1,43 @@
+//! Where a problem is and how to say it: source locations and "did you mean" suggestions.
+//!
+//! Every loader reports positions through [`Loc`] so that every error kind gets a
+//! file, line and column for free.
+
+mod suggest;
+
+pub use suggest::{did_you_mean, suggest};
+
+use std::fmt;
+
+/// A 1-based position in a user's file. `line == 0` means the position is unknown.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+pub struct Loc {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+}
+
+impl Loc {
+    pub fn new(file: impl Into<String>, line: u64, column: u64) -> Self {
+        Self {
+            file: file.into(),
+            line,
+            column,
+        }
+    }
+
+    /// A location from a serde-saphyr location inside `file`.
+    pub fn from_yaml(file: &str, location: serde_saphyr::Location) -> Self {
+        Self::new(file, location.line(), location.column())
+    }
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        }
+    }
+}

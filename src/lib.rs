@@ -1,0 +1,13 @@
+//! sattrace: trace low customer-satisfaction scores back to the drivers that cause
+//! them, and recommend improvement actions ranked by expected effect per cost.
+//!
+//! The pipeline, one module per stage (dependencies point one way, nothing imports the CLI):
+//! `model` (model.yaml) → `graph` (driver graph) → `data` (survey ingest into mergeable
+//! statistics) → `analysis` (scores, effects, root causes) → `rules` (sandboxed Rhai)
+//! → `actions` (ranked, with a why) → `report` (table, JSON, Markdown).
+//! The library never prints and never touches the filesystem except through readers
+//! and writers it is handed.
+
+pub mod diag;
+pub mod model;
+pub mod yaml;

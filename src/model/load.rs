@@ -1,0 +1,468 @@
+//! Reading `model.yaml`: strict YAML (unknown keys, duplicate keys and hostile
+//! documents are errors), then semantic checks, each error located.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::types::{Direction, Method, Metric, Model, Node, Scale, Weights};
+use super::Label;
+use crate::diag::{did_you_mean, Loc};
+use crate::yaml::{parse_yaml, YamlError};
+
+/// Why a model could not be loaded. Every variant carries where it happened.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error(transparent)]
+    Yaml(#[from] YamlError),
+    #[error("{loc}: {message}{}", help_suffix(.help))]
+    Invalid {
+        loc: Loc,
+        message: String,
+        help: String,
+    },
+}
+
+fn help_suffix(help: &str) -> String {
+    if help.is_empty() {
+        String::new()
+    } else {
+        format!("\n  help: {help}")
+    }
+}
+
+impl ModelError {
+    fn invalid(loc: Loc, message: impl Into<String>, help: impl Into<String>) -> Self {
+        ModelError::Invalid {
+            loc,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    /// Where the error is.
+    pub fn loc(&self) -> &Loc {
+        match self {
+            ModelError::Yaml(e) => e.loc(),
+            ModelError::Invalid { loc, .. } => loc,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    data: Option<String>,
+    #[serde(default)]
+    scale: Option<Scale>,
+    #[serde(default)]
+    segments: Vec<Spanned<String>>,
+    #[serde(default)]
+    wave: Option<Spanned<String>>,
+    #[serde(default)]
+    weight: Option<Spanned<String>>,
+    #[serde(default)]
+    missing: Option<Vec<String>>,
+    #[serde(default)]
+    primary_outcome: Option<Spanned<String>>,
+    drivers: Vec<RawNode>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    id: Spanned<String>,
+    #[serde(default)]
+    label: Option<Label>,
+    #[serde(default)]
+    items: Vec<Spanned<String>>,
+    #[serde(default)]
+    reverse: Vec<Spanned<String>>,
+    #[serde(default)]
+    scale: Option<Spanned<Scale>>,
+    #[serde(default)]
+    inputs: Vec<Spanned<String>>,
+    #[serde(default)]
+    outcome: bool,
+    #[serde(default)]
+    metric: Option<Metric>,
+    #[serde(default)]
+    direction: Option<Direction>,
+    #[serde(default)]
+    target: Option<Spanned<f64>>,
+    #[serde(default)]
+    due: Option<Spanned<String>>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    weights: Option<Spanned<RawWeights>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawWeights {
+    Method { method: Method },
+    Declared(BTreeMap<String, f64>),
+}
+
+/// The default missing-value tokens when a model names none.
+pub const DEFAULT_MISSING: [&str; 4] = ["", "NA", "N/A", "-"];
+
+/// Parse and validate a model. `file` is the name used in messages.
+pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
+    let raw: RawModel = parse_yaml(file, text)?;
+    let at = |s: &Spanned<String>| Loc::from_yaml(file, s.referenced);
+    let default_scale = raw.scale.unwrap_or(Scale { min: 1.0, max: 5.0 });
+    check_scale(&default_scale, Loc::new(file, 0, 0))?;
+
+    if raw.drivers.is_empty() {
+        return Err(ModelError::invalid(
+            Loc::new(file, 1, 1),
+            "the model has no drivers",
+            "add a `drivers:` list with at least one driver and one outcome",
+        ));
+    }
+
+    let mut seen_ids: BTreeMap<&str, Loc> = BTreeMap::new();
+    for raw_node in &raw.drivers {
+        let id = raw_node.id.value.as_str();
+        check_identifier(id, at(&raw_node.id))?;
+        if let Some(first) = seen_ids.get(id) {
+            return Err(ModelError::invalid(
+                at(&raw_node.id),
+                format!("duplicate driver id `{id}`"),
+                format!("`{id}` is already defined at {first}; ids must be unique"),
+            ));
+        }
+        seen_ids.insert(id, at(&raw_node.id));
+    }
+    let all_ids: Vec<&str> = raw.drivers.iter().map(|n| n.id.value.as_str()).collect();
+
+    let mut item_owner: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut nodes = Vec::with_capacity(raw.drivers.len());
+    for raw_node in &raw.drivers {
+        let id = raw_node.id.value.clone();
+        let metric = raw_node.metric.unwrap_or_default();
+        let scale = match &raw_node.scale {
+            Some(s) => {
+                check_scale(&s.value, Loc::from_yaml(file, s.referenced))?;
+                s.value
+            }
+            None => match metric {
+                Metric::Nps => Scale {
+                    min: 0.0,
+                    max: 10.0,
+                },
+                Metric::Rate => Scale { min: 0.0, max: 1.0 },
+                _ => default_scale,
+            },
+        };
+        for input in &raw_node.inputs {
+            if !all_ids.contains(&input.value.as_str()) {
+                return Err(ModelError::invalid(
+                    at(input),
+                    format!("`{id}` names unknown input `{}`", input.value),
+                    did_you_mean(&input.value, all_ids.iter().copied()),
+                ));
+            }
+            if input.value == id {
+                return Err(ModelError::invalid(
+                    at(input),
+                    format!("`{id}` lists itself as an input"),
+                    "a driver cannot feed itself; remove it from `inputs`",
+                ));
+            }
+        }
+        let mut own_items = BTreeSet::new();
+        for item in &raw_node.items {
+            if !own_items.insert(item.value.as_str()) {
+                return Err(ModelError::invalid(
+                    at(item),
+                    format!("item `{}` is listed twice under `{id}`", item.value),
+                    "list each survey column once",
+                ));
+            }
+            if let Some(owner) = item_owner.insert(item.value.as_str(), raw_node.id.value.as_str()) {
+                return Err(ModelError::invalid(
+                    at(item),
+                    format!("item `{}` is used by both `{owner}` and `{id}`", item.value),
+                    "each survey column belongs to one driver",
+                ));
+            }
+        }
+        for rev in &raw_node.reverse {
+            if !own_items.contains(rev.value.as_str()) {
+                return Err(ModelError::invalid(
+                    at(rev),
+                    format!("reverse item `{}` is not one of `{id}`'s items", rev.value),
+                    did_you_mean(&rev.value, own_items.iter().copied()),
+                ));
+            }
+        }
+        check_metric(file, raw_node, metric, &scale)?;
+        let weights = node_weights(file, raw_node, &all_ids)?;
+        if raw_node.items.is_empty() && raw_node.inputs.is_empty() {
+            return Err(ModelError::invalid(
+                at(&raw_node.id),
+                format!("`{id}` has neither `items` nor `inputs`"),
+                "give it the survey columns that measure it, or the drivers that feed it",
+            ));
+        }
+        if raw_node.items.is_empty() && !matches!(weights, Weights::Declared(_)) {
+            return Err(ModelError::invalid(
+                at(&raw_node.id),
+                format!("`{id}` has no items, so its effects cannot be estimated from data"),
+                "declare its input weights (`weights: {input: 0.4, …}`) or give it items",
+            ));
+        }
+        let target = match &raw_node.target {
+            Some(t) => Some(check_target(file, &id, t, metric, &scale)?),
+            None => None,
+        };
+        let due = match &raw_node.due {
+            Some(d) => {
+                check_date(&d.value, Loc::from_yaml(file, d.referenced))?;
+                Some(d.value.clone())
+            }
+            None => None,
+        };
+        nodes.push(Node {
+            label: raw_node
+                .label
+                .clone()
+                .unwrap_or_else(|| Label::Plain(id.clone())),
+            items: raw_node.items.iter().map(|s| s.value.clone()).collect(),
+            reverse: raw_node.reverse.iter().map(|s| s.value.clone()).collect(),
+            scale,
+            inputs: raw_node.inputs.iter().map(|s| s.value.clone()).collect(),
+            outcome: raw_node.outcome,
+            metric,
+            direction: raw_node.direction.unwrap_or_default(),
+            target,
+            due,
+            tags: raw_node.tags.clone(),
+            weights,
+            loc: at(&raw_node.id),
+            input_locs: raw_node.inputs.iter().map(at).collect(),
+            item_locs: raw_node.items.iter().map(at).collect(),
+            id,
+        });
+    }
+
+    let outcomes: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n.outcome)
+        .map(|n| n.id.as_str())
+        .collect();
+    let primary_outcome = match &raw.primary_outcome {
+        Some(p) => {
+            if !outcomes.contains(&p.value.as_str()) {
+                return Err(ModelError::invalid(
+                    at(p),
+                    format!("`primary_outcome` names `{}`, which is not an outcome", p.value),
+                    match did_you_mean(&p.value, outcomes.iter().copied()) {
+                        s if s.is_empty() => "mark the node with `outcome: true`".to_string(),
+                        s => s,
+                    },
+                ));
+            }
+            p.value.clone()
+        }
+        None => match outcomes.first() {
+            Some(first) => (*first).to_string(),
+            None => {
+                return Err(ModelError::invalid(
+                    Loc::new(file, 1, 1),
+                    "the model has no outcome",
+                    "mark at least one node with `outcome: true` (e.g. satisfaction)",
+                ))
+            }
+        },
+    };
+
+    for column in raw
+        .segments
+        .iter()
+        .chain(raw.wave.iter())
+        .chain(raw.weight.iter())
+    {
+        if let Some(owner) = item_owner.get(column.value.as_str()) {
+            return Err(ModelError::invalid(
+                at(column),
+                format!("column `{}` is an item of `{owner}`", column.value),
+                "segment, wave and weight columns cannot also be survey items",
+            ));
+        }
+    }
+
+    Ok(Model {
+        name: raw.name.unwrap_or_else(|| "model".to_string()),
+        file: file.to_string(),
+        data: raw.data,
+        scale: default_scale,
+        segments: raw.segments.into_iter().map(|s| s.value).collect(),
+        wave: raw.wave.map(|s| s.value),
+        weight: raw.weight.map(|s| s.value),
+        missing: raw
+            .missing
+            .unwrap_or_else(|| DEFAULT_MISSING.iter().map(|s| s.to_string()).collect()),
+        primary_outcome,
+        nodes,
+    })
+}
+
+fn check_identifier(id: &str, loc: Loc) -> Result<(), ModelError> {
+    let mut chars = id.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(ModelError::invalid(
+            loc,
+            format!("driver id `{id}` is not an identifier"),
+            "use letters, digits and `_`, starting with a letter (rules refer to ids by name); put display text in `label`",
+        ))
+    }
+}
+
+fn check_scale(scale: &Scale, loc: Loc) -> Result<(), ModelError> {
+    if scale.min.is_finite() && scale.max.is_finite() && scale.min < scale.max {
+        Ok(())
+    } else {
+        Err(ModelError::invalid(
+            loc,
+            format!("scale {{min: {}, max: {}}} is empty", scale.min, scale.max),
+            "`min` must be below `max`, e.g. `{min: 1, max: 5}`",
+        ))
+    }
+}
+
+fn check_metric(file: &str, node: &RawNode, metric: Metric, scale: &Scale) -> Result<(), ModelError> {
+    let loc = Loc::from_yaml(file, node.id.referenced);
+    let id = &node.id.value;
+    match metric {
+        Metric::Nps | Metric::Rate if node.items.len() != 1 => Err(ModelError::invalid(
+            loc,
+            format!("`{id}` uses metric `{}` but has {} items", metric_name(metric), node.items.len()),
+            "NPS and rates are computed from exactly one survey column",
+        )),
+        Metric::Nps if (scale.min, scale.max) != (0.0, 10.0) => Err(ModelError::invalid(
+            loc,
+            format!("`{id}` uses metric `nps` on a {}–{} scale", scale.min, scale.max),
+            "NPS needs a 0–10 likelihood-to-recommend item: `scale: {min: 0, max: 10}`",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn metric_name(metric: Metric) -> &'static str {
+    match metric {
+        Metric::Mean => "mean",
+        Metric::Nps => "nps",
+        Metric::Rate => "rate",
+        Metric::Top2box => "top2box",
+    }
+}
+
+fn node_weights(file: &str, node: &RawNode, all_ids: &[&str]) -> Result<Weights, ModelError> {
+    let Some(spanned) = &node.weights else {
+        return Ok(Weights::default());
+    };
+    let loc = Loc::from_yaml(file, spanned.referenced);
+    match &spanned.value {
+        RawWeights::Method { method } => Ok(Weights::Estimated(*method)),
+        RawWeights::Declared(map) => {
+            for (input, weight) in map {
+                if !node.inputs.iter().any(|i| &i.value == input) {
+                    let hint = did_you_mean(input, node.inputs.iter().map(|i| i.value.as_str()));
+                    let hint = if hint.is_empty() && all_ids.contains(&input.as_str()) {
+                        format!("add `{input}` to `inputs` first")
+                    } else {
+                        hint
+                    };
+                    return Err(ModelError::invalid(
+                        loc,
+                        format!("weight for `{input}`, which is not an input of `{}`", node.id.value),
+                        hint,
+                    ));
+                }
+                if !weight.is_finite() {
+                    return Err(ModelError::invalid(loc, format!("weight for `{input}` is not a number"), ""));
+                }
+            }
+            for input in &node.inputs {
+                if !map.contains_key(&input.value) {
+                    return Err(ModelError::invalid(
+                        loc,
+                        format!("declared weights of `{}` miss input `{}`", node.id.value, input.value),
+                        "declare a weight for every input, or use `weights: {method: ols}`",
+                    ));
+                }
+            }
+            Ok(Weights::Declared(map.clone()))
+        }
+    }
+}
+
+fn check_target(
+    file: &str,
+    id: &str,
+    target: &Spanned<f64>,
+    metric: Metric,
+    scale: &Scale,
+) -> Result<f64, ModelError> {
+    let value = target.value;
+    let (low, high, unit) = match metric {
+        Metric::Mean => (scale.min, scale.max, "the driver's scale"),
+        Metric::Nps => (-100.0, 100.0, "the NPS range"),
+        Metric::Rate | Metric::Top2box => (0.0, 100.0, "a percentage"),
+    };
+    if value.is_finite() && value >= low && value <= high {
+        Ok(value)
+    } else {
+        Err(ModelError::invalid(
+            Loc::from_yaml(file, target.referenced),
+            format!("target {value} of `{id}` is outside {unit} ({low}–{high})"),
+            "targets are in the node's own unit: scale points for means, points for NPS, % for rates",
+        ))
+    }
+}
+
+/// Accepts `YYYY-MM-DD` with a real calendar day.
+pub(crate) fn check_date(text: &str, loc: Loc) -> Result<(), ModelError> {
+    if parse_date(text).is_some() {
+        Ok(())
+    } else {
+        Err(ModelError::invalid(
+            loc,
+            format!("`{text}` is not a date"),
+            "write due dates as YYYY-MM-DD, e.g. 2027-06-30",
+        ))
+    }
+}
+
+/// `(year, month, day)` of a `YYYY-MM-DD` date, if it is a real calendar day.
+pub fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (year, month, day): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (day >= 1 && day <= days).then_some((year, month, day))
+}

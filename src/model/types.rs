@@ -1,0 +1,219 @@
+//! The validated model: what the rest of the pipeline works with.
+
+use std::collections::BTreeMap;
+
+use super::Label;
+use crate::diag::Loc;
+
+/// An item scale, inclusive on both ends (`{min: 1, max: 5}`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Scale {
+    pub fn contains(&self, value: f64) -> bool {
+        value >= self.min && value <= self.max
+    }
+
+    /// `(value − min) / (max − min) × 100`, the ACSI-style 0–100 index.
+    pub fn to_index(&self, value: f64) -> f64 {
+        (value - self.min) / (self.max - self.min) * 100.0
+    }
+
+    /// Inverse of [`Scale::to_index`].
+    pub fn from_index(&self, index: f64) -> f64 {
+        self.min + index / 100.0 * (self.max - self.min)
+    }
+
+    /// Reverse coding: `min + max − value`.
+    pub fn flip(&self, value: f64) -> f64 {
+        self.min + self.max - value
+    }
+}
+
+/// How a node's items become its score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Mean of the items, shown on the item scale and as a 0–100 index.
+    #[default]
+    Mean,
+    /// Net promoter score from one 0–10 item: % promoters (9–10) − % detractors (0–6).
+    Nps,
+    /// Share of respondents whose one item is at the scale's maximum (a 0/1 column), in %.
+    Rate,
+    /// Share of respondents whose item mean is in the top two scale points, in %.
+    Top2box,
+}
+
+/// Whether a higher score is better (satisfaction) or worse (churn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    #[default]
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+impl Direction {
+    /// +1 when higher is better, −1 when lower is better.
+    pub fn sign(self) -> f64 {
+        match self {
+            Direction::HigherIsBetter => 1.0,
+            Direction::LowerIsBetter => -1.0,
+        }
+    }
+}
+
+/// Key driver analysis method for estimated edge weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Ordinary least squares of the node on its inputs (weighted by survey weights).
+    #[default]
+    Ols,
+}
+
+/// Where a node's input effects come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Weights {
+    /// Estimated from respondent-level data.
+    Estimated(Method),
+    /// Declared by the user: input id → effect in index points of this node per
+    /// index point of the input.
+    Declared(BTreeMap<String, f64>),
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights::Estimated(Method::default())
+    }
+}
+
+/// One driver or outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub id: String,
+    pub label: Label,
+    /// Survey columns; the node's score is their mean. Empty for a composite node,
+    /// whose score is the weighted mean of its inputs' indices.
+    pub items: Vec<String>,
+    /// Items (a subset of `items`) that are reverse coded.
+    pub reverse: Vec<String>,
+    pub scale: Scale,
+    pub inputs: Vec<String>,
+    pub outcome: bool,
+    pub metric: Metric,
+    pub direction: Direction,
+    /// Target in the node's reporting unit: scale units for `mean`, points for the others.
+    pub target: Option<f64>,
+    /// ISO date `YYYY-MM-DD` by which the target should be reached.
+    pub due: Option<String>,
+    pub tags: Vec<String>,
+    pub weights: Weights,
+    /// Where the node's `id` is written.
+    pub loc: Loc,
+    /// Where each input reference is written, parallel to `inputs`.
+    pub input_locs: Vec<Loc>,
+    /// Where each item is written, parallel to `items`.
+    pub item_locs: Vec<Loc>,
+}
+
+impl Node {
+    /// The node's value for one respondent in reporting units, from its item mean:
+    /// the 0–100 index for `mean`; +100/0/−100 for `nps`; 100 or 0 for `rate` and `top2box`.
+    /// The weighted mean of these values is the node's index (NPS, rate %, top-2-box %).
+    pub fn respondent_value(&self, item_mean: f64) -> f64 {
+        match self.metric {
+            Metric::Mean => self.scale.to_index(item_mean),
+            Metric::Nps => {
+                if item_mean >= 9.0 {
+                    100.0
+                } else if item_mean <= 6.0 {
+                    -100.0
+                } else {
+                    0.0
+                }
+            }
+            Metric::Rate => {
+                if item_mean >= self.scale.max {
+                    100.0
+                } else {
+                    0.0
+                }
+            }
+            Metric::Top2box => {
+                if item_mean >= self.scale.max - 1.0 {
+                    100.0
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+
+    /// The score shown to users from the node's index: back on the item scale for
+    /// `mean`, the index itself (NPS, %) otherwise.
+    pub fn score_from_index(&self, index: f64) -> f64 {
+        match self.metric {
+            Metric::Mean => self.scale.from_index(index),
+            _ => index,
+        }
+    }
+
+    /// The target expressed in index units (the unit of gaps and effects).
+    pub fn target_index(&self) -> Option<f64> {
+        self.target.map(|t| match self.metric {
+            Metric::Mean => self.scale.to_index(t),
+            _ => t,
+        })
+    }
+
+    /// The range of the node's index: 0..100, or −100..100 for NPS.
+    pub fn index_range(&self) -> (f64, f64) {
+        match self.metric {
+            Metric::Nps => (-100.0, 100.0),
+            _ => (0.0, 100.0),
+        }
+    }
+}
+
+/// A validated driver model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub name: String,
+    /// The file the model was read from (as given by the user).
+    pub file: String,
+    /// The survey file named by `data:`, relative to the model's directory.
+    pub data: Option<String>,
+    pub scale: Scale,
+    /// Data columns to slice by; each is sliced on its own.
+    pub segments: Vec<String>,
+    /// The survey wave / period column.
+    pub wave: Option<String>,
+    /// The survey weight column.
+    pub weight: Option<String>,
+    /// Tokens read as missing values.
+    pub missing: Vec<String>,
+    /// The outcome whose gap actions are ranked against: `primary_outcome:` or the
+    /// first node with `outcome: true`.
+    pub primary_outcome: String,
+    pub nodes: Vec<Node>,
+}
+
+impl Model {
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    pub fn node_index(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+
+    pub fn node_ids(&self) -> impl Iterator<Item = &str> {
+        self.nodes.iter().map(|n| n.id.as_str())
+    }
+}
