@@ -48,8 +48,11 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Yaml
             .location()
             .map(|l| Loc::from_yaml(file, l))
             .unwrap_or_else(|| Loc::new(file, 0, 0));
-        let message = first_line(&error.to_string());
+        let mut message = first_line(&error.to_string());
         let help = unknown_field_hint(&message);
+        if let Some(i) = message.find(", expected one of") {
+            message.truncate(i);
+        }
         YamlError { loc, message, help }
     })
 }
@@ -76,10 +79,9 @@ fn unknown_field_hint(message: &str) -> String {
         .split_once("expected one of ")
         .map(|(_, list)| list.split(", ").map(|s| s.trim_matches('`')).collect())
         .unwrap_or_default();
-    let hint = did_you_mean(field, expected.iter().copied());
-    if hint.is_empty() && !expected.is_empty() {
-        format!("allowed keys here: {}", expected.join(", "))
-    } else {
-        hint
+    let allowed = format!("allowed keys here: {}", expected.join(", "));
+    match did_you_mean(field, expected.iter().copied()) {
+        hint if hint.is_empty() => allowed,
+        hint => format!("{hint} ({allowed})"),
     }
 }
