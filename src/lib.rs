@@ -9,5 +9,6 @@
 //! and writers it is handed.
 
 pub mod diag;
+pub mod graph;
 pub mod model;
 pub mod yaml;
