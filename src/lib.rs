@@ -12,3 +12,6 @@ pub mod diag;
 pub mod graph;
 pub mod model;
 pub mod yaml;
+pub mod actions;
+pub mod analysis;
+pub mod report;

@@ -1,0 +1,226 @@
+//! Scores, effects and root causes for every slice of the sample and every wave.
+//! Pure numerics on the survey pass's moments: no I/O, no respondent rows.
+
+mod effects;
+mod quadrant;
+mod root_causes;
+mod scores;
+mod slices;
+
+pub use effects::{estimate, min_cases, EffectsError, SliceEffects};
+pub use quadrant::{quadrants, Quadrant};
+pub use root_causes::{root_causes, RootCause};
+pub use scores::{score_node, NodeScore};
+pub use slices::{compare_waves, slices, waves, SliceKey};
+
+use crate::data::{Moments, Survey};
+use crate::graph::DriverGraph;
+use crate::model::Model;
+
+/// Settings of an analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalysisOptions {
+    /// Confidence level of intervals.
+    pub level: f64,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions { level: 0.95 }
+    }
+}
+
+/// Why an analysis could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("the survey has no responses")]
+    Empty,
+    #[error("cannot estimate driver effects even from the whole sample: {0}\n  help: collect more responses, or declare the weights in model.yaml (`weights: {{input: 0.3, …}}`)")]
+    Effects(EffectsError),
+}
+
+/// One slice in one wave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SliceResult {
+    pub key: SliceKey,
+    pub wave: Option<String>,
+    /// Rows in the slice.
+    pub rows: u64,
+    /// Weighted share of the wave's sample.
+    pub share: f64,
+    /// Scores per node (model order); `None` where fewer than two respondents answered.
+    pub scores: Vec<Option<NodeScore>>,
+    /// Change of each node's score since the previous wave, same slice.
+    pub trend: Vec<Option<f64>>,
+    pub effects: SliceEffects,
+    /// Where the effects were estimated: this slice, or a larger one it fell back to.
+    pub effects_basis: String,
+    /// Quadrant of each driver (non-outcome node) for the primary outcome.
+    pub quadrant: Vec<Option<Quadrant>>,
+}
+
+impl SliceResult {
+    /// Total effect of `node` on `outcome` in index units.
+    pub fn effect(&self, node: usize, outcome: usize) -> f64 {
+        self.effects.total[node][outcome]
+    }
+
+    /// Standardized total effect of `node` on `outcome`.
+    pub fn importance(&self, node: usize, outcome: usize) -> f64 {
+        self.effects.standardized_total[node][outcome]
+    }
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub primary_outcome: usize,
+    /// Waves in order (`[None]` without a wave column).
+    pub waves: Vec<Option<String>>,
+    /// Every slice × wave: waves in order, within a wave the whole sample first.
+    pub slices: Vec<SliceResult>,
+    /// Root causes in the latest wave, per slice.
+    pub root_causes: Vec<(SliceKey, Vec<RootCause>)>,
+    /// Things a careful reader should know (fallbacks, thin slices).
+    pub notes: Vec<String>,
+}
+
+impl Analysis {
+    pub fn latest_wave(&self) -> Option<&Option<String>> {
+        self.waves.last()
+    }
+
+    /// The slices of the latest wave.
+    pub fn latest(&self) -> impl Iterator<Item = &SliceResult> {
+        let latest = self.latest_wave().cloned();
+        self.slices.iter().filter(move |s| Some(&s.wave) == latest.as_ref())
+    }
+}
+
+/// Analyze a survey against its model.
+pub fn analyze(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    options: &AnalysisOptions,
+) -> Result<Analysis, AnalysisError> {
+    if survey.rows == 0 || survey.cells.is_empty() {
+        return Err(AnalysisError::Empty);
+    }
+    let primary = model.node_index(&model.primary_outcome).unwrap_or(0);
+    let waves = waves(survey);
+    let mut notes = Vec::new();
+
+    // Fallbacks for thin slices: the slice pooled over waves, then the whole sample
+    // of the wave, then the whole sample pooled. Estimated once each.
+    let pooled: Vec<(SliceKey, Moments)> = slices(survey, None);
+    let pooled_all = &pooled[0].1;
+    let whole = estimate(model, graph, &pooled_all.complete).map_err(AnalysisError::Effects)?;
+
+    let mut results: Vec<SliceResult> = Vec::new();
+    for wave in &waves {
+        let wave_slices = slices(survey, Some(wave));
+        let wave_total = wave_slices[0].1.sw;
+        let wave_all_effects = estimate(model, graph, &wave_slices[0].1.complete).ok();
+        for (key, moments) in wave_slices {
+            if moments.rows == 0 {
+                continue;
+            }
+            let scores: Vec<Option<NodeScore>> = model
+                .nodes
+                .iter()
+                .zip(&moments.nodes)
+                .map(|(node, m)| score_node(node, m, options.level))
+                .collect();
+            let label = slice_label(&key, wave);
+            let (effects, basis) = match estimate(model, graph, &moments.complete) {
+                Ok(effects) => (effects, label.clone()),
+                Err(reason) => {
+                    let pooled_slice = pooled.iter().find(|(k, _)| *k == key).map(|(_, m)| m);
+                    let fallback = if waves.len() > 1 {
+                        pooled_slice.and_then(|m| estimate(model, graph, &m.complete).ok())
+                    } else {
+                        None
+                    };
+                    let (effects, basis) = match (fallback, &wave_all_effects) {
+                        (Some(e), _) => (e, format!("{} (all waves)", key.name())),
+                        (None, Some(e)) if !key.is_all() => (e.clone(), slice_label(&SliceKey::all(), wave)),
+                        _ => (whole.clone(), "all (all waves)".to_string()),
+                    };
+                    notes.push(format!("{label}: effects taken from {basis}: {reason}"));
+                    (effects, basis)
+                }
+            };
+            let points: Vec<Option<(f64, f64)>> = (0..model.nodes.len())
+                .map(|i| {
+                    let is_driver = !model.nodes[i].outcome && i != primary && graph.reaches(i, primary);
+                    match (&scores[i], is_driver) {
+                        (Some(score), true) => Some((effects.total[i][primary], score.index)),
+                        _ => None,
+                    }
+                })
+                .collect();
+            results.push(SliceResult {
+                share: if wave_total > 0.0 { moments.sw / wave_total } else { 0.0 },
+                rows: moments.rows,
+                trend: vec![None; model.nodes.len()],
+                quadrant: quadrants(&points),
+                key,
+                wave: wave.clone(),
+                scores,
+                effects,
+                effects_basis: basis,
+            });
+        }
+    }
+    fill_trends(&mut results, &waves);
+
+    let latest = waves.last().cloned();
+    let root = results
+        .iter()
+        .filter(|s| Some(&s.wave) == latest.as_ref())
+        .map(|s| (s.key.clone(), root_causes(model, graph, &s.scores, &s.effects)))
+        .collect();
+    Ok(Analysis {
+        primary_outcome: primary,
+        waves,
+        slices: results,
+        root_causes: root,
+        notes,
+    })
+}
+
+fn slice_label(key: &SliceKey, wave: &Option<String>) -> String {
+    match wave {
+        Some(w) => format!("{} {w}", key.name()),
+        None => key.name(),
+    }
+}
+
+/// Each slice's change since the same slice in the previous wave.
+fn fill_trends(results: &mut [SliceResult], waves: &[Option<String>]) {
+    for index in 0..results.len() {
+        let Some(position) = waves.iter().position(|w| *w == results[index].wave) else {
+            continue;
+        };
+        let Some(previous_wave) = position.checked_sub(1).map(|p| &waves[p]) else {
+            continue;
+        };
+        let Some(previous) = results
+            .iter()
+            .find(|s| s.wave == *previous_wave && s.key == results[index].key)
+        else {
+            continue;
+        };
+        let trend: Vec<Option<f64>> = results[index]
+            .scores
+            .iter()
+            .zip(&previous.scores)
+            .map(|(now, before)| match (now, before) {
+                (Some(now), Some(before)) => Some(now.score - before.score),
+                _ => None,
+            })
+            .collect();
+        results[index].trend = trend;
+    }
+}

@@ -1,0 +1,127 @@
+//! Finding and reading a project's files: `model.yaml`, its survey, `rules/*.yaml`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use sattrace::data::{Encoding, OnInvalid};
+use sattrace::graph::DriverGraph;
+use sattrace::model::{load_model, Model};
+
+/// Where a project's files are; shared by every subcommand that reads a project.
+#[derive(Debug, Clone, Args)]
+pub struct ProjectArgs {
+    /// Project directory holding model.yaml, rules/ and the survey.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The model file (default: DIR/model.yaml).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// The survey CSV (default: the model's `data:`, relative to the model).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Rule directories or files (default: DIR/rules, else the built-in pack).
+    #[arg(long = "rules")]
+    pub rules: Vec<PathBuf>,
+    /// Survey file encoding; `auto` reads UTF-8 and falls back to GB18030 (GBK).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub encoding: Encoding,
+    /// What to do with values outside their scale or not numbers.
+    #[arg(long, value_enum, default_value = "error")]
+    pub on_invalid: OnInvalid,
+}
+
+/// A loaded, validated project.
+pub struct Project {
+    pub model: Model,
+    pub graph: DriverGraph,
+    pub data_path: PathBuf,
+    /// Rule files as (name for messages, text); empty means the built-in pack.
+    pub rule_files: Vec<(String, String)>,
+    /// Every file read, so outputs never overwrite one.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Read a text file written by a person: UTF-8, BOM tolerated.
+pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            bail!(
+                "{}:{line}: the file is not UTF-8\n  help: save it as UTF-8 (YAML files must be UTF-8)",
+                path.display()
+            )
+        }
+    }
+}
+
+impl ProjectArgs {
+    pub fn load(&self) -> anyhow::Result<Project> {
+        let model_path = self.model.clone().unwrap_or_else(|| self.dir.join("model.yaml"));
+        if !model_path.is_file() {
+            bail!(
+                "no model at `{}`\n  help: pass a project directory containing model.yaml, or --model FILE",
+                model_path.display()
+            );
+        }
+        let model_name = model_path.display().to_string();
+        let model = load_model(&model_name, &read_text(&model_path)?).map_err(anyhow::Error::msg)?;
+        let graph = DriverGraph::build(&model).map_err(anyhow::Error::msg)?;
+        let data_path = match (&self.data, &model.data) {
+            (Some(data), _) => data.clone(),
+            (None, Some(data)) => model_path.parent().unwrap_or(Path::new(".")).join(data),
+            (None, None) => bail!(
+                "{model_name}: the model names no survey file\n  help: add `data: survey.csv` to the model, or pass --data FILE"
+            ),
+        };
+        let mut inputs = vec![model_path.clone(), data_path.clone()];
+        let rule_paths = if self.rules.is_empty() {
+            let default = self.dir.join("rules");
+            if default.is_dir() {
+                rule_files_in(&default)?
+            } else {
+                Vec::new()
+            }
+        } else {
+            let mut paths = Vec::new();
+            for path in &self.rules {
+                if path.is_dir() {
+                    paths.extend(rule_files_in(path)?);
+                } else if path.is_file() {
+                    paths.push(path.clone());
+                } else {
+                    bail!("no rule file or directory at `{}`", path.display());
+                }
+            }
+            paths
+        };
+        let mut rule_files = Vec::new();
+        for path in rule_paths {
+            rule_files.push((path.display().to_string(), read_text(&path)?));
+            inputs.push(path);
+        }
+        Ok(Project {
+            model,
+            graph,
+            data_path,
+            rule_files,
+            inputs,
+        })
+    }
+}
+
+/// `*.yaml` and `*.yml` files directly in `dir`, sorted by name.
+fn rule_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read `{}`", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}

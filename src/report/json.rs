@@ -1,0 +1,193 @@
+//! The `sattrace.analysis/1` JSON document (documented in docs/output.md).
+//! Field order is fixed by these structs; numbers are rounded to 4 decimals.
+
+use serde::Serialize;
+
+use super::{round, Report};
+use crate::actions::why_text;
+use crate::model::Metric;
+
+#[derive(Serialize)]
+pub struct AnalysisJson {
+    pub schema: &'static str,
+    pub model: String,
+    pub data: String,
+    pub lang: &'static str,
+    pub rows: u64,
+    pub skipped_values: u64,
+    pub primary_outcome: String,
+    pub waves: Vec<String>,
+    pub latest_wave: Option<String>,
+    pub segments: Vec<SegmentJson>,
+    pub root_causes: Vec<RootCauseJson>,
+    pub actions: Vec<ActionJson>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct SegmentJson {
+    pub segment: String,
+    pub wave: Option<String>,
+    pub n: u64,
+    pub share: f64,
+    pub effects_basis: String,
+    pub drivers: Vec<DriverJson>,
+}
+
+#[derive(Serialize)]
+pub struct DriverJson {
+    pub id: String,
+    pub label: String,
+    pub metric: &'static str,
+    pub outcome: bool,
+    pub score: f64,
+    pub index: f64,
+    pub n: u64,
+    pub n_eff: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub target: Option<f64>,
+    pub gap: f64,
+    pub importance: f64,
+    pub effect: f64,
+    pub r2: Option<f64>,
+    pub trend: Option<f64>,
+    pub quadrant: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct RootCauseJson {
+    pub segment: String,
+    pub wave: Option<String>,
+    pub outcome: String,
+    pub driver: String,
+    pub contribution: f64,
+    pub share: f64,
+    pub path: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ActionJson {
+    pub rank: usize,
+    pub rule: String,
+    pub driver: String,
+    pub segment: String,
+    pub title: String,
+    pub action: String,
+    pub uplift: f64,
+    pub cost: f64,
+    pub priority: f64,
+    pub delta: f64,
+    pub duration: Option<f64>,
+    pub why: String,
+}
+
+fn metric_name(metric: Metric) -> &'static str {
+    match metric {
+        Metric::Mean => "mean",
+        Metric::Nps => "nps",
+        Metric::Rate => "rate",
+        Metric::Top2box => "top2box",
+    }
+}
+
+/// Build the JSON document of a report.
+pub fn analysis_json(report: &Report) -> AnalysisJson {
+    let model = report.model;
+    let analysis = report.analysis;
+    let lang = report.lang;
+    let primary = analysis.primary_outcome;
+    let r4 = |v: f64| round(v, 4);
+    let segments = analysis
+        .slices
+        .iter()
+        .map(|slice| SegmentJson {
+            segment: slice.key.name(),
+            wave: slice.wave.clone(),
+            n: slice.rows,
+            share: r4(slice.share),
+            effects_basis: slice.effects_basis.clone(),
+            drivers: model
+                .nodes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, node)| {
+                    let score = slice.scores[i].as_ref()?;
+                    Some(DriverJson {
+                        id: node.id.clone(),
+                        label: node.label.text(lang, &node.id).to_string(),
+                        metric: metric_name(node.metric),
+                        outcome: node.outcome,
+                        score: r4(score.score),
+                        index: r4(score.index),
+                        n: score.n,
+                        n_eff: r4(score.n_eff),
+                        ci_low: r4(score.ci_low),
+                        ci_high: r4(score.ci_high),
+                        target: score.target,
+                        gap: r4(score.gap),
+                        importance: r4(slice.importance(i, primary)),
+                        effect: r4(slice.effect(i, primary)),
+                        r2: slice.effects.r2[i].map(r4),
+                        trend: slice.trend[i].map(r4),
+                        quadrant: slice.quadrant[i].map(|q| q.as_str()),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let root_causes = analysis
+        .root_causes
+        .iter()
+        .flat_map(|(key, causes)| {
+            causes.iter().map(move |c| RootCauseJson {
+                segment: key.name(),
+                wave: analysis.latest_wave().cloned().flatten(),
+                outcome: model.nodes[c.outcome].id.clone(),
+                driver: model.nodes[c.driver].id.clone(),
+                contribution: r4(c.contribution),
+                share: r4(c.share),
+                path: c.path.iter().map(|&i| model.nodes[i].id.clone()).collect(),
+            })
+        })
+        .collect();
+    let actions = report
+        .recommendations
+        .actions
+        .iter()
+        .map(|a| ActionJson {
+            rank: a.rank,
+            rule: a.rule.clone(),
+            driver: model.nodes[a.driver].id.clone(),
+            segment: a.segment.name(),
+            title: a.title.text(lang, &a.rule).to_string(),
+            action: a.action.text(lang, "").to_string(),
+            uplift: r4(a.uplift),
+            cost: a.cost,
+            priority: r4(a.priority),
+            delta: a.delta,
+            duration: a.duration,
+            why: why_text(model, primary, a, lang),
+        })
+        .collect();
+    let mut notes = analysis.notes.clone();
+    notes.extend(report.recommendations.failures.iter().map(|f| f.to_string()));
+    AnalysisJson {
+        schema: "sattrace.analysis/1",
+        model: model.name.clone(),
+        data: report.data_name.to_string(),
+        lang: match lang {
+            crate::model::Lang::Zh => "zh",
+            crate::model::Lang::En => "en",
+        },
+        rows: report.survey.rows,
+        skipped_values: report.survey.invalid.total,
+        primary_outcome: model.primary_outcome.clone(),
+        waves: analysis.waves.iter().flatten().cloned().collect(),
+        latest_wave: analysis.latest_wave().cloned().flatten(),
+        segments,
+        root_causes,
+        actions,
+        notes,
+    }
+}

@@ -1,0 +1,130 @@
+//! GitHub-flavoured Markdown for pull requests and wikis. User text is escaped so
+//! a label cannot break the table or inject markup.
+
+use std::io::Write;
+
+use super::table::{format_score, t, wave_title};
+use super::Report;
+use crate::actions::{format_number, why_text};
+
+/// Escape text for a Markdown table cell.
+pub fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn row(cells: &[String]) -> String {
+    format!("| {} |", cells.join(" | "))
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let model = report.model;
+    let analysis = report.analysis;
+    let lang = report.lang;
+    let primary = analysis.primary_outcome;
+    writeln!(out, "# {}\n", md_escape(&model.name))?;
+    writeln!(
+        out,
+        "{}: `{}`, {} {}\n",
+        t(lang, "数据", "Data"),
+        md_escape(report.data_name),
+        report.survey.rows,
+        t(lang, "份答卷", "responses")
+    )?;
+    let latest: Vec<_> = analysis.latest().collect();
+    let Some(all) = latest.first() else {
+        return Ok(());
+    };
+    writeln!(out, "## {} ({})\n", t(lang, "得分", "Scores"), md_escape(&wave_title(all)))?;
+    writeln!(
+        out,
+        "{}",
+        row(&[
+            t(lang, "驱动因素", "Driver").into(),
+            t(lang, "得分", "Score").into(),
+            "95% CI".into(),
+            t(lang, "目标", "Target").into(),
+            t(lang, "效应", "Effect").into(),
+            t(lang, "象限", "Quadrant").into(),
+        ])
+    )?;
+    writeln!(out, "|---|---:|---:|---:|---:|---|")?;
+    for (i, node) in model.nodes.iter().enumerate() {
+        let Some(score) = &all.scores[i] else {
+            continue;
+        };
+        writeln!(
+            out,
+            "{}",
+            row(&[
+                md_escape(node.label.text(lang, &node.id)),
+                format_score(model, i, score.score),
+                format!("{}–{}", format_score(model, i, score.ci_low), format_score(model, i, score.ci_high)),
+                score.target.map(|v| format_score(model, i, v)).unwrap_or_default(),
+                if node.outcome { String::new() } else { format!("{:.3}", all.effect(i, primary)) },
+                all.quadrant[i].map(|q| q.as_str().to_string()).unwrap_or_default(),
+            ])
+        )?;
+    }
+    if let Some((_, causes)) = analysis.root_causes.iter().find(|(k, _)| k.is_all()) {
+        if !causes.is_empty() {
+            writeln!(out, "\n## {}\n", t(lang, "根因", "Root causes"))?;
+            writeln!(
+                out,
+                "{}",
+                row(&[
+                    t(lang, "结果", "Outcome").into(),
+                    t(lang, "驱动因素", "Driver").into(),
+                    t(lang, "贡献", "Contribution").into(),
+                    t(lang, "占比", "Share").into(),
+                    t(lang, "路径", "Path").into(),
+                ])
+            )?;
+            writeln!(out, "|---|---|---:|---:|---|")?;
+            for c in causes {
+                let label = |i: usize| md_escape(model.nodes[i].label.text(lang, &model.nodes[i].id));
+                writeln!(
+                    out,
+                    "{}",
+                    row(&[
+                        label(c.outcome),
+                        label(c.driver),
+                        format!("{:.2}", c.contribution),
+                        format!("{:.0}%", c.share * 100.0),
+                        c.path.iter().map(|&p| label(p)).collect::<Vec<_>>().join(" → "),
+                    ])
+                )?;
+            }
+        }
+    }
+    writeln!(out, "\n## {}\n", t(lang, "建议行动", "Actions"))?;
+    if report.recommendations.actions.is_empty() {
+        writeln!(out, "{}", t(lang, "没有规则触发。", "No rule fired."))?;
+    }
+    for a in &report.recommendations.actions {
+        writeln!(
+            out,
+            "{}. **{}** ({}, {}: {:.2}, {}: {}) — {}  \n   {}",
+            a.rank,
+            md_escape(a.title.text(lang, &a.rule)),
+            md_escape(&a.segment.name()),
+            t(lang, "提升", "uplift"),
+            a.uplift,
+            t(lang, "成本", "cost"),
+            format_number(a.cost),
+            md_escape(a.action.text(lang, "")),
+            md_escape(&why_text(model, primary, a, lang)),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! Pure renderers of an analysis to any `impl Write`: table, JSON, Markdown.
+//! One format enum picks the renderer; nothing here touches the filesystem.
+
+mod json;
+mod markdown;
+mod table;
+mod text;
+
+pub use json::analysis_json;
+pub use text::{display_width, pad};
+
+use std::io::Write;
+
+use crate::actions::Recommendations;
+use crate::analysis::Analysis;
+use crate::data::Survey;
+use crate::graph::DriverGraph;
+use crate::model::{Lang, Model};
+
+/// Output formats of `analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Md,
+}
+
+/// Everything a report shows.
+pub struct Report<'a> {
+    pub model: &'a Model,
+    pub graph: &'a DriverGraph,
+    pub survey: &'a Survey,
+    pub analysis: &'a Analysis,
+    pub recommendations: &'a Recommendations,
+    /// The survey file as the user named it.
+    pub data_name: &'a str,
+    pub lang: Lang,
+}
+
+/// Render `report` in `format`.
+pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Table => table::render(report, out),
+        Format::Json => {
+            let value = analysis_json(report);
+            serde_json::to_writer_pretty(&mut *out, &value)?;
+            writeln!(out)
+        }
+        Format::Md => markdown::render(report, out),
+    }
+}
+
+/// Round for output, so tiny floating-point differences never change a byte.
+pub(crate) fn round(value: f64, decimals: i32) -> f64 {
+    let factor = 10f64.powi(decimals);
+    let rounded = (value * factor).round() / factor;
+    if rounded == 0.0 {
+        0.0
+    } else {
+        rounded
+    }
+}

@@ -1,0 +1,233 @@
+//! The terminal report: scores, segment comparison, root causes and ranked actions,
+//! aligned for CJK text.
+
+use std::io::Write;
+
+use super::text::table;
+use super::Report;
+use crate::actions::why_text;
+use crate::analysis::SliceResult;
+use crate::model::{Lang, Metric, Model};
+
+pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// A score in its unit: two decimals on an item scale, one for NPS and %.
+pub(crate) fn format_score(model: &Model, node: usize, value: f64) -> String {
+    match model.nodes[node].metric {
+        Metric::Mean => format!("{value:.2}"),
+        Metric::Nps => format!("{value:+.1}"),
+        Metric::Rate | Metric::Top2box => format!("{value:.1}%"),
+    }
+}
+
+fn signed(value: f64, decimals: usize) -> String {
+    let text = format!("{value:+.decimals$}");
+    if text.trim_start_matches(['+', '-']).chars().all(|c| c == '0' || c == '.') {
+        format!("{:.decimals$}", 0.0)
+    } else {
+        text.replace('-', "−")
+    }
+}
+
+pub(crate) fn wave_title(slice: &SliceResult) -> String {
+    match &slice.wave {
+        Some(w) => format!("{}, {w}", slice.key.name()),
+        None => slice.key.name(),
+    }
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let model = report.model;
+    let analysis = report.analysis;
+    let lang = report.lang;
+    let primary = analysis.primary_outcome;
+    let waves: Vec<&str> = analysis.waves.iter().flatten().map(String::as_str).collect();
+    writeln!(
+        out,
+        "{} — {}, {} {}{}",
+        model.name,
+        report.data_name,
+        report.survey.rows,
+        t(lang, "份答卷", "responses"),
+        if waves.is_empty() {
+            String::new()
+        } else {
+            format!(", {} {}", t(lang, "波次", "waves"), waves.join(" → "))
+        }
+    )?;
+    if report.survey.invalid.total > 0 {
+        writeln!(
+            out,
+            "{} {}",
+            report.survey.invalid.total,
+            t(lang, "个超出量表或非数值的答案被跳过", "out-of-scale or non-numeric values skipped")
+        )?;
+    }
+    let latest: Vec<&SliceResult> = analysis.latest().collect();
+    let Some(all) = latest.first() else {
+        return Ok(());
+    };
+
+    writeln!(out, "\n{} ({})", t(lang, "得分", "Scores"), wave_title(all))?;
+    let header: Vec<String> = [
+        t(lang, "驱动因素", "driver"),
+        t(lang, "得分", "score"),
+        t(lang, "指数", "index"),
+        "95% CI",
+        t(lang, "目标", "target"),
+        t(lang, "差距", "gap"),
+        t(lang, "效应", "effect"),
+        t(lang, "重要性", "importance"),
+        t(lang, "象限", "quadrant"),
+        t(lang, "变化", "trend"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut rows = Vec::new();
+    for (i, node) in model.nodes.iter().enumerate() {
+        let Some(score) = &all.scores[i] else {
+            continue;
+        };
+        let outcome_node = node.outcome;
+        rows.push(vec![
+            node.label.text(lang, &node.id).to_string(),
+            format_score(model, i, score.score),
+            format!("{:.1}", score.index),
+            format!("{}–{}", format_score(model, i, score.ci_low), format_score(model, i, score.ci_high)),
+            score.target.map(|t| format_score(model, i, t)).unwrap_or_default(),
+            if score.target.is_some() { signed(score.gap, 2) } else { String::new() },
+            if outcome_node { String::new() } else { format!("{:.3}", all.effect(i, primary)) },
+            if outcome_node { String::new() } else { format!("{:.2}", all.importance(i, primary)) },
+            all.quadrant[i].map(|q| q.as_str().to_string()).unwrap_or_default(),
+            all.trend[i].map(|v| signed(v, 2)).unwrap_or_default(),
+        ]);
+    }
+    let right = [false, true, true, true, true, true, true, true, false, true];
+    write!(out, "{}", table(&header, &rows, &right))?;
+    writeln!(
+        out,
+        "{}",
+        t(
+            lang,
+            "效应：驱动因素每提升 1 个指数点，总体满意度指数的变化（总效应）；重要性：标准化总效应；差距为正表示未达目标。",
+            "effect: index points of the primary outcome per index point of the driver (total effect); importance: standardized total effect; a positive gap is short of target."
+        )
+        .replace("总体满意度", model.nodes[primary].label.text(lang, &model.nodes[primary].id))
+    )?;
+
+    if latest.len() > 1 {
+        writeln!(out, "\n{} ({})", t(lang, "分群比较", "Segments"), latest[0].wave.clone().unwrap_or_default())?;
+        let mut header = vec![t(lang, "驱动因素", "driver").to_string()];
+        header.extend(latest.iter().map(|s| format!("{} (n={})", s.key.name(), s.rows)));
+        let mut rows = Vec::new();
+        for (i, node) in model.nodes.iter().enumerate() {
+            let mut row = vec![node.label.text(lang, &node.id).to_string()];
+            row.extend(
+                latest
+                    .iter()
+                    .map(|s| s.scores[i].as_ref().map(|sc| format_score(model, i, sc.score)).unwrap_or_else(|| "–".into())),
+            );
+            rows.push(row);
+        }
+        let right: Vec<bool> = (0..header.len()).map(|i| i > 0).collect();
+        write!(out, "{}", table(&header, &rows, &right))?;
+    }
+
+    for (key, causes) in &analysis.root_causes {
+        if causes.is_empty() || !key.is_all() {
+            continue;
+        }
+        writeln!(out, "\n{} ({})", t(lang, "根因", "Root causes"), wave_title(all))?;
+        let header: Vec<String> = [
+            t(lang, "结果", "outcome"),
+            t(lang, "缺口", "gap"),
+            t(lang, "驱动因素", "driver"),
+            t(lang, "贡献", "contribution"),
+            t(lang, "占比", "share"),
+            t(lang, "路径", "path"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let rows: Vec<Vec<String>> = causes
+            .iter()
+            .map(|c| {
+                let outcome = &model.nodes[c.outcome];
+                let gap = all.scores[c.outcome].as_ref().map(|s| s.index_gap).unwrap_or(0.0);
+                vec![
+                    outcome.label.text(lang, &outcome.id).to_string(),
+                    format!("{gap:.1}"),
+                    model.nodes[c.driver].label.text(lang, &model.nodes[c.driver].id).to_string(),
+                    format!("{:.2}", c.contribution),
+                    format!("{:.0}%", c.share * 100.0),
+                    c.path
+                        .iter()
+                        .map(|&p| model.nodes[p].label.text(lang, &model.nodes[p].id))
+                        .collect::<Vec<_>>()
+                        .join(" → "),
+                ]
+            })
+            .collect();
+        write!(out, "{}", table(&header, &rows, &[false, true, false, true, true, false]))?;
+        writeln!(
+            out,
+            "{}",
+            t(
+                lang,
+                "缺口与贡献单位为结果的指数点（NPS 为分，比率为百分点）；贡献 = 总效应 × 驱动因素与目标的差距。",
+                "gap and contribution in the outcome's index points (NPS points, percentage points for rates); contribution = total effect × the driver's gap to its target."
+            )
+        )?;
+    }
+
+    let actions = &report.recommendations.actions;
+    writeln!(out, "\n{}", t(lang, "建议行动（按优先级排序）", "Actions (ranked by priority)"))?;
+    if actions.is_empty() {
+        writeln!(out, "{}", t(lang, "没有规则触发。", "No rule fired."))?;
+    } else {
+        let header: Vec<String> = [
+            "#",
+            t(lang, "行动", "action"),
+            t(lang, "驱动因素", "driver"),
+            t(lang, "分群", "segment"),
+            t(lang, "提升", "uplift"),
+            t(lang, "成本", "cost"),
+            t(lang, "优先级", "priority"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let rows: Vec<Vec<String>> = actions
+            .iter()
+            .map(|a| {
+                vec![
+                    a.rank.to_string(),
+                    a.title.text(lang, &a.rule).to_string(),
+                    model.nodes[a.driver].label.text(lang, &model.nodes[a.driver].id).to_string(),
+                    a.segment.name(),
+                    format!("{:.2}", a.uplift),
+                    crate::actions::format_number(a.cost),
+                    format!("{:.3}", a.priority),
+                ]
+            })
+            .collect();
+        write!(out, "{}", table(&header, &rows, &[true, false, false, false, true, true, true]))?;
+        for a in actions {
+            writeln!(out, "\n{}. {}", a.rank, a.action.text(lang, &a.rule))?;
+            writeln!(out, "   {}: {}", t(lang, "原因", "why"), why_text(model, primary, a, lang))?;
+        }
+    }
+    for failure in &report.recommendations.failures {
+        writeln!(out, "\n{}: {failure}", t(lang, "规则出错", "rule failed"))?;
+    }
+    for note in &analysis.notes {
+        writeln!(out, "{}: {note}", t(lang, "注", "note"))?;
+    }
+    Ok(())
+}
