@@ -10,4 +10,5 @@
 
 pub mod diag;
 pub mod model;
+pub mod stats;
 pub mod yaml;
