@@ -10,5 +10,6 @@
 
 pub mod diag;
 pub mod model;
+pub mod simulate;
 pub mod stats;
 pub mod yaml;
