@@ -255,6 +255,10 @@ item_noise: 9
     // so OLS on item means attenuates each effect towards 0 by about that factor.
     // Assert the order of the effects and a plausible attenuation band.
     let truth = [0.5, 0.25];
+    println!(
+        "estimates {:?} (truth {truth:?}), R² {:.3}",
+        fit.coef, fit.r2
+    );
     assert!(fit.coef[0] > fit.coef[1], "{:?}", fit.coef);
     for (b, t) in fit.coef.iter().zip(truth) {
         let ratio = b / t;
