@@ -11,6 +11,8 @@
 pub mod diag;
 pub mod graph;
 pub mod model;
+pub mod simulate;
+pub mod stats;
 pub mod yaml;
 pub mod actions;
 pub mod analysis;
