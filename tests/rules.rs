@@ -552,3 +552,18 @@ fn segments_filter_where_a_rule_applies() {
     assert!(!rule.applies_to_segment("", ""));
     assert!(rule.applies_to_segment("plan", "basic"));
 }
+
+#[test]
+fn fields_read_dynamically_are_all_available() {
+    let driver = response_time(3.2, 0.3);
+    let text = one_rule("driver[\"sc\" + \"ore\"] < 3.5 && segment.share > 0.5", "");
+    assert!(evaluate(&text, driver.clone(), 1.0).expect("ok").fired);
+    let text = one_rule(
+        "type_of(driver) == \"map\" && driver.quadrant == \"concentrate\"",
+        "",
+    );
+    assert!(evaluate(&text, driver.clone(), 1.0).expect("ok").fired);
+    // A field only `priority` reads is there too.
+    let text = one_rule("driver.gap > 0", "    priority: outcome.gap * 10\n");
+    assert_eq!(evaluate(&text, driver, 1.0).expect("ok").priority, 6.0);
+}

@@ -3,7 +3,7 @@
 use rhai::{ASTNode, Expr, LexError, OptimizationLevel, ParseErrorType, Position, AST};
 use serde_saphyr::Spanned;
 
-use super::context::compile_scope;
+use super::context::{compile_scope, Uses};
 use super::engine::{RuleEngine, DISABLED};
 use super::error::{lowercase_first, RuleError};
 use super::names;
@@ -20,6 +20,8 @@ pub(crate) struct Compiled {
     pub key: &'static str,
     /// Whether it calls `score(id)`, `has_tag(tag)`… and so needs the thread-local facts.
     pub uses_functions: bool,
+    /// Which fields it reads.
+    pub uses: Uses,
 }
 
 /// Where an expression comes from, for messages.
@@ -71,7 +73,7 @@ pub(crate) fn compile(
             let (message, help) = parse_message(key, &e.0);
             origin.error(span.loc(e.1), message, help)
         })?;
-    let uses_functions = check_names(engine, &ast, origin, &span, known)?;
+    let (uses_functions, uses) = check_names(engine, &ast, origin, &span, known)?;
     let ast = engine
         .engine
         .optimize_ast(&scope, ast, OptimizationLevel::Simple);
@@ -80,6 +82,7 @@ pub(crate) fn compile(
         span,
         key,
         uses_functions,
+        uses,
     })
 }
 
@@ -114,20 +117,26 @@ fn parse_message(key: &str, error: &ParseErrorType) -> (String, String) {
 }
 
 /// Checks fields of `driver`, `segment`, `outcome`, and literal ids passed to
-/// `score("…")` and friends. Returns whether any of those functions is called.
+/// `score("…")` and friends. Returns whether any of those functions is called, and
+/// which fields are read.
 fn check_names(
     engine: &RuleEngine,
     ast: &AST,
     origin: &Origin,
     span: &ExprSpan,
     known: &Known,
-) -> Result<bool, RuleError> {
+) -> Result<(bool, Uses), RuleError> {
     let mut uses_functions = false;
+    let mut uses = Uses::default();
     let mut first_error: Option<RuleError> = None;
     ast.walk(&mut |path: &[ASTNode]| {
         let Some(ASTNode::Expr(expr)) = path.last() else {
             return true;
         };
+        if let Expr::Variable(..) = expr {
+            let name = variable_name(expr).unwrap_or_default();
+            uses.mark(name, field_read(path, expr));
+        }
         let problem = match expr {
             Expr::Dot(x, ..) => variable_name(&x.lhs)
                 .and_then(|var| first_property(&x.rhs).map(|p| (var, p)))
@@ -174,7 +183,23 @@ fn check_names(
     });
     match first_error {
         Some(e) => Err(e),
-        None => Ok(uses_functions),
+        None => Ok((uses_functions, uses)),
+    }
+}
+
+/// The field read from `variable` when it is the left side of `.field` or
+/// `["field"]`; `None` when the whole value is used.
+fn field_read<'a>(path: &[ASTNode<'a>], variable: &Expr) -> Option<&'a str> {
+    let parent = path.len().checked_sub(2).and_then(|i| path.get(i))?;
+    match parent {
+        ASTNode::Expr(Expr::Dot(x, ..)) if std::ptr::eq(&x.lhs, variable) => {
+            first_property(&x.rhs).map(|(field, _)| field)
+        }
+        ASTNode::Expr(Expr::Index(x, ..)) if std::ptr::eq(&x.lhs, variable) => match &x.rhs {
+            Expr::StringConstant(field, _) => Some(field.as_str()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use rhai::{Array, Dynamic, Map, Scope};
 
+use super::names;
+
 /// What is known about one driver in one segment.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
@@ -73,13 +75,81 @@ pub struct Context<'a> {
     pub uplift: f64,
 }
 
+/// Which fields of `driver`, `segment` and `outcome` an expression reads, one bit
+/// per field in the order of the `names::*_FIELDS` lists. Only those are built for
+/// each evaluation: building all three maps costs more than evaluating a rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Uses {
+    driver: u32,
+    segment: u32,
+    outcome: u32,
+}
+
+impl Uses {
+    pub(crate) const ALL: Uses = Uses {
+        driver: u32::MAX,
+        segment: u32::MAX,
+        outcome: u32::MAX,
+    };
+
+    /// Record a read of `variable.field`, or of the whole variable (`field: None`).
+    pub(crate) fn mark(&mut self, variable: &str, field: Option<&str>) {
+        let (mask, fields) = match variable {
+            "driver" => (&mut self.driver, names::DRIVER_FIELDS),
+            "segment" => (&mut self.segment, names::SEGMENT_FIELDS),
+            "outcome" => (&mut self.outcome, names::OUTCOME_FIELDS),
+            _ => return,
+        };
+        match field.and_then(|f| fields.iter().position(|k| *k == f)) {
+            Some(i) => *mask |= 1 << i,
+            None => *mask = u32::MAX,
+        }
+    }
+
+    pub(crate) fn union(self, other: Uses) -> Uses {
+        Uses {
+            driver: self.driver | other.driver,
+            segment: self.segment | other.segment,
+            outcome: self.outcome | other.outcome,
+        }
+    }
+}
+
+/// A map holding only the wanted fields.
+struct Fields {
+    map: Map,
+    mask: u32,
+    names: &'static [&'static str],
+}
+
+impl Fields {
+    fn new(mask: u32, names: &'static [&'static str]) -> Self {
+        Fields {
+            map: Map::new(),
+            mask,
+            names,
+        }
+    }
+
+    fn put<T: Into<Dynamic>>(&mut self, key: &'static str, value: impl FnOnce() -> T) {
+        let wanted = self
+            .names
+            .iter()
+            .position(|k| *k == key)
+            .is_some_and(|i| self.mask & (1 << i) != 0);
+        if wanted {
+            self.map.insert(key.into(), value().into());
+        }
+    }
+}
+
 /// The scope of one evaluation. Variables, not constants: constants would be folded
 /// into the AST by the optimizer at compile time.
-pub(crate) fn scope_for<'s>(ctx: &Context, cost: f64, delta: f64) -> Scope<'s> {
+pub(crate) fn scope_for<'s>(ctx: &Context, cost: f64, delta: f64, uses: Uses) -> Scope<'s> {
     let mut scope = Scope::with_capacity(6);
-    scope.push_dynamic("driver", driver_map(ctx.driver).into());
-    scope.push_dynamic("segment", segment_map(ctx.segment).into());
-    scope.push_dynamic("outcome", outcome_map(ctx.outcome).into());
+    scope.push_dynamic("driver", driver_map(ctx.driver, uses.driver).into());
+    scope.push_dynamic("segment", segment_map(ctx.segment, uses.segment).into());
+    scope.push_dynamic("outcome", outcome_map(ctx.outcome, uses.outcome).into());
     scope.push("uplift", ctx.uplift);
     scope.push("cost", cost);
     scope.push("delta", delta);
@@ -99,64 +169,63 @@ pub(crate) fn compile_scope<'s>() -> Scope<'s> {
         drivers: &drivers,
         uplift: 0.0,
     };
-    scope_for(&ctx, 1.0, 0.0)
+    scope_for(&ctx, 1.0, 0.0, Uses::ALL)
 }
 
-fn put(map: &mut Map, key: &str, value: impl Into<Dynamic>) {
-    map.insert(key.into(), value.into());
-}
-
-pub(crate) fn driver_map(f: &Facts) -> Map {
-    let mut m = Map::new();
-    put(&mut m, "id", f.id.clone());
-    put(&mut m, "label", f.label.clone());
-    put(&mut m, "score", f.score);
-    put(&mut m, "index", f.index);
+fn driver_map(f: &Facts, mask: u32) -> Map {
+    let mut m = Fields::new(mask, names::DRIVER_FIELDS);
+    m.put("id", || f.id.clone());
+    m.put("label", || f.label.clone());
+    m.put("score", || f.score);
+    m.put("index", || f.index);
     // Without a target the target is the score itself, so `target - score` is 0 like `gap`.
-    put(&mut m, "target", f.target.unwrap_or(f.score));
-    put(&mut m, "has_target", f.target.is_some());
-    put(&mut m, "gap", f.gap);
-    put(&mut m, "index_gap", f.index_gap);
-    put(&mut m, "importance", f.importance);
-    put(&mut m, "effect", f.effect);
-    put(&mut m, "n", f.n);
-    put(&mut m, "ci_low", f.ci_low);
-    put(&mut m, "ci_high", f.ci_high);
-    put(&mut m, "trend", f.trend.unwrap_or(0.0));
-    put(&mut m, "has_trend", f.trend.is_some());
-    put(&mut m, "quadrant", f.quadrant.clone());
-    let tags: Array = f.tags.iter().map(|t| Dynamic::from(t.clone())).collect();
-    put(&mut m, "tags", tags);
-    m
+    m.put("target", || f.target.unwrap_or(f.score));
+    m.put("has_target", || f.target.is_some());
+    m.put("gap", || f.gap);
+    m.put("index_gap", || f.index_gap);
+    m.put("importance", || f.importance);
+    m.put("effect", || f.effect);
+    m.put("n", || f.n);
+    m.put("ci_low", || f.ci_low);
+    m.put("ci_high", || f.ci_high);
+    m.put("trend", || f.trend.unwrap_or(0.0));
+    m.put("has_trend", || f.trend.is_some());
+    m.put("quadrant", || f.quadrant.clone());
+    m.put("tags", || {
+        f.tags
+            .iter()
+            .map(|t| Dynamic::from(t.clone()))
+            .collect::<Array>()
+    });
+    m.map
 }
 
-fn segment_map(s: &SegmentFacts) -> Map {
-    let mut m = Map::new();
-    put(&mut m, "name", s.name.clone());
-    put(&mut m, "column", s.column.clone());
-    put(&mut m, "value", s.value.clone());
-    put(&mut m, "n", s.n);
-    put(&mut m, "share", s.share);
-    m
+fn segment_map(s: &SegmentFacts, mask: u32) -> Map {
+    let mut m = Fields::new(mask, names::SEGMENT_FIELDS);
+    m.put("name", || s.name.clone());
+    m.put("column", || s.column.clone());
+    m.put("value", || s.value.clone());
+    m.put("n", || s.n);
+    m.put("share", || s.share);
+    m.map
 }
 
-fn outcome_map(o: &OutcomeFacts) -> Map {
-    let mut m = Map::new();
-    put(&mut m, "id", o.id.clone());
-    put(&mut m, "label", o.label.clone());
-    put(&mut m, "score", o.score);
-    put(&mut m, "index", o.index);
-    put(&mut m, "target", o.target.unwrap_or(o.score));
-    put(&mut m, "has_target", o.target.is_some());
-    put(&mut m, "gap", o.gap);
-    put(&mut m, "index_gap", o.index_gap);
-    m
+fn outcome_map(o: &OutcomeFacts, mask: u32) -> Map {
+    let mut m = Fields::new(mask, names::OUTCOME_FIELDS);
+    m.put("id", || o.id.clone());
+    m.put("label", || o.label.clone());
+    m.put("score", || o.score);
+    m.put("index", || o.index);
+    m.put("target", || o.target.unwrap_or(o.score));
+    m.put("has_target", || o.target.is_some());
+    m.put("gap", || o.gap);
+    m.put("index_gap", || o.index_gap);
+    m.map
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::names;
 
     fn keys(m: &Map) -> Vec<String> {
         m.keys().map(|k| k.to_string()).collect()
@@ -171,15 +240,15 @@ mod tests {
     #[test]
     fn maps_have_exactly_the_checked_fields() {
         assert_eq!(
-            keys(&driver_map(&Facts::default())),
+            keys(&driver_map(&Facts::default(), u32::MAX)),
             sorted(names::DRIVER_FIELDS)
         );
         assert_eq!(
-            keys(&segment_map(&SegmentFacts::default())),
+            keys(&segment_map(&SegmentFacts::default(), u32::MAX)),
             sorted(names::SEGMENT_FIELDS)
         );
         assert_eq!(
-            keys(&outcome_map(&OutcomeFacts::default())),
+            keys(&outcome_map(&OutcomeFacts::default(), u32::MAX)),
             sorted(names::OUTCOME_FIELDS)
         );
         let scope = compile_scope();
@@ -196,9 +265,24 @@ mod tests {
             score: 3.5,
             ..Facts::default()
         };
-        let m = driver_map(&f);
+        let m = driver_map(&f, u32::MAX);
         assert_eq!(m["target"].as_float().ok(), Some(3.5));
         assert_eq!(m["has_target"].as_bool().ok(), Some(false));
         assert_eq!(m["trend"].as_float().ok(), Some(0.0));
+    }
+
+    #[test]
+    fn only_used_fields_are_built() {
+        let mut uses = Uses::default();
+        uses.mark("driver", Some("gap"));
+        uses.mark("uplift", None);
+        let m = driver_map(&Facts::default(), uses.driver);
+        assert_eq!(keys(&m), ["gap"]);
+        assert!(segment_map(&SegmentFacts::default(), uses.segment).is_empty());
+        uses.mark("segment", None);
+        assert_eq!(
+            segment_map(&SegmentFacts::default(), uses.segment).len(),
+            names::SEGMENT_FIELDS.len()
+        );
     }
 }

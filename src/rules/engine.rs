@@ -110,7 +110,33 @@ mod tests {
     #[test]
     fn knows_its_functions() {
         let engine = RuleEngine::new();
-        for name in ["score", "has_tag", "abs", "max", "floor", "contains", "len"] {
+        // Every function docs/rules.md promises.
+        for name in [
+            "score",
+            "gap",
+            "index",
+            "effect",
+            "has_tag",
+            "abs",
+            "min",
+            "max",
+            "floor",
+            "ceiling",
+            "round",
+            "sqrt",
+            "exp",
+            "ln",
+            "log",
+            "to_float",
+            "to_int",
+            "len",
+            "contains",
+            "starts_with",
+            "ends_with",
+            "to_lower",
+            "to_upper",
+            "type_of",
+        ] {
             assert!(engine.functions.contains(name), "{name}");
         }
         assert!(!engine.functions.contains("eval"));

@@ -14,7 +14,11 @@ impl Rule {
     /// or `uplift / cost`). Errors name the rule and where its expression is; the
     /// caller can carry on with other rules.
     pub fn evaluate(&self, engine: &RuleEngine, ctx: &Context) -> Result<Evaluation, RuleError> {
-        let mut scope = scope_for(ctx, self.cost, self.delta);
+        let uses = match &self.priority {
+            Some(p) => self.when.uses.union(p.uses),
+            None => self.when.uses,
+        };
+        let mut scope = scope_for(ctx, self.cost, self.delta, uses);
         let needs_functions =
             self.when.uses_functions || self.priority.as_ref().is_some_and(|p| p.uses_functions);
         let _installed = needs_functions.then(|| install(Current::from_context(ctx)));
