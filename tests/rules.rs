@@ -567,3 +567,17 @@ fn fields_read_dynamically_are_all_available() {
     let text = one_rule("driver.gap > 0", "    priority: outcome.gap * 10\n");
     assert_eq!(evaluate(&text, driver, 1.0).expect("ok").priority, 6.0);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    /// Any text in `when` either loads or is a located error; evaluating what loads
+    /// returns a value or an error; nothing panics.
+    #[test]
+    fn arbitrary_expressions_never_panic(when in "[a-z_. ()\"0-9<>=&|!+*/\\[\\]{}#:-]{0,40}") {
+        let text = one_rule(&format!("{when:?}"), "");
+        if let Ok(set) = load(&text) {
+            let fixture = Fixture::new(response_time(3.0, 0.2));
+            let _ = set.rules[0].evaluate(&RuleEngine::new(), &fixture.ctx(1.0));
+        }
+    }
+}
