@@ -8,12 +8,13 @@
 //! The library never prints and never touches the filesystem except through readers
 //! and writers it is handed.
 
+pub mod actions;
+pub mod analysis;
 pub mod diag;
 pub mod graph;
 pub mod model;
+pub mod report;
+pub mod rules;
 pub mod simulate;
 pub mod stats;
 pub mod yaml;
-pub mod actions;
-pub mod analysis;
-pub mod report;

@@ -78,16 +78,16 @@ pub fn estimate(model: &Model, graph: &DriverGraph, cross: &CrossMoments) -> Res
                         needed,
                     });
                 }
-                let fit = stats::ols_from_cross(cross.sw, &cross.sum, &|a, b| cross.get(a, b), node_index, &inputs)
+                let fit = stats::ols_from_cross(cross.n as usize, cross.sw, &cross.sum, |a, b| cross.get(a, b), node_index, &inputs)
                     .map_err(|e| EffectsError::Singular {
                         node: node.id.clone(),
                         reason: e.to_string(),
                     })?;
                 for (k, &input) in inputs.iter().enumerate() {
-                    direct[node_index][input] = fit.coefficients[k];
-                    standardized[node_index][input] = fit.standardized[k];
+                    direct[node_index][input] = fit.coef[k];
+                    standardized[node_index][input] = fit.std_beta[k];
                 }
-                r2[node_index] = Some(fit.r_squared);
+                r2[node_index] = Some(fit.r2);
             }
         }
     }

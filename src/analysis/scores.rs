@@ -38,8 +38,14 @@ pub fn score_node(node: &Node, moments: &NodeMoments, level: f64) -> Option<Node
     let index = ci.mean;
     let (low, high) = match node.metric {
         Metric::Mean => (ci.low, ci.high),
-        Metric::Nps => stats::nps_ci(moments.sw, moments.sw2, moments.swx, moments.swx2, level)?,
-        Metric::Rate | Metric::Top2box => stats::proportion_ci(index, ci.n_eff, level)?,
+        Metric::Nps => {
+            let nps = stats::nps_ci(moments.sw, moments.sw2, moments.swx, moments.swx2, level)?;
+            (nps.low, nps.high)
+        }
+        Metric::Rate | Metric::Top2box => {
+            let p = stats::proportion_ci(index, ci.n_eff, level)?;
+            (p.low, p.high)
+        }
     };
     let (index_low, index_high) = node.index_range();
     let clamp = |v: f64| v.clamp(index_low, index_high);

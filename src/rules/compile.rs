@@ -1,0 +1,287 @@
+//! Compile each `when` and `priority` once, at load time, and check the names it uses.
+
+use rhai::{ASTNode, Expr, LexError, OptimizationLevel, ParseErrorType, Position, AST};
+use serde_saphyr::Spanned;
+
+use super::context::{compile_scope, Uses};
+use super::engine::{RuleEngine, DISABLED};
+use super::error::{lowercase_first, RuleError};
+use super::names;
+use super::span::ExprSpan;
+use super::Known;
+use crate::diag::{did_you_mean, suggest};
+
+/// A checked, optimized expression and where it is in its file.
+#[derive(Debug, Clone)]
+pub(crate) struct Compiled {
+    pub ast: AST,
+    pub span: ExprSpan,
+    /// `when` or `priority`, for messages.
+    pub key: &'static str,
+    /// Whether it calls `score(id)`, `has_tag(tag)`… and so needs the thread-local facts.
+    pub uses_functions: bool,
+    /// Which fields it reads.
+    pub uses: Uses,
+    /// The expression as written, for the "why" of an action.
+    pub source: String,
+}
+
+/// Where an expression comes from, for messages.
+pub(crate) struct Origin<'a> {
+    pub rule: &'a str,
+    pub file: &'a str,
+    pub text: &'a str,
+    pub key: &'static str,
+}
+
+impl Origin<'_> {
+    pub(crate) fn error(&self, loc: crate::diag::Loc, message: String, help: String) -> RuleError {
+        RuleError::Compile {
+            rule: self.rule.to_string(),
+            loc,
+            message,
+            help,
+        }
+    }
+}
+
+pub(crate) fn compile(
+    engine: &RuleEngine,
+    origin: &Origin,
+    expr: &Spanned<String>,
+    known: &Known,
+) -> Result<Compiled, RuleError> {
+    let at = expr.referenced;
+    let span = ExprSpan::new(
+        origin.file,
+        origin.text,
+        at.line(),
+        at.column(),
+        &expr.value,
+    );
+    let key = origin.key;
+    if expr.value.trim().is_empty() {
+        return Err(origin.error(
+            span.start(),
+            format!("`{key}` is empty"),
+            "write an expression, e.g. `driver.gap >= 0.3`".to_string(),
+        ));
+    }
+    let scope = compile_scope();
+    let ast = engine
+        .engine
+        .compile_expression_with_scope(&scope, &expr.value)
+        .map_err(|e| {
+            let (message, help) = parse_message(key, &e.0);
+            origin.error(span.loc(e.1), message, help)
+        })?;
+    let (uses_functions, uses) = check_names(engine, &ast, origin, &span, known)?;
+    let ast = engine
+        .engine
+        .optimize_ast(&scope, ast, OptimizationLevel::Simple);
+    Ok(Compiled {
+        ast,
+        span,
+        key,
+        uses_functions,
+        uses,
+        source: expr.value.split_whitespace().collect::<Vec<_>>().join(" "),
+    })
+}
+
+fn parse_message(key: &str, error: &ParseErrorType) -> (String, String) {
+    match error {
+        ParseErrorType::VariableUndefined(name) => (
+            format!("unknown name `{name}` in `{key}`"),
+            match did_you_mean(name, names::VARIABLES.iter().copied()) {
+                hint if hint.is_empty() => format!("names here: {}", names::VARIABLES.join(", ")),
+                hint => hint,
+            },
+        ),
+        ParseErrorType::BadInput(LexError::ImproperSymbol(name, _))
+        | ParseErrorType::Reserved(name)
+            if DISABLED.contains(&name.as_str()) =>
+        {
+            (
+                format!("`{name}` is not allowed in `{key}`"),
+                if name == "eval" {
+                    "write the expression itself; rules cannot compile code at run time"
+                } else {
+                    "rule expressions cannot print, import modules or use function pointers"
+                }
+                .to_string(),
+            )
+        }
+        other => (
+            format!("syntax error in `{key}`: {}", lowercase_first(&other.to_string())),
+            "`when` and `priority` are single Rhai expressions: no loops, assignments, functions or closures".to_string(),
+        ),
+    }
+}
+
+/// Checks fields of `driver`, `segment`, `outcome`, and literal ids passed to
+/// `score("…")` and friends. Returns whether any of those functions is called, and
+/// which fields are read.
+fn check_names(
+    engine: &RuleEngine,
+    ast: &AST,
+    origin: &Origin,
+    span: &ExprSpan,
+    known: &Known,
+) -> Result<(bool, Uses), RuleError> {
+    let mut uses_functions = false;
+    let mut uses = Uses::default();
+    let mut first_error: Option<RuleError> = None;
+    ast.walk(&mut |path: &[ASTNode]| {
+        let Some(ASTNode::Expr(expr)) = path.last() else {
+            return true;
+        };
+        if let Expr::Variable(..) = expr {
+            let name = variable_name(expr).unwrap_or_default();
+            uses.mark(name, field_read(path, expr));
+        }
+        let problem = match expr {
+            Expr::Dot(x, ..) => variable_name(&x.lhs)
+                .and_then(|var| first_property(&x.rhs).map(|p| (var, p)))
+                .and_then(|(var, (field, pos))| check_field(var, field, pos)),
+            Expr::Index(x, ..) => match (variable_name(&x.lhs), &x.rhs) {
+                (Some(var), Expr::StringConstant(field, pos)) => check_field(var, field, *pos),
+                _ => None,
+            },
+            Expr::FnCall(call, pos)
+                if call.op_token.is_none() && !engine.functions.contains(call.name.as_str()) =>
+            {
+                Some(unknown_function(engine, &call.name, *pos))
+            }
+            Expr::MethodCall(call, pos) if !engine.functions.contains(call.name.as_str()) => {
+                Some(unknown_function(engine, &call.name, *pos))
+            }
+            Expr::FnCall(call, _) => {
+                let name = call.name.as_str();
+                let is_driver_fn = names::DRIVER_FUNCTIONS.contains(&name);
+                let is_tag_fn = name == names::TAG_FUNCTION;
+                uses_functions |= is_driver_fn || is_tag_fn;
+                match call.args.first() {
+                    Some(Expr::StringConstant(arg, pos)) if call.args.len() == 1 => {
+                        if is_driver_fn {
+                            check_driver(name, arg, *pos, known)
+                        } else if is_tag_fn {
+                            check_tag(arg, *pos, known)
+                        } else {
+                            None
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match problem {
+            Some((message, help, pos)) => {
+                first_error = Some(origin.error(span.loc(pos), message, help));
+                false
+            }
+            None => true,
+        }
+    });
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok((uses_functions, uses)),
+    }
+}
+
+/// The field read from `variable` when it is the left side of `.field` or
+/// `["field"]`; `None` when the whole value is used.
+fn field_read<'a>(path: &[ASTNode<'a>], variable: &Expr) -> Option<&'a str> {
+    let parent = path.len().checked_sub(2).and_then(|i| path.get(i))?;
+    match parent {
+        ASTNode::Expr(Expr::Dot(x, ..)) if std::ptr::eq(&x.lhs, variable) => {
+            first_property(&x.rhs).map(|(field, _)| field)
+        }
+        ASTNode::Expr(Expr::Index(x, ..)) if std::ptr::eq(&x.lhs, variable) => match &x.rhs {
+            Expr::StringConstant(field, _) => Some(field.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+type Problem = (String, String, Position);
+
+fn unknown_function(engine: &RuleEngine, name: &str, pos: Position) -> Problem {
+    let hint = did_you_mean(name, engine.functions.iter().map(String::as_str));
+    (
+        format!("unknown function `{name}`"),
+        if hint.is_empty() {
+            "functions: score(id), gap(id), index(id), effect(id), has_tag(tag), and Rhai's math (abs, min, max, floor, round, sqrt…) and string basics".to_string()
+        } else {
+            hint
+        },
+        pos,
+    )
+}
+
+fn variable_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Variable(x, ..) => Some(x.1.as_str()),
+        _ => None,
+    }
+}
+
+/// The first property of a chain: `tags` in `driver.tags.len()`.
+fn first_property(expr: &Expr) -> Option<(&str, Position)> {
+    match expr {
+        Expr::Property(x, pos) => Some((x.2.as_str(), *pos)),
+        Expr::Dot(x, ..) | Expr::Index(x, ..) => first_property(&x.lhs),
+        _ => None,
+    }
+}
+
+fn check_field(var: &str, field: &str, pos: Position) -> Option<Problem> {
+    match names::fields_of(var) {
+        Some(fields) if fields.contains(&field) => None,
+        Some(fields) => Some((
+            format!("`{var}` has no field `{field}`"),
+            match did_you_mean(field, fields.iter().copied()) {
+                hint if hint.is_empty() => format!("fields of `{var}`: {}", fields.join(", ")),
+                hint => hint,
+            },
+            pos,
+        )),
+        None => Some((
+            format!("`{var}` is a number and has no field `{field}`"),
+            format!("write `{var}` alone"),
+            pos,
+        )),
+    }
+}
+
+fn check_driver(function: &str, id: &str, pos: Position, known: &Known) -> Option<Problem> {
+    if known.drivers.is_empty() || known.drivers.iter().any(|d| d == id) {
+        return None;
+    }
+    let hint = did_you_mean(id, known.drivers.iter().map(String::as_str));
+    Some((
+        format!("`{function}` names unknown driver `{id}`"),
+        if hint.is_empty() {
+            format!("drivers: {}", known.drivers.join(", "))
+        } else {
+            hint
+        },
+        pos,
+    ))
+}
+
+/// A tag nobody uses may be meant for another model, so only a near miss of a known
+/// tag is an error.
+fn check_tag(tag: &str, pos: Position, known: &Known) -> Option<Problem> {
+    if known.tags.iter().any(|t| t == tag) {
+        return None;
+    }
+    let close = suggest(tag, known.tags.iter().map(String::as_str))?;
+    Some((
+        format!("`has_tag` names unknown tag `{tag}`"),
+        format!("did you mean `{close}`?"),
+        pos,
+    ))
+}

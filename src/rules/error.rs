@@ -1,0 +1,116 @@
+//! Why a rule file could not be loaded, or a rule could not be evaluated.
+//!
+//! Every variant carries where (file, line and column in the YAML file) apart from
+//! what went wrong, so every kind gets a location for free.
+
+use crate::diag::Loc;
+use crate::yaml::YamlError;
+
+/// A rule file that could not be loaded, or a rule that failed while evaluated.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// The file is not well-formed YAML of the expected shape (unknown key, wrong type…).
+    #[error(transparent)]
+    Yaml(#[from] YamlError),
+    /// The file parsed, but a value is wrong: duplicate id, unknown driver, cost ≤ 0…
+    #[error("{loc}: {message}{}", help_suffix(.help))]
+    Invalid {
+        loc: Loc,
+        message: String,
+        help: String,
+    },
+    /// A `when` or `priority` expression does not compile, or names something unknown.
+    #[error("{loc}: {message}{}", help_suffix(.help))]
+    Compile {
+        rule: String,
+        loc: Loc,
+        message: String,
+        help: String,
+    },
+    /// A rule failed while evaluated: wrong result type, unknown driver, runtime error.
+    #[error("{loc}: {message}{}", help_suffix(.help))]
+    Eval {
+        rule: String,
+        loc: Loc,
+        message: String,
+        help: String,
+    },
+    /// A rule was stopped because it exceeded a sandbox limit (operations, sizes, depth).
+    #[error("{loc}: {message}{}", help_suffix(.help))]
+    Limit {
+        rule: String,
+        loc: Loc,
+        message: String,
+        help: String,
+    },
+}
+
+pub(crate) fn help_suffix(help: &str) -> String {
+    if help.is_empty() {
+        String::new()
+    } else {
+        format!("\n  help: {help}")
+    }
+}
+
+impl RuleError {
+    pub(crate) fn invalid(loc: Loc, message: impl Into<String>, help: impl Into<String>) -> Self {
+        RuleError::Invalid {
+            loc,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    /// Where the error is.
+    pub fn loc(&self) -> &Loc {
+        match self {
+            RuleError::Yaml(e) => e.loc(),
+            RuleError::Invalid { loc, .. }
+            | RuleError::Compile { loc, .. }
+            | RuleError::Eval { loc, .. }
+            | RuleError::Limit { loc, .. } => loc,
+        }
+    }
+
+    /// What went wrong, without the location.
+    pub fn message(&self) -> &str {
+        match self {
+            RuleError::Yaml(e) => &e.message,
+            RuleError::Invalid { message, .. }
+            | RuleError::Compile { message, .. }
+            | RuleError::Eval { message, .. }
+            | RuleError::Limit { message, .. } => message,
+        }
+    }
+
+    /// How to fix it; empty when there is nothing useful to say.
+    pub fn help(&self) -> &str {
+        match self {
+            RuleError::Yaml(e) => &e.help,
+            RuleError::Invalid { help, .. }
+            | RuleError::Compile { help, .. }
+            | RuleError::Eval { help, .. }
+            | RuleError::Limit { help, .. } => help,
+        }
+    }
+
+    /// The id of the rule the error is about, when it is about one rule.
+    pub fn rule(&self) -> Option<&str> {
+        match self {
+            RuleError::Yaml(_) | RuleError::Invalid { .. } => None,
+            RuleError::Compile { rule, .. }
+            | RuleError::Eval { rule, .. }
+            | RuleError::Limit { rule, .. } => Some(rule),
+        }
+    }
+}
+
+/// Rhai's messages start with a capital; ours do not.
+pub(crate) fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

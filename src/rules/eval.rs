@@ -1,0 +1,151 @@
+//! Evaluate a compiled rule on one context.
+
+use rhai::{Dynamic, EvalAltResult, Scope};
+
+use super::compile::Compiled;
+use super::context::{scope_for, Context};
+use super::engine::{RuleEngine, MAX_OPERATIONS};
+use super::error::{lowercase_first, RuleError};
+use super::functions::{install, Current};
+use super::rule::{Evaluation, Rule};
+
+impl Rule {
+    /// Whether the rule fires on `ctx`, and its priority (the `priority` expression,
+    /// or `uplift / cost`). Errors name the rule and where its expression is; the
+    /// caller can carry on with other rules.
+    pub fn evaluate(&self, engine: &RuleEngine, ctx: &Context) -> Result<Evaluation, RuleError> {
+        let uses = match &self.priority {
+            Some(p) => self.when.uses.union(p.uses),
+            None => self.when.uses,
+        };
+        let mut scope = scope_for(ctx, self.cost, self.delta, uses);
+        let needs_functions =
+            self.when.uses_functions || self.priority.as_ref().is_some_and(|p| p.uses_functions);
+        let _installed = needs_functions.then(|| install(Current::from_context(ctx)));
+
+        let fired = self.run(engine, &mut scope, &self.when)?;
+        let fired = fired.as_bool().map_err(|type_name| {
+            self.eval_error(
+                &self.when,
+                format!(
+                    "`when` of rule `{}` must be true or false, not {}",
+                    self.id,
+                    article(type_name)
+                ),
+                "compare something, e.g. `driver.gap >= 0.3`".to_string(),
+            )
+        })?;
+        let priority = match &self.priority {
+            None => ctx.uplift / self.cost,
+            Some(expr) => {
+                let value = self.run(engine, &mut scope, expr)?;
+                let number = value
+                    .as_float()
+                    .or_else(|_| value.as_int().map(|i| i as f64))
+                    .map_err(|type_name| {
+                        self.eval_error(
+                            expr,
+                            format!(
+                                "`priority` of rule `{}` must be a number, not {}",
+                                self.id,
+                                article(type_name)
+                            ),
+                            "e.g. `uplift / cost`".to_string(),
+                        )
+                    })?;
+                if !number.is_finite() {
+                    return Err(self.eval_error(
+                        expr,
+                        format!("`priority` of rule `{}` is {number}", self.id),
+                        "guard divisions, e.g. `uplift / max(cost, 1.0)`".to_string(),
+                    ));
+                }
+                number
+            }
+        };
+        Ok(Evaluation { fired, priority })
+    }
+
+    fn run(
+        &self,
+        engine: &RuleEngine,
+        scope: &mut Scope,
+        expr: &Compiled,
+    ) -> Result<Dynamic, RuleError> {
+        engine
+            .engine
+            .eval_ast_with_scope::<Dynamic>(scope, &expr.ast)
+            .map_err(|e| self.runtime_error(expr, *e))
+    }
+
+    fn eval_error(&self, expr: &Compiled, message: String, help: String) -> RuleError {
+        RuleError::Eval {
+            rule: self.id.clone(),
+            loc: expr.span.start(),
+            message,
+            help,
+        }
+    }
+
+    fn runtime_error(&self, expr: &Compiled, error: EvalAltResult) -> RuleError {
+        let mut error = error;
+        // The innermost error says what happened; the outer ones only say where.
+        let mut position = error.take_position();
+        while let EvalAltResult::ErrorInFunctionCall(_, _, inner, pos) = error {
+            if !pos.is_none() {
+                position = pos;
+            }
+            error = *inner;
+            let inner_pos = error.take_position();
+            if !inner_pos.is_none() {
+                position = inner_pos;
+            }
+        }
+        let rule = self.id.clone();
+        let loc = expr.span.loc(position);
+        let key = expr.key;
+        let limit = |what: String| RuleError::Limit {
+            rule: rule.clone(),
+            loc: loc.clone(),
+            message: format!("rule `{rule}` stopped: `{key}` {what}"),
+            help: "rule expressions must be short; simplify it".to_string(),
+        };
+        match error {
+            EvalAltResult::ErrorTooManyOperations(_) => {
+                limit(format!("exceeded {MAX_OPERATIONS} operations"))
+            }
+            EvalAltResult::ErrorDataTooLarge(what, _) => {
+                limit(format!("exceeded a size limit: {}", what.to_lowercase()))
+            }
+            EvalAltResult::ErrorStackOverflow(_) => limit("nests calls too deeply".to_string()),
+            EvalAltResult::ErrorRuntime(value, _) => RuleError::Eval {
+                message: format!("rule `{rule}`: {value}"),
+                help: String::new(),
+                rule,
+                loc,
+            },
+            EvalAltResult::ErrorFunctionNotFound(signature, _) => RuleError::Eval {
+                message: format!("rule `{rule}`: no function `{signature}` in `{key}`"),
+                help: "functions here: score(id), gap(id), index(id), effect(id), has_tag(tag), abs, min, max, floor, ceiling, round, sqrt, len, contains".to_string(),
+                rule,
+                loc,
+            },
+            other => RuleError::Eval {
+                message: format!("rule `{rule}`: `{key}` failed: {}", lowercase_first(&other.to_string())),
+                help: String::new(),
+                rule,
+                loc,
+            },
+        }
+    }
+}
+
+fn article(type_name: &str) -> String {
+    match type_name {
+        "()" => "nothing (`()`)".to_string(),
+        "i64" => "an integer".to_string(),
+        "f64" => "a number".to_string(),
+        "string" | "ImmutableString" => "a string".to_string(),
+        other => format!("`{other}`"),
+    }
+}

@@ -1,0 +1,234 @@
+//! Load rule files: strict YAML, semantic checks, compile every expression once.
+
+use std::collections::BTreeMap;
+
+use serde_saphyr::Spanned;
+
+use super::compile::{compile, Origin};
+use super::engine::RuleEngine;
+use super::error::RuleError;
+use super::file::{RawFile, RawFor, RawRule, RawSegmentValues};
+use super::rule::{Match, Rule, RuleSet, RuleTest, Selector};
+use super::{Known, RuleSource};
+use crate::diag::{did_you_mean, suggest, Loc};
+use crate::yaml::parse_yaml;
+
+/// Load every rule of every source. Rule ids must be unique across all sources.
+/// The first error is returned.
+pub fn load_rules(
+    engine: &RuleEngine,
+    sources: &[RuleSource],
+    known: &Known,
+) -> Result<RuleSet, RuleError> {
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
+    for source in sources {
+        let raw: RawFile = parse_yaml(source.file, source.text)?;
+        for raw_rule in &raw.rules {
+            let rule = load_rule(engine, source, raw_rule, known)?;
+            if let Some(first) = seen.get(&rule.id) {
+                return Err(RuleError::invalid(
+                    rule.loc.clone(),
+                    format!("duplicate rule id `{}`", rule.id),
+                    format!("`{}` is already defined at {first}; ids must be unique across all rule files", rule.id),
+                ));
+            }
+            seen.insert(rule.id.clone(), rule.loc.clone());
+            rules.push(rule);
+        }
+    }
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(RuleSet { rules })
+}
+
+fn load_rule(
+    engine: &RuleEngine,
+    source: &RuleSource,
+    raw: &RawRule,
+    known: &Known,
+) -> Result<Rule, RuleError> {
+    let file = source.file;
+    let at = |l: serde_saphyr::Location| Loc::from_yaml(file, l);
+    let id = raw.id.value.clone();
+    check_rule_id(&id, at(raw.id.referenced))?;
+    let selector = selector(file, &raw.selector, known)?;
+
+    let cost = raw.cost.value;
+    if !(cost.is_finite() && cost > 0.0) {
+        return Err(RuleError::invalid(
+            at(raw.cost.referenced),
+            format!("rule `{id}` has cost {cost}"),
+            "`cost` must be a number above 0 (relative cost or effort points)",
+        ));
+    }
+    let delta = raw.effect.delta.value;
+    if !delta.is_finite() {
+        return Err(RuleError::invalid(
+            at(raw.effect.delta.referenced),
+            format!("rule `{id}` has effect delta {delta}"),
+            "`delta` is the expected improvement of the driver in its scale points, e.g. `0.3`",
+        ));
+    }
+    let duration = match &raw.duration {
+        Some(d) if !(d.value.is_finite() && d.value >= 0.0) => {
+            return Err(RuleError::invalid(
+                at(d.referenced),
+                format!("rule `{id}` has duration {}", d.value),
+                "`duration` is a lead time in days, 0 or more",
+            ))
+        }
+        Some(d) => Some(d.value),
+        None => None,
+    };
+
+    let origin = |key| Origin {
+        rule: &id,
+        file,
+        text: source.text,
+        key,
+    };
+    let when = compile(engine, &origin("when"), &raw.when, known)?;
+    let priority = match &raw.priority {
+        Some(p) => Some(compile(engine, &origin("priority"), p, known)?),
+        None => None,
+    };
+    let tests = raw
+        .tests
+        .iter()
+        .map(|t| RuleTest {
+            given: t.given.clone(),
+            expect: t.expect.value,
+            loc: at(t.expect.referenced),
+        })
+        .collect();
+
+    Ok(Rule {
+        title: raw.title.clone(),
+        action: raw.action.clone(),
+        selector,
+        delta,
+        cost,
+        duration,
+        disabled: raw.disable,
+        loc: at(raw.id.referenced),
+        tests,
+        when,
+        priority,
+        id,
+    })
+}
+
+fn check_rule_id(id: &str, loc: Loc) -> Result<(), RuleError> {
+    let valid = id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    if valid {
+        Ok(())
+    } else {
+        Err(RuleError::invalid(
+            loc,
+            format!("rule id `{id}` is not a plain name"),
+            "use letters, digits, `-`, `_` and `.`, starting with a letter, e.g. `slow-support-response`",
+        ))
+    }
+}
+
+fn selector(file: &str, raw: &Spanned<RawFor>, known: &Known) -> Result<Selector, RuleError> {
+    let at = |l: serde_saphyr::Location| Loc::from_yaml(file, l);
+    let r = &raw.value;
+    let matches = match (&r.drivers, &r.tags, &r.each) {
+        (Some(drivers), None, None) => {
+            for d in drivers {
+                if !known.drivers.is_empty() && !known.drivers.contains(&d.value) {
+                    let hint = did_you_mean(&d.value, known.drivers.iter().map(String::as_str));
+                    return Err(RuleError::invalid(
+                        at(d.referenced),
+                        format!("unknown driver `{}`", d.value),
+                        if hint.is_empty() {
+                            format!("drivers: {}", known.drivers.join(", "))
+                        } else {
+                            hint
+                        },
+                    ));
+                }
+            }
+            Match::Drivers(drivers.iter().map(|d| d.value.clone()).collect())
+        }
+        (None, Some(tags), None) => {
+            for t in tags {
+                // A tag nobody uses may be meant for another model: only a near miss
+                // of a known tag is an error.
+                if known.tags.contains(&t.value) {
+                    continue;
+                }
+                if let Some(close) = suggest(&t.value, known.tags.iter().map(String::as_str)) {
+                    return Err(RuleError::invalid(
+                        at(t.referenced),
+                        format!("unknown tag `{}`", t.value),
+                        format!("did you mean `{close}`?"),
+                    ));
+                }
+            }
+            Match::Tags(tags.iter().map(|t| t.value.clone()).collect())
+        }
+        (None, None, Some(each)) if each.value == "driver" => Match::Each,
+        (None, None, Some(each)) => {
+            return Err(RuleError::invalid(
+                at(each.referenced),
+                format!("`each: {}` is not supported", each.value),
+                "write `each: driver`",
+            ))
+        }
+        _ => {
+            return Err(RuleError::invalid(
+                at(raw.referenced),
+                "`for` needs exactly one of `drivers`, `tags` or `each`",
+                "e.g. `for: {tags: [servqual.responsiveness]}`, `for: {drivers: [response_time]}` or `for: {each: driver}`",
+            ))
+        }
+    };
+
+    let mut segments = BTreeMap::new();
+    let mut whole_sample = true;
+    for (column, values) in r.segments.iter().flatten() {
+        match (column.as_str(), &values.value) {
+            ("all", RawSegmentValues::Flag(flag)) => whole_sample = *flag,
+            ("all", RawSegmentValues::Values(_)) => {
+                return Err(RuleError::invalid(
+                    at(values.referenced),
+                    "`all` takes true or false",
+                    "`all: false` leaves out the whole sample; list values under segment columns",
+                ))
+            }
+            (_, RawSegmentValues::Flag(_)) => {
+                return Err(RuleError::invalid(
+                    at(values.referenced),
+                    format!("segment column `{column}` takes a list of values"),
+                    format!("e.g. `{column}: [华东]`"),
+                ))
+            }
+            (_, RawSegmentValues::Values(list)) => {
+                if !known.segment_columns.is_empty() && !known.segment_columns.contains(column) {
+                    let hint =
+                        did_you_mean(column, known.segment_columns.iter().map(String::as_str));
+                    return Err(RuleError::invalid(
+                        at(values.referenced),
+                        format!("unknown segment column `{column}`"),
+                        if hint.is_empty() {
+                            format!("segment columns: {}", known.segment_columns.join(", "))
+                        } else {
+                            hint
+                        },
+                    ));
+                }
+                segments.insert(column.clone(), list.clone());
+            }
+        }
+    }
+    Ok(Selector {
+        matches,
+        segments,
+        whole_sample,
+    })
+}

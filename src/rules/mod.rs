@@ -1,0 +1,41 @@
+//! Rules: YAML files whose `when` and `priority` are Rhai expressions, compiled once
+//! in a sandboxed engine, checked for unknown names at load time, and evaluated on
+//! aggregated facts (one context per rule × matched driver × segment).
+//!
+//! The reference for rule authors is `docs/rules.md`.
+
+mod compile;
+mod context;
+mod embedded;
+mod engine;
+mod error;
+mod eval;
+mod file;
+mod functions;
+mod load;
+pub mod names;
+mod rule;
+mod span;
+
+pub use context::{Context, Facts, OutcomeFacts, SegmentFacts};
+pub use embedded::default_rules;
+pub use engine::RuleEngine;
+pub use error::RuleError;
+pub use load::load_rules;
+pub use rule::{Evaluation, Expect, Match, Rule, RuleSet, RuleTest, Selector};
+
+/// One rule file's text and the name used for it in messages.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleSource<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+}
+
+/// What the model declares, for name checks at load time. An empty list turns
+/// the corresponding check off (rules linted without a model).
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    pub drivers: Vec<String>,
+    pub tags: Vec<String>,
+    pub segment_columns: Vec<String>,
+}
