@@ -8,6 +8,7 @@
 //! The library never prints and never touches the filesystem except through readers
 //! and writers it is handed.
 
+pub mod data;
 pub mod diag;
 pub mod model;
 pub mod yaml;
