@@ -39,7 +39,7 @@ pub enum DataError {
         /// What uses it: "an item of driver `network`", "the weight column", …
         used_by: String,
         /// Other missing columns, after the first.
-        others: Vec<String>,
+        others: Box<[String]>,
         help: String,
     },
 
@@ -60,7 +60,8 @@ pub enum DataError {
         column: String,
         column_number: u64,
         value: String,
-        expected: String,
+        /// "a number from 1 to 5 or a missing token such as `NA`"
+        expected: Box<str>,
         kind: ValueKind,
     },
 
@@ -75,14 +76,18 @@ pub enum DataError {
     },
 
     /// Bytes that are not text in the chosen encoding.
-    #[error("{}: {message}\n  help: {help}", encoding_loc(.file, .row, .column_number))]
+    #[error("{}: {} has bytes that are not valid UTF-8{}\n  help: {}",
+        encoding_loc(.file, .row, .column_number),
+        encoding_what(.column, .column_number),
+        if *.forced { "" } else { ", although the start of the file is UTF-8" },
+        encoding_help(*.forced))]
     Encoding {
         file: String,
         row: Option<u64>,
         column: Option<String>,
         column_number: Option<u64>,
-        message: String,
-        help: &'static str,
+        /// Whether the user asked for UTF-8 (else the start of the file looked like it).
+        forced: bool,
     },
 
     /// The caller's `eval_order` is not a topological order of the model's nodes.
@@ -125,6 +130,22 @@ fn shown_value(value: &str) -> String {
         "an empty value".to_string()
     } else {
         format!("the missing-value token `{value}`")
+    }
+}
+
+fn encoding_what(column: &Option<String>, column_number: &Option<u64>) -> String {
+    match (column, column_number) {
+        (Some(c), _) => format!("column `{c}`"),
+        (None, Some(n)) => format!("header field {n}"),
+        (None, None) => "the file".to_string(),
+    }
+}
+
+fn encoding_help(forced: bool) -> &'static str {
+    if forced {
+        "the file is not UTF-8; if it is a GBK/GB18030 export (e.g. from Chinese Excel), pass `--encoding gb18030`, or `--encoding auto` to detect it"
+    } else {
+        "if the file is a GBK/GB18030 export (e.g. from Chinese Excel), pass `--encoding gb18030`; otherwise re-save it as UTF-8"
     }
 }
 
@@ -196,5 +217,43 @@ impl DataError {
             self.row().unwrap_or(0),
             self.column_number().unwrap_or(0),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_below_clippys_large_error_threshold() {
+        // `Result<_, DataError>` in callers trips `clippy::result_large_err` at 128.
+        assert!(std::mem::size_of::<DataError>() < 128);
+    }
+
+    #[test]
+    fn messages_are_located_lowercase_and_have_help() {
+        let e = DataError::Encoding {
+            file: "s.csv".into(),
+            row: Some(3),
+            column: Some("region".into()),
+            column_number: Some(2),
+            forced: true,
+        };
+        assert_eq!(
+            e.to_string().lines().next(),
+            Some("s.csv:3:2: column `region` has bytes that are not valid UTF-8")
+        );
+        assert_eq!(e.loc(), Loc::new("s.csv", 3, 2));
+        let e = DataError::MissingColumn {
+            file: "s.csv".into(),
+            column: "q1".into(),
+            used_by: "an item of driver `x`".into(),
+            others: vec!["q2".to_string()].into(),
+            help: "did you mean `q_1`?".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "s.csv:1: column `q1` (an item of driver `x`) is not in the header (also missing: `q2`)\n  help: did you mean `q_1`?"
+        );
     }
 }

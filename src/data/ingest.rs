@@ -100,27 +100,12 @@ fn encoding_error(
     column: Option<&str>,
     field: usize,
 ) -> DataError {
-    let what = match column {
-        Some(c) => format!("column `{c}`"),
-        None => format!("header field {}", field + 1),
-    };
-    let (message, help) = match detected {
-        Detected::Utf8 { forced: true } => (
-            format!("{what} has bytes that are not valid UTF-8"),
-            "the file is not UTF-8; if it is a GBK/GB18030 export (e.g. from Chinese Excel), pass `--encoding gb18030`, or `--encoding auto` to detect it",
-        ),
-        _ => (
-            format!("{what} has bytes that are not valid UTF-8, although the start of the file is UTF-8"),
-            "if the file is a GBK/GB18030 export (e.g. from Chinese Excel), pass `--encoding gb18030`; otherwise re-save it as UTF-8",
-        ),
-    };
     DataError::Encoding {
         file: file.to_string(),
         row: Some(row),
         column: column.map(str::to_string),
         column_number: Some(field as u64 + 1),
-        message,
-        help,
+        forced: detected == Detected::Utf8 { forced: true },
     }
 }
 
@@ -277,7 +262,7 @@ impl<'m> Pass<'m> {
             column,
             column_number: field as u64 + 1,
             value,
-            expected: expected.to_string(),
+            expected: expected.into(),
             kind,
         })
     }
