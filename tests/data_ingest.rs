@@ -784,3 +784,70 @@ proptest! {
         let _ = read(&csv);
     }
 }
+
+// ---------------------------------------------------------------- many batches
+
+fn many_rows(n: usize) -> String {
+    let mut csv = HEADER.to_string();
+    let regions = ["east", "west", "north"];
+    for i in 0..n {
+        csv.push_str(&format!(
+            "\n{i},{},W{},1,{},{},{},{},{}",
+            regions[i % 3],
+            i % 2,
+            1 + i % 5,
+            1 + (i / 5) % 5,
+            1 + (i / 25) % 5,
+            1 + i % 4,
+            i % 11
+        ));
+    }
+    csv.push('\n');
+    csv
+}
+
+#[test]
+fn large_inputs_keep_file_order_and_report_the_first_error() {
+    let n = 20_000;
+    let csv = many_rows(n);
+    let survey = read(&csv).expect("reads");
+    assert_eq!(survey.rows, n as u64);
+    let r = survey.respondents.as_ref().expect("kept");
+    assert_eq!(r.len(), n);
+    for i in [0, 4095, 4096, 12_345, n - 1] {
+        // b1 = 1 + (i / 25) % 5 → index 25 · ((i / 25) % 5)
+        assert_eq!(r.row(i)[B], 25.0 * ((i / 25) % 5) as f32, "row {i}");
+        let key = &survey.cells[r.cells[i] as usize].key;
+        assert_eq!(key.segments[0], ["east", "west", "north"][i % 3]);
+        assert_eq!(key.wave.as_deref(), Some(["W0", "W1"][i % 2]));
+    }
+    assert_eq!(total(&survey).rows, n as u64);
+
+    // two bad values far apart: the first in the file is reported, every time
+    let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
+    lines[15_000] = lines[15_000].replacen(",1,", ",0,", 1); // weight 0
+    lines[9_000] = "oops,east,W1,1,3,3,3".to_string(); // ragged, earlier
+    let broken = lines.join("\n");
+    for _ in 0..5 {
+        let err = read(&broken).expect_err("broken");
+        assert!(matches!(err, DataError::Ragged { .. }), "{err:?}");
+        assert_eq!(err.row(), Some(9_001));
+    }
+    let skipped = read_with(
+        &small_model(),
+        lines[..9_000].join("\n").replace(",1,", ",x,").as_bytes(),
+        &skip(),
+    )
+    .expect("skip mode");
+    assert_eq!(skipped.invalid.skipped_rows, 8_999);
+    assert_eq!(skipped.invalid.columns.get("w"), Some(&8_999));
+}
+
+#[test]
+fn results_are_identical_run_to_run() {
+    let csv = many_rows(30_000);
+    let first = read(&csv).expect("reads");
+    for _ in 0..3 {
+        assert_eq!(read(&csv).expect("reads"), first);
+    }
+}

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::DataError;
 use crate::diag::did_you_mean;
-use crate::model::{Model, Scale, Weights};
+use crate::model::{Metric, Model, Scale, Weights};
 
 /// One item column of a node.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +24,10 @@ pub(crate) enum NodeSource {
         scale: Scale,
         /// "a number from 1 to 5 or a missing token such as `NA`"
         expected: String,
+        /// For `metric: mean`, `100 / ((max − min) · count)` by item count, so the
+        /// 0–100 index is `(Σ − count · min) · factor[count]` without a division.
+        /// `None` for the other metrics, which go through `Node::respondent_value`.
+        index_factor: Option<Vec<f64>>,
     },
     /// Declared-weight mean of these inputs' values: (node index, weight).
     Composite(Vec<(usize, f64)>),
@@ -144,10 +148,17 @@ impl Columns {
                     ),
                     None => format!("a number from {} to {}", node.scale.min, node.scale.max),
                 };
+                let index_factor = (node.metric == Metric::Mean).then(|| {
+                    let range = node.scale.max - node.scale.min;
+                    (0..=node.items.len())
+                        .map(|count| 100.0 / (range * count.max(1) as f64))
+                        .collect()
+                });
                 sources.push(NodeSource::Items {
                     items,
                     scale: node.scale,
                     expected,
+                    index_factor,
                 });
             }
         }

@@ -8,14 +8,17 @@
 //! composite node the declared-weight mean of its present inputs. The moments are
 //! counts and weighted sums, so chunks, threads and remote passes merge by addition.
 
+mod batch;
 mod columns;
 mod decode;
 mod error;
+mod fxhash;
 mod ingest;
 mod moments;
 mod options;
 mod parse;
 mod respondents;
+mod row;
 mod survey;
 
 pub use error::{DataError, ValueKind};

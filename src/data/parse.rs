@@ -4,13 +4,31 @@
 #[derive(Debug, Clone)]
 pub(crate) struct MissingTokens {
     tokens: Vec<String>,
+    /// Whether a token reads as a number (like `99`), so numbers must be checked too.
+    numeric: bool,
 }
 
 impl MissingTokens {
     pub(crate) fn new(tokens: &[String]) -> Self {
-        Self {
-            tokens: tokens.iter().map(|t| t.trim().to_string()).collect(),
+        let tokens: Vec<String> = tokens.iter().map(|t| t.trim().to_string()).collect();
+        let numeric = tokens.iter().any(|t| parse_number(t.as_bytes()).is_some());
+        Self { tokens, numeric }
+    }
+
+    /// The value of an ASCII-trimmed item field: `Ok(None)` when missing, `Err(())`
+    /// when it is not a number.
+    #[inline]
+    pub(crate) fn number(&self, trimmed: &[u8]) -> Result<Option<f64>, ()> {
+        if let Some(v) = parse_small_int(trimmed) {
+            if self.numeric && self.is_missing(trimmed) {
+                return Ok(None);
+            }
+            return Ok(Some(v));
         }
+        if self.is_missing(trimmed) {
+            return Ok(None);
+        }
+        parse_number(trimmed).map(Some).ok_or(())
     }
 
     /// Whether an ASCII-trimmed field is a missing token.
@@ -37,16 +55,24 @@ impl MissingTokens {
 /// integers (`3`, `10`), `str::parse::<f64>` otherwise.
 #[inline]
 pub(crate) fn parse_number(field: &[u8]) -> Option<f64> {
+    parse_small_int(field).or_else(|| {
+        std::str::from_utf8(field)
+            .ok()?
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+    })
+}
+
+/// One or two ASCII digits.
+#[inline]
+fn parse_small_int(field: &[u8]) -> Option<f64> {
     match *field {
         [d] if d.is_ascii_digit() => Some(f64::from(d - b'0')),
         [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
             Some(f64::from((a - b'0') * 10 + (b - b'0')))
         }
-        _ => std::str::from_utf8(field)
-            .ok()?
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite()),
+        _ => None,
     }
 }
 
@@ -78,5 +104,12 @@ mod tests {
         assert!(tokens.is_missing("NA\u{3000}".as_bytes()));
         assert!(!tokens.is_missing(b"N"));
         assert!(tokens.is_missing_str("NA"));
+        assert_eq!(tokens.number(b"3"), Ok(Some(3.0)));
+        assert_eq!(tokens.number(b"NA"), Ok(None));
+        assert_eq!(tokens.number(b"x"), Err(()));
+        let with_99 = MissingTokens::new(&["99".to_string()]);
+        assert_eq!(with_99.number(b"99"), Ok(None));
+        assert_eq!(with_99.number(b"9"), Ok(Some(9.0)));
+        assert_eq!(with_99.number(b"99.0"), Ok(Some(99.0)));
     }
 }
