@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod analysis;
+pub mod data;
 pub mod diag;
 pub mod graph;
 pub mod model;

@@ -157,7 +157,7 @@ fn unknown_driver_in_spec_is_located_with_a_suggestion() {
 
     let text = std::fs::read_to_string("fixtures/telecom/simulate.yaml")
         .expect("spec")
-        .replace("network: 0.25,", "netwrok: 0.25,");
+        .replace("network: 0.20,", "netwrok: 0.20,");
     let err = load_spec("sim.yaml", &text, &model)
         .expect_err("not an input")
         .to_string();
@@ -181,8 +181,8 @@ fn incomplete_specs_are_errors() {
         ),
         ("share: 0.45", "share: 0.5", "add up to 1.05"),
         (
-            "item_noise: 9",
-            "item_nosie: 9",
+            "item_noise: 5",
+            "item_nosie: 5",
             "unknown field `item_nosie`",
         ),
         (

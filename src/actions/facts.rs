@@ -7,7 +7,11 @@ use crate::model::{Lang, Metric, Model};
 use crate::rules::{Facts, OutcomeFacts, SegmentFacts};
 
 /// Facts of every scored driver (non-outcome node) in a slice, by id.
-pub fn slice_facts(model: &Model, analysis: &Analysis, slice: &SliceResult) -> BTreeMap<String, Facts> {
+pub fn slice_facts(
+    model: &Model,
+    analysis: &Analysis,
+    slice: &SliceResult,
+) -> BTreeMap<String, Facts> {
     let primary = analysis.primary_outcome;
     let mut facts = BTreeMap::new();
     for (i, node) in model.nodes.iter().enumerate() {
@@ -33,7 +37,9 @@ pub fn slice_facts(model: &Model, analysis: &Analysis, slice: &SliceResult) -> B
                 ci_low: score.ci_low,
                 ci_high: score.ci_high,
                 trend: slice.trend[i],
-                quadrant: slice.quadrant[i].map(|q| q.as_str().to_string()).unwrap_or_default(),
+                quadrant: slice.quadrant[i]
+                    .map(|q| q.as_str().to_string())
+                    .unwrap_or_default(),
                 tags: node.tags.clone(),
             },
         );
@@ -70,7 +76,13 @@ pub fn segment_facts(slice: &SliceResult) -> SegmentFacts {
 /// improves by `delta` of its own score units: `effect × min(delta, gap)`, the
 /// improvement capped at the driver's gap to target (when it has one) and at the
 /// room left on its scale, times the slice's share when the slice is a segment.
-pub fn uplift(model: &Model, slice: &SliceResult, driver: usize, outcome: usize, delta: f64) -> f64 {
+pub fn uplift(
+    model: &Model,
+    slice: &SliceResult,
+    driver: usize,
+    outcome: usize,
+    delta: f64,
+) -> f64 {
     let node = &model.nodes[driver];
     let Some(score) = &slice.scores[driver] else {
         return 0.0;

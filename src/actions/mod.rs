@@ -52,7 +52,7 @@ pub struct Evidence {
 }
 
 /// Fired actions, ranked, and rules that failed to evaluate (the rest still ran).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Recommendations {
     pub actions: Vec<Action>,
     pub failures: Vec<RuleError>,
@@ -125,13 +125,18 @@ pub fn recommend(
                                 effect: driver_facts.effect,
                                 quadrant: slice.quadrant[driver].map(|q| q.as_str().to_string()),
                                 when: rule.when_source().to_string(),
-                                path: strongest_path(graph, &slice.effects.direct, driver, primary).unwrap_or_default(),
+                                path: strongest_path(graph, &slice.effects.direct, driver, primary)
+                                    .unwrap_or_default(),
                             },
                         });
                     }
                     Ok(_) => {}
                     Err(error) => {
-                        if !out.failures.iter().any(|f| f.to_string() == error.to_string()) {
+                        if !out
+                            .failures
+                            .iter()
+                            .any(|f| f.to_string() == error.to_string())
+                        {
                             out.failures.push(error);
                         }
                     }

@@ -21,14 +21,25 @@ pub fn why_text(model: &Model, primary: usize, action: &Action, lang: Lang) -> S
         String::new()
     } else {
         match lang {
-            Lang::Zh => format!("（仅限 {}，占样本 {:.0}%）", action.segment.name(), action.share * 100.0),
-            Lang::En => format!(" (only {}, {:.0}% of the sample)", action.segment.name(), action.share * 100.0),
+            Lang::Zh => format!(
+                "（仅限 {}，占样本 {:.0}%）",
+                action.segment.name(),
+                action.share * 100.0
+            ),
+            Lang::En => format!(
+                " (only {}, {:.0}% of the sample)",
+                action.segment.name(),
+                action.share * 100.0
+            ),
         }
     };
     match lang {
         Lang::Zh => {
             let standing = match e.target {
-                Some(t) if e.gap > 0.0 => format!("{name}得分 {:.2}，低于目标 {t:.2}（差距 {:.2}）", e.score, e.gap),
+                Some(t) if e.gap > 0.0 => format!(
+                    "{name}得分 {:.2}，低于目标 {t:.2}（差距 {:.2}）",
+                    e.score, e.gap
+                ),
                 Some(t) => format!("{name}得分 {:.2}，已达到目标 {t:.2}", e.score),
                 None => format!("{name}得分 {:.2}", e.score),
             };
@@ -43,8 +54,14 @@ pub fn why_text(model: &Model, primary: usize, action: &Action, lang: Lang) -> S
         }
         Lang::En => {
             let standing = match e.target {
-                Some(t) if e.gap > 0.0 => format!("{name} scores {:.2}, {:.2} below its target {t:.2}", e.score, e.gap),
-                Some(t) => format!("{name} scores {:.2}, at or above its target {t:.2}", e.score),
+                Some(t) if e.gap > 0.0 => format!(
+                    "{name} scores {:.2}, {:.2} below its target {t:.2}",
+                    e.score, e.gap
+                ),
+                Some(t) => format!(
+                    "{name} scores {:.2}, at or above its target {t:.2}",
+                    e.score
+                ),
                 None => format!("{name} scores {:.2}", e.score),
             };
             format!(

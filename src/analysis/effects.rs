@@ -49,7 +49,11 @@ pub fn min_cases(k: usize) -> u64 {
 }
 
 /// Estimate every node's effects in a slice from its complete-case moments.
-pub fn estimate(model: &Model, graph: &DriverGraph, cross: &CrossMoments) -> Result<SliceEffects, EffectsError> {
+pub fn estimate(
+    model: &Model,
+    graph: &DriverGraph,
+    cross: &CrossMoments,
+) -> Result<SliceEffects, EffectsError> {
     let count = model.nodes.len();
     let mut direct = vec![vec![0.0; count]; count];
     let mut standardized = vec![vec![0.0; count]; count];
@@ -65,7 +69,8 @@ pub fn estimate(model: &Model, graph: &DriverGraph, cross: &CrossMoments) -> Res
                 for &input in &inputs {
                     let effect = weights.get(&model.nodes[input].id).copied().unwrap_or(0.0);
                     direct[node_index][input] = effect;
-                    standardized[node_index][input] = standardize(effect, sd[input], sd[node_index]);
+                    standardized[node_index][input] =
+                        standardize(effect, sd[input], sd[node_index]);
                 }
             }
             Weights::Estimated(_) => {
@@ -78,11 +83,18 @@ pub fn estimate(model: &Model, graph: &DriverGraph, cross: &CrossMoments) -> Res
                         needed,
                     });
                 }
-                let fit = stats::ols_from_cross(cross.n as usize, cross.sw, &cross.sum, |a, b| cross.get(a, b), node_index, &inputs)
-                    .map_err(|e| EffectsError::Singular {
-                        node: node.id.clone(),
-                        reason: e.to_string(),
-                    })?;
+                let fit = stats::ols_from_cross(
+                    cross.n as usize,
+                    cross.sw,
+                    &cross.sum,
+                    |a, b| cross.at(a, b).unwrap_or(0.0),
+                    node_index,
+                    &inputs,
+                )
+                .map_err(|e| EffectsError::Singular {
+                    node: node.id.clone(),
+                    reason: e.to_string(),
+                })?;
                 for (k, &input) in inputs.iter().enumerate() {
                     direct[node_index][input] = fit.coef[k];
                     standardized[node_index][input] = fit.std_beta[k];
@@ -117,5 +129,7 @@ fn cross_sd(cross: &CrossMoments, i: usize) -> f64 {
         return 0.0;
     }
     let mean = cross.sum[i] / cross.sw;
-    (cross.get(i, i) / cross.sw - mean * mean).max(0.0).sqrt()
+    (cross.at(i, i).unwrap_or(0.0) / cross.sw - mean * mean)
+        .max(0.0)
+        .sqrt()
 }

@@ -93,7 +93,9 @@ impl Analysis {
     /// The slices of the latest wave.
     pub fn latest(&self) -> impl Iterator<Item = &SliceResult> {
         let latest = self.latest_wave().cloned();
-        self.slices.iter().filter(move |s| Some(&s.wave) == latest.as_ref())
+        self.slices
+            .iter()
+            .filter(move |s| Some(&s.wave) == latest.as_ref())
     }
 }
 
@@ -144,7 +146,9 @@ pub fn analyze(
                     };
                     let (effects, basis) = match (fallback, &wave_all_effects) {
                         (Some(e), _) => (e, format!("{} (all waves)", key.name())),
-                        (None, Some(e)) if !key.is_all() => (e.clone(), slice_label(&SliceKey::all(), wave)),
+                        (None, Some(e)) if !key.is_all() => {
+                            (e.clone(), slice_label(&SliceKey::all(), wave))
+                        }
                         _ => (whole.clone(), "all (all waves)".to_string()),
                     };
                     notes.push(format!("{label}: effects taken from {basis}: {reason}"));
@@ -153,7 +157,8 @@ pub fn analyze(
             };
             let points: Vec<Option<(f64, f64)>> = (0..model.nodes.len())
                 .map(|i| {
-                    let is_driver = !model.nodes[i].outcome && i != primary && graph.reaches(i, primary);
+                    let is_driver =
+                        !model.nodes[i].outcome && i != primary && graph.reaches(i, primary);
                     match (&scores[i], is_driver) {
                         (Some(score), true) => Some((effects.total[i][primary], score.index)),
                         _ => None,
@@ -161,7 +166,11 @@ pub fn analyze(
                 })
                 .collect();
             results.push(SliceResult {
-                share: if wave_total > 0.0 { moments.sw / wave_total } else { 0.0 },
+                share: if wave_total > 0.0 {
+                    moments.sw / wave_total
+                } else {
+                    0.0
+                },
                 rows: moments.rows,
                 trend: vec![None; model.nodes.len()],
                 quadrant: quadrants(&points),
@@ -179,7 +188,12 @@ pub fn analyze(
     let root = results
         .iter()
         .filter(|s| Some(&s.wave) == latest.as_ref())
-        .map(|s| (s.key.clone(), root_causes(model, graph, &s.scores, &s.effects)))
+        .map(|s| {
+            (
+                s.key.clone(),
+                root_causes(model, graph, &s.scores, &s.effects),
+            )
+        })
         .collect();
     Ok(Analysis {
         primary_outcome: primary,

@@ -40,7 +40,10 @@ pub fn quadrants(points: &[Option<(f64, f64)>]) -> Vec<Option<Quadrant>> {
         .iter()
         .map(|point| {
             point.map(|(importance, performance)| {
-                match (importance >= mean_importance, performance >= mean_performance) {
+                match (
+                    importance >= mean_importance,
+                    performance >= mean_performance,
+                ) {
                     (true, false) => Quadrant::Concentrate,
                     (true, true) => Quadrant::KeepUp,
                     (false, false) => Quadrant::LowPriority,
@@ -57,7 +60,13 @@ mod tests {
 
     #[test]
     fn splits_at_the_means() {
-        let q = quadrants(&[Some((0.4, 40.0)), Some((0.4, 80.0)), Some((0.1, 40.0)), Some((0.1, 80.0)), None]);
+        let q = quadrants(&[
+            Some((0.4, 40.0)),
+            Some((0.4, 80.0)),
+            Some((0.1, 40.0)),
+            Some((0.1, 80.0)),
+            None,
+        ]);
         assert_eq!(
             q,
             vec![

@@ -74,7 +74,7 @@ pub fn waves(survey: &Survey) -> Vec<Option<String>> {
     let mut waves: Vec<Option<String>> = survey.cells.iter().map(|c| c.key.wave.clone()).collect();
     waves.sort_by(|a, b| match (a, b) {
         (Some(a), Some(b)) => compare_waves(a, b),
-        _ => a.cmp(b),
+        _ => a.is_some().cmp(&b.is_some()),
     });
     waves.dedup();
     waves
@@ -100,11 +100,10 @@ pub fn slices(survey: &Survey, wave: Option<&Option<String>>) -> Vec<(SliceKey, 
         values.dedup();
         for value in values {
             let mut merged = Moments::new(survey.nodes);
-            for cell in survey
-                .cells
-                .iter()
-                .filter(|c| in_wave(&c.key.wave) && c.key.segments.get(position).map(String::as_str) == Some(value))
-            {
+            for cell in survey.cells.iter().filter(|c| {
+                in_wave(&c.key.wave)
+                    && c.key.segments.get(position).map(String::as_str) == Some(value)
+            }) {
                 merged.merge(&cell.moments);
             }
             out.push((

@@ -34,15 +34,23 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Exit> {
     let project = args.project.load()?;
     let model = &project.model;
     let data_name = project.data_path.display().to_string();
-    let file = std::fs::File::open(&project.data_path).with_context(|| format!("cannot read `{data_name}`"))?;
+    let file = std::fs::File::open(&project.data_path)
+        .with_context(|| format!("cannot read `{data_name}`"))?;
     let options = IngestOptions {
         encoding: args.project.encoding,
         on_invalid: args.project.on_invalid,
         keep_respondents: false,
     };
-    let survey = ingest(model, project.graph.order(), &data_name, std::io::BufReader::new(file), &options)
+    let survey = ingest(
+        model,
+        project.graph.order(),
+        &data_name,
+        std::io::BufReader::new(file),
+        &options,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let analysis = analyze(model, &project.graph, &survey, &AnalysisOptions::default())
         .map_err(anyhow::Error::msg)?;
-    let analysis = analyze(model, &project.graph, &survey, &AnalysisOptions::default()).map_err(anyhow::Error::msg)?;
 
     let engine = RuleEngine::new();
     let sources: Vec<RuleSource> = if project.rule_files.is_empty() {
@@ -54,7 +62,11 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Exit> {
             .map(|(file, text)| RuleSource { file, text })
             .collect()
     };
-    let mut tags: Vec<String> = model.nodes.iter().flat_map(|n| n.tags.iter().cloned()).collect();
+    let mut tags: Vec<String> = model
+        .nodes
+        .iter()
+        .flat_map(|n| n.tags.iter().cloned())
+        .collect();
     tags.sort();
     tags.dedup();
     let known = Known {

@@ -33,7 +33,11 @@ pub fn write_output(target: Option<&Path>, bytes: &[u8], inputs: &[PathBuf]) -> 
     let file_name = target
         .file_name()
         .with_context(|| format!("`{}` is not a file path", target.display()))?;
-    let temporary = directory.join(format!(".{}.{}.tmp", file_name.to_string_lossy(), std::process::id()));
+    let temporary = directory.join(format!(
+        ".{}.{}.tmp",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = std::fs::write(&temporary, bytes)
         .and_then(|()| std::fs::rename(&temporary, target))
         .with_context(|| format!("cannot write `{}`", target.display()));

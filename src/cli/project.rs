@@ -50,7 +50,11 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             bail!(
                 "{}:{line}: the file is not UTF-8\n  help: save it as UTF-8 (YAML files must be UTF-8)",
                 path.display()
@@ -61,7 +65,10 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
 
 impl ProjectArgs {
     pub fn load(&self) -> anyhow::Result<Project> {
-        let model_path = self.model.clone().unwrap_or_else(|| self.dir.join("model.yaml"));
+        let model_path = self
+            .model
+            .clone()
+            .unwrap_or_else(|| self.dir.join("model.yaml"));
         if !model_path.is_file() {
             bail!(
                 "no model at `{}`\n  help: pass a project directory containing model.yaml, or --model FILE",
@@ -69,7 +76,8 @@ impl ProjectArgs {
             );
         }
         let model_name = model_path.display().to_string();
-        let model = load_model(&model_name, &read_text(&model_path)?).map_err(anyhow::Error::msg)?;
+        let model =
+            load_model(&model_name, &read_text(&model_path)?).map_err(anyhow::Error::msg)?;
         let graph = DriverGraph::build(&model).map_err(anyhow::Error::msg)?;
         let data_path = match (&self.data, &model.data) {
             (Some(data), _) => data.clone(),

@@ -39,9 +39,14 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<Exit> {
             .join("simulate.yaml")
     });
     let spec_name = spec_path.display().to_string();
-    let spec = load_spec(&spec_name, &read_text(&spec_path)?, &model).map_err(anyhow::Error::msg)?;
+    let spec =
+        load_spec(&spec_name, &read_text(&spec_path)?, &model).map_err(anyhow::Error::msg)?;
     let mut bytes = Vec::new();
     simulate(&model, &spec, args.n, args.seed, &mut bytes).map_err(anyhow::Error::msg)?;
-    write_output(args.output.as_deref(), &bytes, &[args.model.clone(), spec_path])?;
+    write_output(
+        args.output.as_deref(),
+        &bytes,
+        &[args.model.clone(), spec_path],
+    )?;
     Ok(Exit::Ok)
 }

@@ -171,7 +171,13 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
         })
         .collect();
     let mut notes = analysis.notes.clone();
-    notes.extend(report.recommendations.failures.iter().map(|f| f.to_string()));
+    notes.extend(
+        report
+            .recommendations
+            .failures
+            .iter()
+            .map(|f| f.to_string()),
+    );
     AnalysisJson {
         schema: "sattrace.analysis/1",
         model: model.name.clone(),

@@ -45,7 +45,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let Some(all) = latest.first() else {
         return Ok(());
     };
-    writeln!(out, "## {} ({})\n", t(lang, "得分", "Scores"), md_escape(&wave_title(all)))?;
+    writeln!(
+        out,
+        "## {} ({})\n",
+        t(lang, "得分", "Scores"),
+        md_escape(&wave_title(all))
+    )?;
     writeln!(
         out,
         "{}",
@@ -69,10 +74,23 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             row(&[
                 md_escape(node.label.text(lang, &node.id)),
                 format_score(model, i, score.score),
-                format!("{}–{}", format_score(model, i, score.ci_low), format_score(model, i, score.ci_high)),
-                score.target.map(|v| format_score(model, i, v)).unwrap_or_default(),
-                if node.outcome { String::new() } else { format!("{:.3}", all.effect(i, primary)) },
-                all.quadrant[i].map(|q| q.as_str().to_string()).unwrap_or_default(),
+                format!(
+                    "{}–{}",
+                    format_score(model, i, score.ci_low),
+                    format_score(model, i, score.ci_high)
+                ),
+                score
+                    .target
+                    .map(|v| format_score(model, i, v))
+                    .unwrap_or_default(),
+                if node.outcome {
+                    String::new()
+                } else {
+                    format!("{:.3}", all.effect(i, primary))
+                },
+                all.quadrant[i]
+                    .map(|q| q.as_str().to_string())
+                    .unwrap_or_default(),
             ])
         )?;
     }
@@ -92,7 +110,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
             writeln!(out, "|---|---|---:|---:|---|")?;
             for c in causes {
-                let label = |i: usize| md_escape(model.nodes[i].label.text(lang, &model.nodes[i].id));
+                let label =
+                    |i: usize| md_escape(model.nodes[i].label.text(lang, &model.nodes[i].id));
                 writeln!(
                     out,
                     "{}",
@@ -101,7 +120,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                         label(c.driver),
                         format!("{:.2}", c.contribution),
                         format!("{:.0}%", c.share * 100.0),
-                        c.path.iter().map(|&p| label(p)).collect::<Vec<_>>().join(" → "),
+                        c.path
+                            .iter()
+                            .map(|&p| label(p))
+                            .collect::<Vec<_>>()
+                            .join(" → "),
                     ])
                 )?;
             }

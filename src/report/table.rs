@@ -27,7 +27,11 @@ pub(crate) fn format_score(model: &Model, node: usize, value: f64) -> String {
 
 fn signed(value: f64, decimals: usize) -> String {
     let text = format!("{value:+.decimals$}");
-    if text.trim_start_matches(['+', '-']).chars().all(|c| c == '0' || c == '.') {
+    if text
+        .trim_start_matches(['+', '-'])
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         format!("{:.decimals$}", 0.0)
     } else {
         text.replace('-', "−")
@@ -46,7 +50,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let analysis = report.analysis;
     let lang = report.lang;
     let primary = analysis.primary_outcome;
-    let waves: Vec<&str> = analysis.waves.iter().flatten().map(String::as_str).collect();
+    let waves: Vec<&str> = analysis
+        .waves
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
     writeln!(
         out,
         "{} — {}, {} {}{}",
@@ -65,7 +74,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             out,
             "{} {}",
             report.survey.invalid.total,
-            t(lang, "个超出量表或非数值的答案被跳过", "out-of-scale or non-numeric values skipped")
+            t(
+                lang,
+                "个超出量表或非数值的答案被跳过",
+                "out-of-scale or non-numeric values skipped"
+            )
         )?;
     }
     let latest: Vec<&SliceResult> = analysis.latest().collect();
@@ -99,12 +112,33 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             node.label.text(lang, &node.id).to_string(),
             format_score(model, i, score.score),
             format!("{:.1}", score.index),
-            format!("{}–{}", format_score(model, i, score.ci_low), format_score(model, i, score.ci_high)),
-            score.target.map(|t| format_score(model, i, t)).unwrap_or_default(),
-            if score.target.is_some() { signed(score.gap, 2) } else { String::new() },
-            if outcome_node { String::new() } else { format!("{:.3}", all.effect(i, primary)) },
-            if outcome_node { String::new() } else { format!("{:.2}", all.importance(i, primary)) },
-            all.quadrant[i].map(|q| q.as_str().to_string()).unwrap_or_default(),
+            format!(
+                "{}–{}",
+                format_score(model, i, score.ci_low),
+                format_score(model, i, score.ci_high)
+            ),
+            score
+                .target
+                .map(|t| format_score(model, i, t))
+                .unwrap_or_default(),
+            if score.target.is_some() {
+                signed(score.gap, 2)
+            } else {
+                String::new()
+            },
+            if outcome_node {
+                String::new()
+            } else {
+                format!("{:.3}", all.effect(i, primary))
+            },
+            if outcome_node {
+                String::new()
+            } else {
+                format!("{:.2}", all.importance(i, primary))
+            },
+            all.quadrant[i]
+                .map(|q| q.as_str().to_string())
+                .unwrap_or_default(),
             all.trend[i].map(|v| signed(v, 2)).unwrap_or_default(),
         ]);
     }
@@ -122,17 +156,27 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     )?;
 
     if latest.len() > 1 {
-        writeln!(out, "\n{} ({})", t(lang, "分群比较", "Segments"), latest[0].wave.clone().unwrap_or_default())?;
+        writeln!(
+            out,
+            "\n{} ({})",
+            t(lang, "分群比较", "Segments"),
+            latest[0].wave.clone().unwrap_or_default()
+        )?;
         let mut header = vec![t(lang, "驱动因素", "driver").to_string()];
-        header.extend(latest.iter().map(|s| format!("{} (n={})", s.key.name(), s.rows)));
+        header.extend(
+            latest
+                .iter()
+                .map(|s| format!("{} (n={})", s.key.name(), s.rows)),
+        );
         let mut rows = Vec::new();
         for (i, node) in model.nodes.iter().enumerate() {
             let mut row = vec![node.label.text(lang, &node.id).to_string()];
-            row.extend(
-                latest
-                    .iter()
-                    .map(|s| s.scores[i].as_ref().map(|sc| format_score(model, i, sc.score)).unwrap_or_else(|| "–".into())),
-            );
+            row.extend(latest.iter().map(|s| {
+                s.scores[i]
+                    .as_ref()
+                    .map(|sc| format_score(model, i, sc.score))
+                    .unwrap_or_else(|| "–".into())
+            }));
             rows.push(row);
         }
         let right: Vec<bool> = (0..header.len()).map(|i| i > 0).collect();
@@ -143,7 +187,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         if causes.is_empty() || !key.is_all() {
             continue;
         }
-        writeln!(out, "\n{} ({})", t(lang, "根因", "Root causes"), wave_title(all))?;
+        writeln!(
+            out,
+            "\n{} ({})",
+            t(lang, "根因", "Root causes"),
+            wave_title(all)
+        )?;
         let header: Vec<String> = [
             t(lang, "结果", "outcome"),
             t(lang, "缺口", "gap"),
@@ -159,11 +208,17 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             .iter()
             .map(|c| {
                 let outcome = &model.nodes[c.outcome];
-                let gap = all.scores[c.outcome].as_ref().map(|s| s.index_gap).unwrap_or(0.0);
+                let gap = all.scores[c.outcome]
+                    .as_ref()
+                    .map(|s| s.index_gap)
+                    .unwrap_or(0.0);
                 vec![
                     outcome.label.text(lang, &outcome.id).to_string(),
                     format!("{gap:.1}"),
-                    model.nodes[c.driver].label.text(lang, &model.nodes[c.driver].id).to_string(),
+                    model.nodes[c.driver]
+                        .label
+                        .text(lang, &model.nodes[c.driver].id)
+                        .to_string(),
                     format!("{:.2}", c.contribution),
                     format!("{:.0}%", c.share * 100.0),
                     c.path
@@ -174,7 +229,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 ]
             })
             .collect();
-        write!(out, "{}", table(&header, &rows, &[false, true, false, true, true, false]))?;
+        write!(
+            out,
+            "{}",
+            table(&header, &rows, &[false, true, false, true, true, false])
+        )?;
         writeln!(
             out,
             "{}",
@@ -187,7 +246,15 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     }
 
     let actions = &report.recommendations.actions;
-    writeln!(out, "\n{}", t(lang, "建议行动（按优先级排序）", "Actions (ranked by priority)"))?;
+    writeln!(
+        out,
+        "\n{}",
+        t(
+            lang,
+            "建议行动（按优先级排序）",
+            "Actions (ranked by priority)"
+        )
+    )?;
     if actions.is_empty() {
         writeln!(out, "{}", t(lang, "没有规则触发。", "No rule fired."))?;
     } else {
@@ -209,7 +276,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 vec![
                     a.rank.to_string(),
                     a.title.text(lang, &a.rule).to_string(),
-                    model.nodes[a.driver].label.text(lang, &model.nodes[a.driver].id).to_string(),
+                    model.nodes[a.driver]
+                        .label
+                        .text(lang, &model.nodes[a.driver].id)
+                        .to_string(),
                     a.segment.name(),
                     format!("{:.2}", a.uplift),
                     crate::actions::format_number(a.cost),
@@ -217,10 +287,23 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 ]
             })
             .collect();
-        write!(out, "{}", table(&header, &rows, &[true, false, false, false, true, true, true]))?;
+        write!(
+            out,
+            "{}",
+            table(
+                &header,
+                &rows,
+                &[true, false, false, false, true, true, true]
+            )
+        )?;
         for a in actions {
             writeln!(out, "\n{}. {}", a.rank, a.action.text(lang, &a.rule))?;
-            writeln!(out, "   {}: {}", t(lang, "原因", "why"), why_text(model, primary, a, lang))?;
+            writeln!(
+                out,
+                "   {}: {}",
+                t(lang, "原因", "why"),
+                why_text(model, primary, a, lang)
+            )?;
         }
     }
     for failure in &report.recommendations.failures {

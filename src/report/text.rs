@@ -54,7 +54,11 @@ mod tests {
     fn cjk_counts_double() {
         assert_eq!(display_width("客服"), 4);
         assert_eq!(pad("客服", 6, false), "客服  ");
-        let t = table(&["名称".into(), "n".into()], &[vec!["a".into(), "10".into()]], &[false, true]);
+        let t = table(
+            &["名称".into(), "n".into()],
+            &[vec!["a".into(), "10".into()]],
+            &[false, true],
+        );
         assert_eq!(t, "名称   n\n────  ──\na     10\n");
     }
 }

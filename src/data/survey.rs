@@ -1,0 +1,88 @@
+//! The result of ingesting a survey: moments per cell, respondents, counts.
+
+use std::collections::BTreeMap;
+
+use super::{Moments, Respondents};
+
+/// A cell: one combination of segment values and wave.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+pub struct CellKey {
+    /// Values of [`Survey::segment_columns`], trimmed, in that order.
+    pub segments: Vec<String>,
+    /// The wave value, when the model names a wave column.
+    pub wave: Option<String>,
+}
+
+/// The moments of one cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub key: CellKey,
+    pub moments: Moments,
+}
+
+/// What was skipped under [`crate::data::OnInvalid::Skip`]; empty in error mode.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct InvalidReport {
+    /// Invalid values per column: out-of-scale or non-numeric item values (counted
+    /// as missing), and bad weights or empty segment / wave values (row dropped).
+    pub columns: BTreeMap<String, u64>,
+    /// Sum of `columns`.
+    pub total: u64,
+    /// Rows dropped because of their weight, segment or wave value.
+    pub skipped_rows: u64,
+}
+
+impl InvalidReport {
+    pub fn is_empty(&self) -> bool {
+        self.total == 0 && self.skipped_rows == 0
+    }
+
+    pub(crate) fn count(&mut self, column: &str) {
+        self.total += 1;
+        match self.columns.get_mut(column) {
+            Some(n) => *n += 1,
+            None => {
+                self.columns.insert(column.to_string(), 1);
+            }
+        }
+    }
+}
+
+/// A survey reduced to mergeable statistics per cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Survey {
+    /// The model's node count; node `i` everywhere is `model.nodes[i]`.
+    pub nodes: usize,
+    /// The model's segment columns, in order (`CellKey::segments` follows it).
+    pub segment_columns: Vec<String>,
+    /// The model's wave column.
+    pub wave_column: Option<String>,
+    /// The model's weight column.
+    pub weight_column: Option<String>,
+    /// One per distinct key seen, sorted by key.
+    pub cells: Vec<Cell>,
+    /// Respondent-level values, when asked for.
+    pub respondents: Option<Respondents>,
+    /// Data rows read (without the header), including rows skipped as invalid.
+    pub rows: u64,
+    pub invalid: InvalidReport,
+}
+
+impl Survey {
+    /// The moments of all cells merged (the whole survey).
+    pub fn total(&self) -> Moments {
+        let mut total = Moments::new(self.nodes);
+        for cell in &self.cells {
+            total.merge(&cell.moments);
+        }
+        total
+    }
+
+    /// The cell with this key.
+    pub fn cell(&self, key: &CellKey) -> Option<&Cell> {
+        self.cells
+            .binary_search_by(|c| c.key.cmp(key))
+            .ok()
+            .and_then(|i| self.cells.get(i))
+    }
+}
