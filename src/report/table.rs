@@ -204,7 +204,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let rows: Vec<Vec<String>> = causes
+        // The three strongest causes per outcome; the JSON has them all.
+        let mut shown: Vec<&crate::analysis::RootCause> = Vec::new();
+        for cause in causes {
+            if shown.iter().filter(|c| c.outcome == cause.outcome).count() < 3 {
+                shown.push(cause);
+            }
+        }
+        let rows: Vec<Vec<String>> = shown
             .iter()
             .map(|c| {
                 let outcome = &model.nodes[c.outcome];
