@@ -128,6 +128,14 @@ fn quoted_newlines_keep_row_numbers_right() {
     assert_eq!(err.column_number(), Some(5));
 }
 
+#[test]
+fn crlf_and_blank_lines_keep_row_numbers_right() {
+    let csv = format!("{HEADER}\r\n1,east,W1,1,3,3,3,3,8\r\n\r\n2,east,W1,1,3,3,3,3,x\r\n");
+    let err = read(&csv).expect_err("x");
+    assert_eq!(err.row(), Some(4));
+    assert_eq!(err.column(), Some("rec"));
+}
+
 fn gbk_csv() -> Vec<u8> {
     let text = format!("{HEADER}\n1,华东,2025H2,1,4,2,3,4,9\n2,华南,2025H2,1,3,3,3,3,5\n");
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(&text);
