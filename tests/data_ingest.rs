@@ -859,3 +859,47 @@ fn results_are_identical_run_to_run() {
         assert_eq!(read(&csv).expect("reads"), first);
     }
 }
+
+#[test]
+fn a_composite_fed_by_a_composite_needs_it_first() {
+    let model = load_model(
+        "m.yaml",
+        r#"
+drivers:
+  - id: a
+    items: [a1]
+  - id: inner
+    inputs: [a]
+    weights: {a: 1}
+  - id: outer
+    inputs: [inner]
+    weights: {inner: 2}
+    outcome: true
+"#,
+    )
+    .expect("loads");
+    let csv = "a1\n5\n4\n";
+    let survey = ingest(
+        &model,
+        &[0, 1, 2],
+        "s.csv",
+        csv.as_bytes(),
+        &IngestOptions::default(),
+    )
+    .expect("reads");
+    // no segments, wave or weight: one cell, weight 1
+    assert_eq!(survey.cells.len(), 1);
+    assert_eq!(survey.cells[0].key, CellKey::default());
+    let m = total(&survey);
+    assert_eq!(m.sw, 2.0);
+    assert_eq!(m.nodes[2].mean(), Some(87.5));
+    let err = ingest(
+        &model,
+        &[0, 2, 1],
+        "s.csv",
+        csv.as_bytes(),
+        &IngestOptions::default(),
+    )
+    .expect_err("outer before inner");
+    assert!(matches!(err, DataError::EvalOrder { .. }), "{err:?}");
+}
