@@ -100,8 +100,10 @@ const HEADER: &str = "id,region,wave,w,a1,a2,b1,s1,rec";
 
 #[test]
 fn bom_and_crlf_are_read() {
-    let csv = format!("\u{feff}{HEADER}\r\n1,east,W1,1,5,1,3,4,10\r\n2,east,W1,1,3,3,3,4,9\r\n");
-    let survey = read(&csv).expect("reads");
+    // the BOM sits on `region`, a column the model needs
+    let csv =
+        "\u{feff}region,wave,w,a1,a2,b1,s1,rec\r\neast,W1,1,5,1,3,4,10\r\neast,W1,1,3,3,3,4,9\r\n";
+    let survey = read(csv).expect("reads");
     assert_eq!(survey.rows, 2);
     assert_eq!(survey.cells.len(), 1);
     assert_eq!(
@@ -430,6 +432,8 @@ fn ragged_row_is_an_error_with_field_counts() {
 #[test]
 fn empty_file_header_only_and_duplicate_columns_are_errors() {
     assert!(matches!(read(""), Err(DataError::Empty { .. })));
+    assert!(matches!(read("\u{feff}"), Err(DataError::Empty { .. })));
+    assert!(matches!(read("\n\r\n\n"), Err(DataError::Empty { .. })));
     assert!(matches!(
         read(&format!("{HEADER}\n")),
         Err(DataError::NoRows { .. })
