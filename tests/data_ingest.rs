@@ -100,8 +100,10 @@ const HEADER: &str = "id,region,wave,w,a1,a2,b1,s1,rec";
 
 #[test]
 fn bom_and_crlf_are_read() {
-    let csv = format!("\u{feff}{HEADER}\r\n1,east,W1,1,5,1,3,4,10\r\n2,east,W1,1,3,3,3,4,9\r\n");
-    let survey = read(&csv).expect("reads");
+    // the BOM sits on `region`, a column the model needs
+    let csv =
+        "\u{feff}region,wave,w,a1,a2,b1,s1,rec\r\neast,W1,1,5,1,3,4,10\r\neast,W1,1,3,3,3,4,9\r\n";
+    let survey = read(csv).expect("reads");
     assert_eq!(survey.rows, 2);
     assert_eq!(survey.cells.len(), 1);
     assert_eq!(
@@ -126,6 +128,14 @@ fn quoted_newlines_keep_row_numbers_right() {
     assert_eq!(err.row(), Some(5));
     assert_eq!(err.column(), Some("a1"));
     assert_eq!(err.column_number(), Some(5));
+}
+
+#[test]
+fn crlf_and_blank_lines_keep_row_numbers_right() {
+    let csv = format!("{HEADER}\r\n1,east,W1,1,3,3,3,3,8\r\n\r\n2,east,W1,1,3,3,3,3,x\r\n");
+    let err = read(&csv).expect_err("x");
+    assert_eq!(err.row(), Some(4));
+    assert_eq!(err.column(), Some("rec"));
 }
 
 fn gbk_csv() -> Vec<u8> {
@@ -422,6 +432,8 @@ fn ragged_row_is_an_error_with_field_counts() {
 #[test]
 fn empty_file_header_only_and_duplicate_columns_are_errors() {
     assert!(matches!(read(""), Err(DataError::Empty { .. })));
+    assert!(matches!(read("\u{feff}"), Err(DataError::Empty { .. })));
+    assert!(matches!(read("\n\r\n\n"), Err(DataError::Empty { .. })));
     assert!(matches!(
         read(&format!("{HEADER}\n")),
         Err(DataError::NoRows { .. })
@@ -850,4 +862,48 @@ fn results_are_identical_run_to_run() {
     for _ in 0..3 {
         assert_eq!(read(&csv).expect("reads"), first);
     }
+}
+
+#[test]
+fn a_composite_fed_by_a_composite_needs_it_first() {
+    let model = load_model(
+        "m.yaml",
+        r#"
+drivers:
+  - id: a
+    items: [a1]
+  - id: inner
+    inputs: [a]
+    weights: {a: 1}
+  - id: outer
+    inputs: [inner]
+    weights: {inner: 2}
+    outcome: true
+"#,
+    )
+    .expect("loads");
+    let csv = "a1\n5\n4\n";
+    let survey = ingest(
+        &model,
+        &[0, 1, 2],
+        "s.csv",
+        csv.as_bytes(),
+        &IngestOptions::default(),
+    )
+    .expect("reads");
+    // no segments, wave or weight: one cell, weight 1
+    assert_eq!(survey.cells.len(), 1);
+    assert_eq!(survey.cells[0].key, CellKey::default());
+    let m = total(&survey);
+    assert_eq!(m.sw, 2.0);
+    assert_eq!(m.nodes[2].mean(), Some(87.5));
+    let err = ingest(
+        &model,
+        &[0, 2, 1],
+        "s.csv",
+        csv.as_bytes(),
+        &IngestOptions::default(),
+    )
+    .expect_err("outer before inner");
+    assert!(matches!(err, DataError::EvalOrder { .. }), "{err:?}");
 }

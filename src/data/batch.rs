@@ -18,6 +18,8 @@ pub(crate) struct Batch {
     /// Reused buffers; the first `filled` hold this batch's records.
     pub records: Vec<ByteRecord>,
     pub filled: usize,
+    /// The line each record starts on, parallel to the filled records.
+    pub lines: Vec<u64>,
     /// Data rows read (including skipped ones).
     pub rows: u64,
     /// Moments of each cell the batch touched.
@@ -35,6 +37,7 @@ impl Batch {
             seq: 0,
             records: Vec::new(),
             filled: 0,
+            lines: Vec::new(),
             rows: 0,
             cells: Vec::new(),
             respondents: Respondents::new(nodes),
@@ -47,6 +50,7 @@ impl Batch {
     pub(crate) fn reset(&mut self, seq: u64) {
         self.seq = seq;
         self.filled = 0;
+        self.lines.clear();
         self.rows = 0;
         self.cells.clear();
         self.respondents.values.clear();

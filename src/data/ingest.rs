@@ -12,6 +12,7 @@ use csv::ByteRecord;
 use super::batch::{Batch, Merger, BATCH_ROWS};
 use super::columns::Columns;
 use super::decode::{self, Detected};
+use super::lines::LineIndex;
 use super::parse::MissingTokens;
 use super::row::{encoding_error, RowReader, Shared};
 use super::{DataError, IngestOptions, Survey};
@@ -25,7 +26,7 @@ use crate::model::Model;
 /// (for encoding detection) and a few batches of records are held in memory.
 ///
 /// Row numbers in errors are the 1-based line where the record starts (the header is
-/// line 1), so quoted fields spanning lines are counted right. With
+/// line 1), counting quoted newlines, blank lines and CRLF right. With
 /// [`OnInvalid::Error`](super::OnInvalid::Error) the error is always the first one in
 /// the file.
 pub fn ingest<R: Read>(
@@ -43,7 +44,7 @@ pub fn ingest<R: Read>(
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(64 * 1024)
-        .from_reader(input);
+        .from_reader(LineIndex::new(input));
     let mut header = ByteRecord::new();
     if !read_record(&mut csv, &mut header, source)? {
         return Err(DataError::Empty {
@@ -85,7 +86,7 @@ pub fn ingest<R: Read>(
 /// (I/O) error, if parsing stopped on one. Row errors end up in the merger.
 fn run<R: Read>(
     shared: &Shared<'_>,
-    csv: &mut csv::Reader<R>,
+    csv: &mut csv::Reader<LineIndex<R>>,
     threads: usize,
     merger: &mut Merger,
 ) -> Option<DataError> {
@@ -127,7 +128,11 @@ fn run<R: Read>(
                     break;
                 };
                 match read_record(csv, record, shared.file) {
-                    Ok(true) => batch.filled += 1,
+                    Ok(true) => {
+                        let byte = record.position().map_or(0, |p| p.byte());
+                        batch.lines.push(csv.get_mut().line_of(byte));
+                        batch.filled += 1;
+                    }
                     Ok(false) => {
                         eof = true;
                         break;

@@ -14,6 +14,7 @@ mod decode;
 mod error;
 mod fxhash;
 mod ingest;
+mod lines;
 mod moments;
 mod options;
 mod parse;

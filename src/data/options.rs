@@ -11,7 +11,8 @@ pub enum Encoding {
     Auto,
     /// UTF-8; bytes that are not UTF-8 are an error.
     Utf8,
-    /// GB18030, which also reads GBK (its subset).
+    /// GB18030, which also reads GBK (its subset); `gbk` is accepted as a name for it.
+    #[value(alias = "gbk")]
     Gb18030,
 }
 
@@ -44,5 +45,32 @@ impl Default for IngestOptions {
             on_invalid: OnInvalid::Error,
             keep_respondents: true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    #[test]
+    fn command_line_names() {
+        let names: Vec<String> = Encoding::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        assert_eq!(names, ["auto", "utf8", "gb18030"]);
+        assert_eq!(Encoding::from_str("gbk", true), Ok(Encoding::Gb18030));
+        assert_eq!(OnInvalid::from_str("skip", false), Ok(OnInvalid::Skip));
+        assert_eq!(OnInvalid::from_str("error", false), Ok(OnInvalid::Error));
+        let defaults = IngestOptions::default();
+        assert_eq!(
+            (
+                defaults.encoding,
+                defaults.on_invalid,
+                defaults.keep_respondents
+            ),
+            (Encoding::Auto, OnInvalid::Error, true)
+        );
     }
 }

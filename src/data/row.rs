@@ -72,22 +72,23 @@ impl<'s, 'a> RowReader<'s, 'a> {
     /// Read the batch's records into its outputs, stopping at the first error.
     pub(crate) fn read_batch(&mut self, batch: &mut Batch) {
         let records = std::mem::take(&mut batch.records);
-        for record in records.iter().take(batch.filled) {
+        let lines = std::mem::take(&mut batch.lines);
+        for (record, &line) in records.iter().zip(&lines).take(batch.filled) {
             batch.rows += 1;
-            if let Err(error) = self.read(record, batch) {
+            if let Err(error) = self.read(record, line, batch) {
                 batch.error = Some(error);
                 break;
             }
         }
         batch.records = records;
+        batch.lines = lines;
         for (_, slot) in &mut self.cells {
             *slot = u32::MAX;
         }
     }
 
-    fn read(&mut self, record: &ByteRecord, batch: &mut Batch) -> Result<(), DataError> {
+    fn read(&mut self, record: &ByteRecord, line: u64, batch: &mut Batch) -> Result<(), DataError> {
         let shared = self.shared;
-        let line = record.position().map_or(0, |p| p.line());
         let expected = shared.columns.header.len();
         if record.len() != expected {
             return Err(DataError::Ragged {
