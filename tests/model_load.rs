@@ -13,13 +13,19 @@ fn loads_the_telecom_example() {
     let nps = model.node("nps").expect("nps");
     assert_eq!(nps.metric, Metric::Nps);
     assert_eq!((nps.scale.min, nps.scale.max), (0.0, 10.0));
-    assert_eq!(model.node("network").expect("network").reverse, vec!["q_net3"]);
+    assert_eq!(
+        model.node("network").expect("network").reverse,
+        vec!["q_net3"]
+    );
 }
 
 #[test]
 fn unknown_key_is_located_with_a_suggestion() {
     let err = load("drivers:\n  - id: a\n    itmes: [q1]\n").expect_err("unknown key");
-    assert!(err.starts_with("model.yaml:3:5: unknown field `itmes`"), "{err}");
+    assert!(
+        err.starts_with("model.yaml:3:5: unknown field `itmes`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `items`?"), "{err}");
 }
 
@@ -27,15 +33,22 @@ fn unknown_key_is_located_with_a_suggestion() {
 fn unknown_input_suggests_the_nearest_id() {
     let text = "drivers:\n  - id: response_time\n    items: [q1]\n  - id: sat\n    items: [q2]\n    outcome: true\n    inputs: [respons_time]\n";
     let err = load(text).expect_err("unknown input");
-    assert!(err.starts_with("model.yaml:7:14: `sat` names unknown input `respons_time`"), "{err}");
+    assert!(
+        err.starts_with("model.yaml:7:14: `sat` names unknown input `respons_time`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `response_time`?"), "{err}");
 }
 
 #[test]
 fn duplicate_ids_and_items_are_errors() {
-    let dup = "drivers:\n  - id: a\n    items: [q1]\n  - id: a\n    items: [q2]\n    outcome: true\n";
-    assert!(load(dup).expect_err("dup").contains("duplicate driver id `a`"));
-    let shared = "drivers:\n  - id: a\n    items: [q1]\n  - id: b\n    items: [q1]\n    outcome: true\n";
+    let dup =
+        "drivers:\n  - id: a\n    items: [q1]\n  - id: a\n    items: [q2]\n    outcome: true\n";
+    assert!(load(dup)
+        .expect_err("dup")
+        .contains("duplicate driver id `a`"));
+    let shared =
+        "drivers:\n  - id: a\n    items: [q1]\n  - id: b\n    items: [q1]\n    outcome: true\n";
     assert!(load(shared)
         .expect_err("shared item")
         .contains("item `q1` is used by both `a` and `b`"));
@@ -45,13 +58,18 @@ fn duplicate_ids_and_items_are_errors() {
 fn target_outside_scale_is_an_error() {
     let text = "drivers:\n  - id: a\n    items: [q1]\n    outcome: true\n    target: 7\n";
     let err = load(text).expect_err("target");
-    assert!(err.starts_with("model.yaml:5:13: target 7 of `a` is outside"), "{err}");
+    assert!(
+        err.starts_with("model.yaml:5:13: target 7 of `a` is outside"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_due_date_is_an_error() {
     let text = "drivers:\n  - id: a\n    items: [q1]\n    outcome: true\n    due: 2027-02-30\n";
-    assert!(load(text).expect_err("date").contains("`2027-02-30` is not a date"));
+    assert!(load(text)
+        .expect_err("date")
+        .contains("`2027-02-30` is not a date"));
 }
 
 #[test]

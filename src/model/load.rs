@@ -186,7 +186,8 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
                     "list each survey column once",
                 ));
             }
-            if let Some(owner) = item_owner.insert(item.value.as_str(), raw_node.id.value.as_str()) {
+            if let Some(owner) = item_owner.insert(item.value.as_str(), raw_node.id.value.as_str())
+            {
                 return Err(ModelError::invalid(
                     at(item),
                     format!("item `{}` is used by both `{owner}` and `{id}`", item.value),
@@ -263,7 +264,10 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
             if !outcomes.contains(&p.value.as_str()) {
                 return Err(ModelError::invalid(
                     at(p),
-                    format!("`primary_outcome` names `{}`, which is not an outcome", p.value),
+                    format!(
+                        "`primary_outcome` names `{}`, which is not an outcome",
+                        p.value
+                    ),
                     match did_you_mean(&p.value, outcomes.iter().copied()) {
                         s if s.is_empty() => "mark the node with `outcome: true`".to_string(),
                         s => s,
@@ -344,18 +348,30 @@ fn check_scale(scale: &Scale, loc: Loc) -> Result<(), ModelError> {
     }
 }
 
-fn check_metric(file: &str, node: &RawNode, metric: Metric, scale: &Scale) -> Result<(), ModelError> {
+fn check_metric(
+    file: &str,
+    node: &RawNode,
+    metric: Metric,
+    scale: &Scale,
+) -> Result<(), ModelError> {
     let loc = Loc::from_yaml(file, node.id.referenced);
     let id = &node.id.value;
     match metric {
         Metric::Nps | Metric::Rate if node.items.len() != 1 => Err(ModelError::invalid(
             loc,
-            format!("`{id}` uses metric `{}` but has {} items", metric_name(metric), node.items.len()),
+            format!(
+                "`{id}` uses metric `{}` but has {} items",
+                metric_name(metric),
+                node.items.len()
+            ),
             "NPS and rates are computed from exactly one survey column",
         )),
         Metric::Nps if (scale.min, scale.max) != (0.0, 10.0) => Err(ModelError::invalid(
             loc,
-            format!("`{id}` uses metric `nps` on a {}–{} scale", scale.min, scale.max),
+            format!(
+                "`{id}` uses metric `nps` on a {}–{} scale",
+                scale.min, scale.max
+            ),
             "NPS needs a 0–10 likelihood-to-recommend item: `scale: {min: 0, max: 10}`",
         )),
         _ => Ok(()),
@@ -389,19 +405,29 @@ fn node_weights(file: &str, node: &RawNode, all_ids: &[&str]) -> Result<Weights,
                     };
                     return Err(ModelError::invalid(
                         loc,
-                        format!("weight for `{input}`, which is not an input of `{}`", node.id.value),
+                        format!(
+                            "weight for `{input}`, which is not an input of `{}`",
+                            node.id.value
+                        ),
                         hint,
                     ));
                 }
                 if !weight.is_finite() {
-                    return Err(ModelError::invalid(loc, format!("weight for `{input}` is not a number"), ""));
+                    return Err(ModelError::invalid(
+                        loc,
+                        format!("weight for `{input}` is not a number"),
+                        "",
+                    ));
                 }
             }
             for input in &node.inputs {
                 if !map.contains_key(&input.value) {
                     return Err(ModelError::invalid(
                         loc,
-                        format!("declared weights of `{}` miss input `{}`", node.id.value, input.value),
+                        format!(
+                            "declared weights of `{}` miss input `{}`",
+                            node.id.value, input.value
+                        ),
                         "declare a weight for every input, or use `weights: {method: ols}`",
                     ));
                 }
