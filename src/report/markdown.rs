@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::table::{format_score, t, wave_title};
+use super::table::{format_score, quadrant_label, segment_label, t, wave_title};
 use super::Report;
 use crate::actions::{format_number, why_text};
 
@@ -49,7 +49,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         out,
         "## {} ({})\n",
         t(lang, "得分", "Scores"),
-        md_escape(&wave_title(all))
+        md_escape(&wave_title(all, lang))
     )?;
     writeln!(
         out,
@@ -88,9 +88,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 } else {
                     format!("{:.3}", all.effect(i, primary))
                 },
-                all.quadrant[i]
-                    .map(|q| q.as_str().to_string())
-                    .unwrap_or_default(),
+                quadrant_label(all.quadrant[i], lang),
             ])
         )?;
     }
@@ -140,7 +138,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             "{}. **{}** ({}, {}: {:.2}, {}: {}) — {}  \n   {}",
             a.rank,
             md_escape(a.title.text(lang, &a.rule)),
-            md_escape(&a.segment.name()),
+            md_escape(&segment_label(&a.segment, lang)),
             t(lang, "提升", "uplift"),
             a.uplift,
             t(lang, "成本", "cost"),

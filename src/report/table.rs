@@ -6,7 +6,7 @@ use std::io::Write;
 use super::text::table;
 use super::Report;
 use crate::actions::why_text;
-use crate::analysis::SliceResult;
+use crate::analysis::{Quadrant, SliceKey, SliceResult};
 use crate::model::{Lang, Metric, Model};
 
 pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -38,10 +38,37 @@ fn signed(value: f64, decimals: usize) -> String {
     }
 }
 
-pub(crate) fn wave_title(slice: &SliceResult) -> String {
+pub(crate) fn wave_title(slice: &SliceResult, lang: Lang) -> String {
+    let name = segment_label(&slice.key, lang);
     match &slice.wave {
-        Some(w) => format!("{}, {w}", slice.key.name()),
-        None => slice.key.name(),
+        Some(w) => format!("{name}, {w}"),
+        None => name,
+    }
+}
+
+/// `全部` / `all`, or `region=华东`.
+pub(crate) fn segment_label(key: &SliceKey, lang: Lang) -> String {
+    if key.is_all() {
+        t(lang, "全部", "all").to_string()
+    } else {
+        key.name()
+    }
+}
+
+/// Martilla & James quadrant names as a quality manager reads them.
+pub(crate) fn quadrant_label(quadrant: Option<Quadrant>, lang: Lang) -> String {
+    let Some(quadrant) = quadrant else {
+        return String::new();
+    };
+    match lang {
+        Lang::Zh => match quadrant {
+            Quadrant::Concentrate => "重点改进",
+            Quadrant::KeepUp => "继续保持",
+            Quadrant::LowPriority => "低优先",
+            Quadrant::Overkill => "可能过度",
+        }
+        .to_string(),
+        Lang::En => quadrant.as_str().replace('_', " "),
     }
 }
 
@@ -86,7 +113,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         return Ok(());
     };
 
-    writeln!(out, "\n{} ({})", t(lang, "得分", "Scores"), wave_title(all))?;
+    writeln!(
+        out,
+        "\n{} ({})",
+        t(lang, "得分", "Scores"),
+        wave_title(all, lang)
+    )?;
     let header: Vec<String> = [
         t(lang, "驱动因素", "driver"),
         t(lang, "得分", "score"),
@@ -136,9 +168,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             } else {
                 format!("{:.2}", all.importance(i, primary))
             },
-            all.quadrant[i]
-                .map(|q| q.as_str().to_string())
-                .unwrap_or_default(),
+            quadrant_label(all.quadrant[i], lang),
             all.trend[i].map(|v| signed(v, 2)).unwrap_or_default(),
         ]);
     }
@@ -191,7 +221,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             out,
             "\n{} ({})",
             t(lang, "根因", "Root causes"),
-            wave_title(all)
+            wave_title(all, lang)
         )?;
         let header: Vec<String> = [
             t(lang, "结果", "outcome"),
@@ -287,7 +317,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                         .label
                         .text(lang, &model.nodes[a.driver].id)
                         .to_string(),
-                    a.segment.name(),
+                    segment_label(&a.segment, lang),
                     format!("{:.2}", a.uplift),
                     crate::actions::format_number(a.cost),
                     format!("{:.3}", a.priority),
