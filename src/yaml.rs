@@ -6,11 +6,11 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::diag::{did_you_mean, Loc};
+use crate::diag::{did_you_mean, help_suffix, Loc};
 
 /// A YAML file that could not be read into the expected shape.
 #[derive(Debug, thiserror::Error)]
-#[error("{loc}: {message}{}", if help.is_empty() { String::new() } else { format!("\n  help: {help}") })]
+#[error("{loc}: {message}{}", help_suffix(.help))]
 pub struct YamlError {
     pub loc: Loc,
     pub message: String,

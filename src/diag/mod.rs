@@ -9,6 +9,15 @@ pub use suggest::{did_you_mean, suggest};
 
 use std::fmt;
 
+/// `"\n  help: …"` for appending a help line to a message, or nothing.
+pub fn help_suffix(help: &str) -> String {
+    if help.is_empty() {
+        String::new()
+    } else {
+        format!("\n  help: {help}")
+    }
+}
+
 /// A 1-based position in a user's file. `line == 0` means the position is unknown.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
 pub struct Loc {

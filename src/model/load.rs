@@ -8,7 +8,7 @@ use serde_saphyr::Spanned;
 
 use super::types::{Direction, Method, Metric, Model, Node, Scale, Weights};
 use super::Label;
-use crate::diag::{did_you_mean, Loc};
+use crate::diag::{did_you_mean, help_suffix, Loc};
 use crate::yaml::{parse_yaml, YamlError};
 
 /// Why a model could not be loaded. Every variant carries where it happened.
@@ -22,14 +22,6 @@ pub enum ModelError {
         message: String,
         help: String,
     },
-}
-
-fn help_suffix(help: &str) -> String {
-    if help.is_empty() {
-        String::new()
-    } else {
-        format!("\n  help: {help}")
-    }
 }
 
 impl ModelError {
@@ -361,7 +353,7 @@ fn check_metric(
             loc,
             format!(
                 "`{id}` uses metric `{}` but has {} items",
-                metric_name(metric),
+                metric.as_str(),
                 node.items.len()
             ),
             "NPS and rates are computed from exactly one survey column",
@@ -375,15 +367,6 @@ fn check_metric(
             "NPS needs a 0–10 likelihood-to-recommend item: `scale: {min: 0, max: 10}`",
         )),
         _ => Ok(()),
-    }
-}
-
-fn metric_name(metric: Metric) -> &'static str {
-    match metric {
-        Metric::Mean => "mean",
-        Metric::Nps => "nps",
-        Metric::Rate => "rate",
-        Metric::Top2box => "top2box",
     }
 }
 

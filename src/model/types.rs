@@ -49,6 +49,18 @@ pub enum Metric {
     Top2box,
 }
 
+impl Metric {
+    /// The name used in model files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::Mean => "mean",
+            Metric::Nps => "nps",
+            Metric::Rate => "rate",
+            Metric::Top2box => "top2box",
+        }
+    }
+}
+
 /// Whether a higher score is better (satisfaction) or worse (churn).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

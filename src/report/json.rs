@@ -5,7 +5,6 @@ use serde::Serialize;
 
 use super::{round, Report};
 use crate::actions::why_text;
-use crate::model::Metric;
 
 #[derive(Serialize)]
 pub struct AnalysisJson {
@@ -82,15 +81,6 @@ pub struct ActionJson {
     pub why: String,
 }
 
-fn metric_name(metric: Metric) -> &'static str {
-    match metric {
-        Metric::Mean => "mean",
-        Metric::Nps => "nps",
-        Metric::Rate => "rate",
-        Metric::Top2box => "top2box",
-    }
-}
-
 /// Build the JSON document of a report.
 pub fn analysis_json(report: &Report) -> AnalysisJson {
     let model = report.model;
@@ -116,7 +106,7 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
                     Some(DriverJson {
                         id: node.id.clone(),
                         label: node.label.text(lang, &node.id).to_string(),
-                        metric: metric_name(node.metric),
+                        metric: node.metric.as_str(),
                         outcome: node.outcome,
                         score: r4(score.score),
                         index: r4(score.index),

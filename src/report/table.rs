@@ -9,6 +9,10 @@ use crate::actions::why_text;
 use crate::analysis::{Quadrant, SliceKey, SliceResult};
 use crate::model::{Lang, Metric, Model};
 
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
 pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
@@ -119,7 +123,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         t(lang, "得分", "Scores"),
         wave_title(all, lang)
     )?;
-    let header: Vec<String> = [
+    let header = strings(&[
         t(lang, "驱动因素", "driver"),
         t(lang, "得分", "score"),
         t(lang, "指数", "index"),
@@ -130,10 +134,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         t(lang, "重要性", "importance"),
         t(lang, "象限", "quadrant"),
         t(lang, "变化", "trend"),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ]);
     let mut rows = Vec::new();
     for (i, node) in model.nodes.iter().enumerate() {
         let Some(score) = &all.scores[i] else {
@@ -223,17 +224,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             t(lang, "根因", "Root causes"),
             wave_title(all, lang)
         )?;
-        let header: Vec<String> = [
+        let header = strings(&[
             t(lang, "结果", "outcome"),
             t(lang, "缺口", "gap"),
             t(lang, "驱动因素", "driver"),
             t(lang, "贡献", "contribution"),
             t(lang, "占比", "share"),
             t(lang, "路径", "path"),
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        ]);
         // The three strongest causes per outcome; the JSON has them all.
         let mut shown: Vec<&crate::analysis::RootCause> = Vec::new();
         for cause in causes {
@@ -295,7 +293,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if actions.is_empty() {
         writeln!(out, "{}", t(lang, "没有规则触发。", "No rule fired."))?;
     } else {
-        let header: Vec<String> = [
+        let header = strings(&[
             "#",
             t(lang, "行动", "action"),
             t(lang, "驱动因素", "driver"),
@@ -303,10 +301,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             t(lang, "提升", "uplift"),
             t(lang, "成本", "cost"),
             t(lang, "优先级", "priority"),
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        ]);
         let rows: Vec<Vec<String>> = actions
             .iter()
             .map(|a| {
