@@ -254,3 +254,42 @@ fn thin_slices_fall_back_to_a_larger_sample_and_say_so() {
         analysis.notes
     );
 }
+
+#[test]
+fn a_rule_firing_only_in_a_segment_is_kept_with_the_segment_share() {
+    let (model, graph, analysis) = setup();
+    let rules = "rules:
+  - id: south-only
+    title: south
+    action: lift x1 in the south
+    for: {drivers: [x1]}
+    when: segment.value == \"south\"
+    effect: {delta: 5}
+    cost: 1
+";
+    let engine = RuleEngine::new();
+    let known = Known {
+        drivers: model.nodes.iter().map(|n| n.id.clone()).collect(),
+        tags: Vec::new(),
+        segment_columns: model.segments.clone(),
+    };
+    let rule_set = load_rules(
+        &engine,
+        &[RuleSource {
+            file: "r.yaml",
+            text: rules,
+        }],
+        &known,
+    )
+    .expect("rules");
+    let out = recommend(&model, &graph, &analysis, &rule_set, &engine);
+    assert_eq!(out.actions.len(), 1);
+    let action = &out.actions[0];
+    assert_eq!(action.segment.name(), "region=south");
+    let south = analysis
+        .latest()
+        .find(|s| s.key.name() == "region=south")
+        .expect("south");
+    assert!(close(action.share, south.share));
+    assert!(close(action.uplift, south.effect(0, 3) * 5.0 * south.share));
+}
