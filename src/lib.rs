@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod data;
 pub mod diag;
 pub mod graph;
+pub mod importance;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod exit;
+mod importance;
 mod output;
 mod project;
 mod simulate;
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Scores, root causes and ranked actions for a project directory.
     Analyze(analyze::AnalyzeArgs),
+    /// How much each driver matters for an outcome (correlation, beta, relative weights, LMG, dominance).
+    Importance(importance::ImportanceArgs),
     /// Synthetic survey responses with known true effects.
     Simulate(simulate::SimulateArgs),
 }
@@ -49,6 +52,7 @@ pub fn init_tracing(verbose: u8) {
 pub fn run(cli: Cli) -> Exit {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Importance(args) => importance::run(&args),
         Command::Simulate(args) => simulate::run(&args),
     };
     match result {

@@ -23,7 +23,7 @@
 //! output is byte-identical for a seed on every platform, and rows could be generated
 //! in parallel without changing it.
 
-mod rng;
+pub(crate) mod rng;
 mod spec;
 
 pub use spec::{load_spec, Noise, SegmentLevel, SegmentSpec, SimSpec, WaveSpec, WeightRange};
