@@ -2,6 +2,7 @@
 //! that touches stdout, stderr and the filesystem.
 
 mod analyze;
+mod check;
 mod exit;
 mod output;
 mod project;
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Scores, root causes and ranked actions for a project directory.
     Analyze(analyze::AnalyzeArgs),
+    /// Lint models, rule files and scenarios (exit 0 clean, 1 findings, 2 could not run).
+    Check(check::CheckArgs),
     /// Synthetic survey responses with known true effects.
     Simulate(simulate::SimulateArgs),
 }
@@ -49,6 +52,7 @@ pub fn init_tracing(verbose: u8) {
 pub fn run(cli: Cli) -> Exit {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::Simulate(args) => simulate::run(&args),
     };
     match result {
