@@ -147,10 +147,17 @@ fn quoted(names: &[String]) -> String {
 /// What the expression yields when that is plainly not a boolean: a literal, an
 /// arithmetic operation, a numeric field, a number variable or a driver function.
 fn non_boolean(ast: &rhai::AST) -> Option<&'static str> {
-    let [Stmt::Expr(expr)] = ast.statements() else {
-        return None;
-    };
-    kind_of(expr)
+    match ast.statements() {
+        [Stmt::Expr(expr)] => kind_of(expr),
+        [Stmt::FnCall(call, _)] => kind_of_call(call),
+        _ => None,
+    }
+}
+
+fn kind_of_call(call: &rhai::FnCallExpr) -> Option<&'static str> {
+    let name = call.name.as_str();
+    (["+", "-", "*", "/", "%", "**"].contains(&name) || names::DRIVER_FUNCTIONS.contains(&name))
+        .then_some("a number")
 }
 
 fn kind_of(expr: &Expr) -> Option<&'static str> {
@@ -162,16 +169,7 @@ fn kind_of(expr: &Expr) -> Option<&'static str> {
         Expr::Array(..) => Some("a list"),
         Expr::Map(..) => Some("a map"),
         Expr::Unit(..) => Some("nothing"),
-        Expr::FnCall(call, _) => {
-            let name = call.name.as_str();
-            if ["+", "-", "*", "/", "%", "**"].contains(&name)
-                || names::DRIVER_FUNCTIONS.contains(&name)
-            {
-                Some("a number")
-            } else {
-                None
-            }
-        }
+        Expr::FnCall(call, _) => kind_of_call(call),
         Expr::Variable(x, ..) if names::NUMBERS.contains(&x.1.as_str()) => Some("a number"),
         Expr::Variable(..) => Some("a map"),
         Expr::Dot(x, ..) => match (&x.lhs, &x.rhs) {
