@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod analysis;
+pub mod check;
 pub mod data;
 pub mod diag;
 pub mod graph;

@@ -85,3 +85,46 @@ fn unknown_field_hint(message: &str) -> String {
         hint => format!("{hint} ({allowed})"),
     }
 }
+
+impl YamlError {
+    /// This error as a `check` finding: unknown keys, duplicate keys and wrong types
+    /// get their own codes; everything else (syntax, budgets) is a YAML error.
+    pub fn to_diagnostic(&self) -> crate::diag::Diagnostic {
+        use crate::diag::{Code, Diagnostic};
+        let m = self.message.as_str();
+        // serde-saphyr's wording names its own API; say what is wrong instead.
+        let rewritten = if let Some(rest) = m.strip_prefix("duplicate mapping key: ") {
+            let key = rest.split(',').next().unwrap_or(rest);
+            Some(format!("duplicate key `{key}`"))
+        } else if m.starts_with("invalid floating point") || m.starts_with("invalid integer") {
+            Some("expected a number".to_string())
+        } else if m.starts_with("invalid boolean") {
+            Some("expected `true` or `false`".to_string())
+        } else {
+            None
+        };
+        let m = rewritten.as_deref().unwrap_or(m);
+        let code = if m.contains("unknown field") {
+            Code::UnknownKey
+        } else if m.contains("duplicate") {
+            Code::DuplicateKey
+        } else if [
+            "expected a number",
+            "expected `true`",
+            "invalid type",
+            "invalid value",
+            "missing field",
+            "unknown variant",
+            "did not match any variant",
+            "invalid length",
+        ]
+        .iter()
+        .any(|p| m.contains(p))
+        {
+            Code::WrongType
+        } else {
+            Code::YamlSyntax
+        };
+        Diagnostic::error(code, &self.loc, m).with_help(&self.help)
+    }
+}

@@ -2,6 +2,7 @@
 //! that touches stdout, stderr and the filesystem.
 
 mod analyze;
+mod check;
 mod exit;
 mod importance;
 mod output;
@@ -29,6 +30,8 @@ pub enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// How much each driver matters for an outcome (correlation, beta, relative weights, LMG, dominance).
     Importance(importance::ImportanceArgs),
+    /// Lint models, rule files and scenarios (exit 0 clean, 1 findings, 2 could not run).
+    Check(check::CheckArgs),
     /// Synthetic survey responses with known true effects.
     Simulate(simulate::SimulateArgs),
 }
@@ -53,6 +56,7 @@ pub fn run(cli: Cli) -> Exit {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Importance(args) => importance::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::Simulate(args) => simulate::run(&args),
     };
     match result {

@@ -1,10 +1,15 @@
-//! Where a problem is and how to say it: source locations and "did you mean" suggestions.
+//! Where a problem is and how to say it: source locations, "did you mean"
+//! suggestions, and the diagnostics `check` collects.
 //!
 //! Every loader reports positions through [`Loc`] so that every error kind gets a
 //! file, line and column for free.
 
+mod code;
+mod diagnostic;
 mod suggest;
 
+pub use code::Code;
+pub use diagnostic::{sort_diagnostics, Diagnostic, Related, Severity};
 pub use suggest::{did_you_mean, suggest};
 
 use std::fmt;

@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::types::{Direction, Method, Metric, Model, Node, Scale, Weights};
+use super::raw::{RawModel, RawNode, RawWeights};
+use super::types::{Metric, Model, Node, Scale, Weights};
 use super::Label;
 use crate::diag::{did_you_mean, help_suffix, Loc};
 use crate::yaml::{parse_yaml, YamlError};
@@ -42,64 +42,8 @@ impl ModelError {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawModel {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    data: Option<String>,
-    #[serde(default)]
-    scale: Option<Scale>,
-    #[serde(default)]
-    segments: Vec<Spanned<String>>,
-    #[serde(default)]
-    wave: Option<Spanned<String>>,
-    #[serde(default)]
-    weight: Option<Spanned<String>>,
-    #[serde(default)]
-    missing: Option<Vec<String>>,
-    #[serde(default)]
-    primary_outcome: Option<Spanned<String>>,
-    drivers: Vec<RawNode>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNode {
-    id: Spanned<String>,
-    #[serde(default)]
-    label: Option<Label>,
-    #[serde(default)]
-    items: Vec<Spanned<String>>,
-    #[serde(default)]
-    reverse: Vec<Spanned<String>>,
-    #[serde(default)]
-    scale: Option<Spanned<Scale>>,
-    #[serde(default)]
-    inputs: Vec<Spanned<String>>,
-    #[serde(default)]
-    outcome: bool,
-    #[serde(default)]
-    metric: Option<Metric>,
-    #[serde(default)]
-    direction: Option<Direction>,
-    #[serde(default)]
-    target: Option<Spanned<f64>>,
-    #[serde(default)]
-    due: Option<Spanned<String>>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    weights: Option<Spanned<RawWeights>>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawWeights {
-    Method { method: Method },
-    Declared(BTreeMap<String, f64>),
-}
+/// The item scale when a model names none.
+pub(crate) const DEFAULT_SCALE: Scale = Scale { min: 1.0, max: 5.0 };
 
 /// The default missing-value tokens when a model names none.
 pub const DEFAULT_MISSING: [&str; 4] = ["", "NA", "N/A", "-"];

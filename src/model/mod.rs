@@ -3,10 +3,14 @@
 //! The model knows nothing of petgraph or CSV: it is the user's declaration of
 //! drivers, outcomes, scales and targets, validated and located.
 
+mod check;
+mod graph_check;
 mod label;
 mod load;
+mod raw;
 mod types;
 
+pub use check::{check_model, Day};
 pub use label::{Label, Lang};
-pub use load::{load_model, ModelError};
+pub use load::{load_model, parse_date, ModelError};
 pub use types::{Direction, Method, Metric, Model, Node, Scale, Weights};

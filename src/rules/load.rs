@@ -41,7 +41,7 @@ pub fn load_rules(
     Ok(RuleSet { rules })
 }
 
-fn load_rule(
+pub(super) fn load_rule(
     engine: &RuleEngine,
     source: &RuleSource,
     raw: &RawRule,

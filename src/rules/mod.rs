@@ -12,6 +12,7 @@ mod error;
 mod eval;
 mod file;
 mod functions;
+mod lint;
 mod load;
 pub mod names;
 mod rule;
@@ -21,6 +22,7 @@ pub use context::{Context, Facts, OutcomeFacts, SegmentFacts};
 pub use embedded::default_rules;
 pub use engine::RuleEngine;
 pub use error::RuleError;
+pub use lint::{lint_rules, RuleLint, RuleWarning, RuleWarningKind};
 pub use load::load_rules;
 pub use rule::{Evaluation, Expect, Match, Rule, RuleSet, RuleTest, Selector};
 

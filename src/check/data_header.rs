@@ -1,0 +1,77 @@
+//! The survey header against the model (`check --data FILE`): every column the
+//! model names must be there. Only the header is read, so this is cheap on any size.
+
+use crate::diag::{did_you_mean, Code, Diagnostic, Loc};
+use crate::model::Model;
+
+/// Findings for the header row of `file`, given the start of the file (`head`, which
+/// must hold the whole first record). UTF-8 (BOM tolerated) or GB18030.
+pub fn check_data_header(model: &Model, file: &str, head: &[u8]) -> Vec<Diagnostic> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let decoded = match std::str::from_utf8(head) {
+        Ok(text) => text.to_string(),
+        // A cut multi-byte character at the end of `head` is not an encoding error.
+        Err(e) if e.error_len().is_none() => {
+            String::from_utf8_lossy(&head[..e.valid_up_to()]).into_owned()
+        }
+        Err(_) => encoding_rs::GB18030.decode(head).0.into_owned(),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(decoded.as_bytes());
+    let header: Vec<String> = match reader.records().next() {
+        Some(Ok(record)) => record.iter().map(|c| c.trim().to_string()).collect(),
+        _ => {
+            return vec![Diagnostic::error(
+                Code::MissingColumn,
+                &Loc::new(file, 1, 1),
+                "the survey file has no header row",
+            )
+            .with_help("the first row must name the columns")]
+        }
+    };
+    let mut needed: Vec<(String, String)> = Vec::new();
+    for node in &model.nodes {
+        for item in &node.items {
+            needed.push((item.clone(), format!("an item of driver `{}`", node.id)));
+        }
+    }
+    for segment in &model.segments {
+        needed.push((segment.clone(), "a segment column".to_string()));
+    }
+    if let Some(wave) = &model.wave {
+        needed.push((wave.clone(), "the wave column".to_string()));
+    }
+    if let Some(weight) = &model.weight {
+        needed.push((weight.clone(), "the weight column".to_string()));
+    }
+    let mut out = Vec::new();
+    for (column, used_by) in needed {
+        if header.contains(&column) {
+            continue;
+        }
+        let hint = did_you_mean(&column, header.iter().map(String::as_str));
+        let d = Diagnostic::error(
+            Code::MissingColumn,
+            &Loc::new(file, 1, 1),
+            format!("column `{column}` ({used_by}) is not in the header"),
+        )
+        .with_help(if hint.is_empty() {
+            format!("add the column, or fix the name in {}", model.file)
+        } else {
+            hint
+        });
+        out.push(Diagnostic {
+            end_column: 1 + header_width(&decoded),
+            ..d
+        });
+    }
+    out
+}
+
+fn header_width(text: &str) -> u64 {
+    text.lines()
+        .next()
+        .map_or(0, |l| l.trim_end_matches('\r').chars().count() as u64)
+}

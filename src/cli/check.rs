@@ -1,0 +1,225 @@
+//! `sattrace check`: lint models, rule files and scenarios for CI.
+//!
+//! Exit 0 when clean, 1 on findings (errors, or warnings with `--fail-on warning`),
+//! 2 when it could not run (bad arguments, a path that does not exist).
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use super::Exit;
+use sattrace::check::render::{counts, render_diagnostics, CheckFormat};
+use sattrace::check::{check, CheckOptions, Kind, Source, MAX_FILE_BYTES};
+use sattrace::model::{parse_date, Day};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Project directories, model files, rule directories or rule files.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+    /// The lowest severity that fails the run (exit 1).
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Also check this survey's header against the model.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// The day due dates are compared with (YYYY-MM-DD; default: today's date, UTC).
+    #[arg(long, value_parser = parse_day)]
+    pub today: Option<Day>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+fn parse_day(text: &str) -> Result<Day, String> {
+    parse_date(text).ok_or_else(|| format!("`{text}` is not a date: write YYYY-MM-DD"))
+}
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
+    let mut sources = Vec::new();
+    for path in &args.paths {
+        collect(path, &mut sources)?;
+    }
+    if sources.is_empty() {
+        bail!("nothing to check in {}\n  help: pass a project directory (with model.yaml, rules/, scenarios/), a model file or rule files", shown(&args.paths));
+    }
+    let data = match &args.data {
+        Some(path) => Some((path.display().to_string(), read_head(path)?)),
+        None => None,
+    };
+    let options = CheckOptions {
+        today: Some(args.today.unwrap_or_else(system_today)),
+        data,
+    };
+    let diagnostics = check(&sources, &options);
+    let color = args.format == CheckFormat::Human && std::io::stdout().is_terminal();
+    let mut bytes = Vec::new();
+    render_diagnostics(args.format, &diagnostics, &sources, color, &mut bytes)?;
+    super::output::write_output(None, &bytes, &[])?;
+    let (errors, warnings) = counts(&diagnostics);
+    let failed = errors > 0 || (args.fail_on == FailOn::Warning && warnings > 0);
+    Ok(if failed { Exit::Findings } else { Exit::Ok })
+}
+
+fn shown(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Add the files at `path`: a project directory (model.yaml, rules/, scenarios/),
+/// a directory of rule files (or of scenarios, when named `scenarios`), or one file.
+fn collect(path: &Path, sources: &mut Vec<Source>) -> anyhow::Result<()> {
+    if path.is_dir() {
+        let model = path.join("model.yaml");
+        if model.is_file() {
+            sources.push(read(Kind::Model, &model)?);
+            for (dir, kind) in [("rules", Kind::Rules), ("scenarios", Kind::Scenario)] {
+                let dir = path.join(dir);
+                if dir.is_dir() {
+                    for file in yaml_files(&dir)? {
+                        sources.push(read(kind, &file)?);
+                    }
+                }
+            }
+        } else {
+            let kind = if path.file_name().is_some_and(|n| n == "scenarios") {
+                Kind::Scenario
+            } else {
+                Kind::Rules
+            };
+            for file in yaml_files(path)? {
+                sources.push(read(kind, &file)?);
+            }
+        }
+        Ok(())
+    } else if path.is_file() {
+        let bytes = read_bytes(path)?;
+        let kind = kind_of(path, &bytes);
+        sources.push(Source::new(kind, path.display().to_string(), bytes));
+        Ok(())
+    } else {
+        bail!("no file or directory at `{}`", path.display())
+    }
+}
+
+/// A file's kind from its name, its directory, then its first top-level key.
+fn kind_of(path: &Path, bytes: &[u8]) -> Kind {
+    if path
+        .file_name()
+        .is_some_and(|n| n == "model.yaml" || n == "model.yml")
+    {
+        return Kind::Model;
+    }
+    if path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|n| n == "scenarios")
+    {
+        return Kind::Scenario;
+    }
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    for line in text.lines() {
+        let key = line.split(':').next().unwrap_or_default();
+        if line.starts_with(|c: char| c.is_whitespace() || c == '#') {
+            continue;
+        }
+        match key {
+            "drivers" | "segments" | "primary_outcome" => return Kind::Model,
+            "set" | "shift" | "where" => return Kind::Scenario,
+            "rules" => return Kind::Rules,
+            _ => {}
+        }
+    }
+    Kind::Rules
+}
+
+fn read(kind: Kind, path: &Path) -> anyhow::Result<Source> {
+    Ok(Source::new(
+        kind,
+        path.display().to_string(),
+        read_bytes(path)?,
+    ))
+}
+
+/// The file's bytes; a file over the limit is read only far enough to say so.
+fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    Ok(bytes)
+}
+
+/// The first mebibyte of the survey: enough for any header.
+fn read_head(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(1 << 20)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    Ok(bytes)
+}
+
+/// `*.yaml` and `*.yml` files directly in `dir`, sorted by name.
+fn yaml_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read `{}`", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Today's date (UTC) from the system clock.
+fn system_today() -> Day {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days(i64::try_from(seconds / 86_400).unwrap_or(0))
+}
+
+/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 → (year, month, day).
+fn civil_from_days(days: i64) -> Day {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        i32::try_from(year).unwrap_or(i32::MAX),
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}

@@ -1,0 +1,186 @@
+//! Every problem of a rule pack in one run: each rule is loaded on its own, so one
+//! bad rule does not hide the next; then warnings a loader has no reason to raise
+//! (rules without tests, rules that can never fire, `when` that is not boolean).
+//!
+//! `load_rules` (first error) stays the path for `analyze`.
+
+use std::collections::BTreeMap;
+
+use rhai::{Expr, Stmt};
+
+use super::engine::RuleEngine;
+use super::error::RuleError;
+use super::file::RawFile;
+use super::load::load_rule;
+use super::rule::{Match, Rule};
+use super::{names, Known, RuleSource};
+use crate::diag::Loc;
+use crate::yaml::parse_yaml;
+
+/// What a rule pack lint found: the rules that loaded, and one error per rule that
+/// did not (or per file that did not parse), in file order.
+#[derive(Debug, Default)]
+pub struct RuleLint {
+    pub rules: Vec<Rule>,
+    pub errors: Vec<RuleError>,
+    pub warnings: Vec<RuleWarning>,
+}
+
+/// A finding that does not stop a rule from loading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleWarning {
+    pub kind: RuleWarningKind,
+    pub rule: String,
+    pub loc: Loc,
+    pub message: String,
+    pub help: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleWarningKind {
+    /// The rule has no `tests`.
+    NoTests,
+    /// `for` matches no driver of the model: the rule can never fire.
+    NeverFires,
+    /// `when` yields a number, text or list, never true or false.
+    WhenNotBoolean,
+}
+
+/// Lint every rule of every source against what the model declares.
+/// With an empty `known.drivers` (no model), the model-dependent checks are off.
+pub fn lint_rules(
+    engine: &RuleEngine,
+    sources: &[RuleSource],
+    known: &Known,
+    driver_tags: &[(String, Vec<String>)],
+) -> RuleLint {
+    let mut lint = RuleLint::default();
+    let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
+    for source in sources {
+        let raw: RawFile = match parse_yaml(source.file, source.text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                lint.errors.push(e.into());
+                continue;
+            }
+        };
+        for raw_rule in &raw.rules {
+            match load_rule(engine, source, raw_rule, known) {
+                Ok(rule) => {
+                    if let Some(first) = seen.get(&rule.id) {
+                        lint.errors.push(RuleError::invalid(
+                            rule.loc.clone(),
+                            format!("duplicate rule id `{}`", rule.id),
+                            format!("`{}` is already defined at {first}; ids must be unique across all rule files", rule.id),
+                        ));
+                        continue;
+                    }
+                    seen.insert(rule.id.clone(), rule.loc.clone());
+                    lint.warnings.extend(warnings(&rule, known, driver_tags));
+                    lint.rules.push(rule);
+                }
+                Err(e) => lint.errors.push(e),
+            }
+        }
+    }
+    lint
+}
+
+fn warnings(rule: &Rule, known: &Known, driver_tags: &[(String, Vec<String>)]) -> Vec<RuleWarning> {
+    let mut out = Vec::new();
+    let warn = |kind, loc: &Loc, message: String, help: &str| RuleWarning {
+        kind,
+        rule: rule.id.clone(),
+        loc: loc.clone(),
+        message,
+        help: help.to_string(),
+    };
+    if rule.tests.is_empty() {
+        out.push(warn(
+            RuleWarningKind::NoTests,
+            &rule.loc,
+            format!("rule `{}` has no tests", rule.id),
+            "add `tests:` with a case that fires and one that stays silent; `sattrace test` runs them",
+        ));
+    }
+    if !known.drivers.is_empty()
+        && !rule.disabled
+        && !matches!(rule.selector.matches, Match::Each)
+        && !driver_tags
+            .iter()
+            .any(|(id, tags)| rule.applies_to(id, tags))
+    {
+        let what = match &rule.selector.matches {
+            Match::Tags(tags) => format!("tags {}", quoted(tags)),
+            Match::Drivers(ids) => format!("drivers {}", quoted(ids)),
+            Match::Each => String::new(),
+        };
+        out.push(warn(
+            RuleWarningKind::NeverFires,
+            &rule.loc,
+            format!(
+                "rule `{}` can never fire: no driver of the model has {what}",
+                rule.id
+            ),
+            "tag a driver in model.yaml, or change the rule's `for`",
+        ));
+    }
+    if let Some(kind) = non_boolean(&rule.when.ast) {
+        out.push(warn(
+            RuleWarningKind::WhenNotBoolean,
+            &rule.when.span.start(),
+            format!("`when` of rule `{}` is {kind}, not true or false", rule.id),
+            "compare it, e.g. `driver.gap >= 0.3`",
+        ));
+    }
+    out
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What the expression yields when that is plainly not a boolean: a literal, an
+/// arithmetic operation, a numeric field, a number variable or a driver function.
+fn non_boolean(ast: &rhai::AST) -> Option<&'static str> {
+    match ast.statements() {
+        [Stmt::Expr(expr)] => kind_of(expr),
+        [Stmt::FnCall(call, _)] => kind_of_call(call),
+        _ => None,
+    }
+}
+
+fn kind_of_call(call: &rhai::FnCallExpr) -> Option<&'static str> {
+    let name = call.name.as_str();
+    (["+", "-", "*", "/", "%", "**"].contains(&name) || names::DRIVER_FUNCTIONS.contains(&name))
+        .then_some("a number")
+}
+
+fn kind_of(expr: &Expr) -> Option<&'static str> {
+    match expr {
+        Expr::IntegerConstant(..) | Expr::FloatConstant(..) => Some("a number"),
+        Expr::StringConstant(..) | Expr::CharConstant(..) | Expr::InterpolatedString(..) => {
+            Some("text")
+        }
+        Expr::Array(..) => Some("a list"),
+        Expr::Map(..) => Some("a map"),
+        Expr::Unit(..) => Some("nothing"),
+        Expr::FnCall(call, _) => kind_of_call(call),
+        Expr::Variable(x, ..) if names::NUMBERS.contains(&x.1.as_str()) => Some("a number"),
+        Expr::Variable(..) => Some("a map"),
+        Expr::Dot(x, ..) => match (&x.lhs, &x.rhs) {
+            (Expr::Variable(..), Expr::Property(p, _)) => match p.2.as_str() {
+                "has_target" | "has_trend" => None,
+                "id" | "label" | "quadrant" | "name" | "column" | "value" => Some("text"),
+                "tags" => Some("a list"),
+                _ => Some("a number"),
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
