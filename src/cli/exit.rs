@@ -6,10 +6,6 @@ pub enum Exit {
     /// The job ran and found nothing to fail on.
     Ok,
     /// The job ran and found problems (lint errors, failed rule tests).
-    #[allow(
-        dead_code,
-        reason = "used by check and test, which come with their issues"
-    )]
     Findings,
     /// Bad arguments or unreadable, invalid input.
     Unusable,

@@ -6,6 +6,7 @@ mod exit;
 mod output;
 mod project;
 mod simulate;
+mod test;
 
 pub use exit::Exit;
 
@@ -28,6 +29,8 @@ pub enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Synthetic survey responses with known true effects.
     Simulate(simulate::SimulateArgs),
+    /// Run rule tests and scenario files, with coverage (exit 1 on any failure).
+    Test(test::TestArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -50,6 +53,7 @@ pub fn run(cli: Cli) -> Exit {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Test(args) => test::run(&args),
     };
     match result {
         Ok(exit) => exit,

@@ -17,6 +17,7 @@ mod load;
 pub mod names;
 mod rule;
 mod span;
+pub mod testing;
 
 pub use context::{Context, Facts, OutcomeFacts, SegmentFacts, WaveFacts};
 pub use embedded::default_rules;
