@@ -23,6 +23,8 @@ pub(crate) struct RawRule {
     pub selector: Spanned<RawFor>,
     pub when: Spanned<String>,
     pub action: Label,
+    #[serde(default)]
+    pub why: Option<Label>,
     pub effect: RawEffect,
     pub cost: Spanned<f64>,
     #[serde(default)]

@@ -158,6 +158,7 @@ fn load_rule(
     Some(Rule {
         title: raw.title.clone(),
         action: raw.action.clone(),
+        why: raw.why.clone(),
         selector: selector?,
         delta,
         cost,

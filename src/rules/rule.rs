@@ -30,6 +30,8 @@ pub struct Rule {
     pub id: String,
     pub title: Label,
     pub action: Label,
+    /// Why the action helps, in words a manager understands.
+    pub why: Option<Label>,
     pub selector: Selector,
     /// Expected improvement of the driver, in the driver's own scale points.
     pub delta: f64,
