@@ -280,3 +280,35 @@ fn check_text(text: &str) {
         );
     }
 }
+
+#[test]
+fn a_rule_exceeding_a_limit_in_analyze_is_named_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["model.yaml", "survey.csv"] {
+        std::fs::copy(format!("fixtures/telecom/{f}"), dir.path().join(f)).expect("copy");
+    }
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(rules.join("lib")).expect("mkdir");
+    std::fs::copy(
+        "fixtures/telecom/rules/service.yaml",
+        rules.join("service.yaml"),
+    )
+    .expect("copy");
+    std::fs::write(
+        rules.join("lib/h.rhai"),
+        "fn forever(x) { forever(x + 1) }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        rules.join("hostile.yaml"),
+        "rules:\n  - id: hostile\n    title: t\n    for: {each: driver}\n    when: forever(1) > 0\n    action: a\n    effect: {delta: 0.1}\n    cost: 1\n",
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(&["analyze", &dir.path().to_string_lossy(), "--lang", "en"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("hostile.yaml:5:11: rule `hostile` stopped"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("Cut support response time"), "{stdout}");
+}
