@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use sattrace::model::load_model;
 use sattrace::rules::{
     default_rules, load_rules, Context, Evaluation, Expect, Facts, Known, Match, OutcomeFacts,
-    RuleEngine, RuleError, RuleSet, RuleSource, SegmentFacts,
+    RuleEngine, RuleError, RuleSet, RuleSource, SegmentFacts, WaveFacts,
 };
 
 fn telecom_known() -> Known {
@@ -48,6 +48,7 @@ struct Fixture {
     driver: Facts,
     segment: SegmentFacts,
     outcome: OutcomeFacts,
+    wave: WaveFacts,
     drivers: BTreeMap<String, Facts>,
 }
 
@@ -79,6 +80,7 @@ impl Fixture {
                 gap: 0.6,
                 ..OutcomeFacts::default()
             },
+            wave: WaveFacts::default(),
             drivers,
         }
     }
@@ -88,6 +90,7 @@ impl Fixture {
             driver: &self.driver,
             segment: &self.segment,
             outcome: &self.outcome,
+            wave: &self.wave,
             drivers: &self.drivers,
             uplift,
         }
@@ -129,32 +132,6 @@ fn evaluate(text: &str, driver: Facts, uplift: f64) -> Result<Evaluation, RuleEr
 
 // ---- the default pack ----
 
-/// Facts from a rule test's `given`, the way `sattrace test` is meant to read them:
-/// driver fields by name, `gap` derived from `score` and `target` when not given.
-fn facts_from_given(given: &BTreeMap<String, serde_json::Value>) -> Facts {
-    let d = given.get("driver").and_then(|v| v.as_object());
-    let num = |k: &str| d.and_then(|m| m.get(k)).and_then(|v| v.as_f64());
-    let text = |k: &str| {
-        d.and_then(|m| m.get(k))
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let score = num("score").unwrap_or(0.0);
-    let target = num("target");
-    Facts {
-        id: "response_time".into(),
-        score,
-        target,
-        gap: num("gap").unwrap_or_else(|| target.map_or(0.0, |t| t - score)),
-        importance: num("importance").unwrap_or(0.0),
-        effect: num("effect").unwrap_or(0.0),
-        trend: num("trend"),
-        quadrant: text("quadrant"),
-        ..Facts::default()
-    }
-}
-
 #[test]
 fn default_pack_loads_with_the_telecom_model_and_its_tests_pass() {
     let engine = RuleEngine::new();
@@ -193,19 +170,17 @@ fn default_pack_loads_with_the_telecom_model_and_its_tests_pass() {
             "{} has no silent test",
             rule.id
         );
-        for test in &rule.tests {
-            let fixture = Fixture::new(facts_from_given(&test.given));
-            let got = rule
-                .evaluate(&engine, &fixture.ctx(1.0))
-                .expect("evaluates");
-            assert_eq!(
-                got.fired,
-                test.expect == Expect::Fires,
-                "{} at {}",
-                rule.id,
-                test.loc
-            );
-        }
+        assert!(rule.why.is_some(), "{} has no why", rule.id);
+    }
+    assert!(set.rules.len() >= 20, "{} rules", set.rules.len());
+    let cases = sattrace::rules::testing::run_rule_tests(&engine, &set);
+    for case in &cases {
+        assert_eq!(
+            case.status,
+            sattrace::rules::testing::Status::Pass,
+            "{}",
+            case.name
+        );
     }
 }
 
@@ -580,4 +555,211 @@ proptest::proptest! {
             let _ = set.rules[0].evaluate(&RuleEngine::new(), &fixture.ctx(1.0));
         }
     }
+}
+
+// ---- every error at once, helpers, wave and the newer functions ----
+
+#[test]
+fn check_rules_returns_every_error_sorted() {
+    let a =
+        one_rule("drivr.gap > 0.3", "    priority: outcome.gapp\n").replace("cost: 2", "cost: 0");
+    let b = "rules: [{id: x}]\n";
+    let errors = sattrace::rules::check_rules(
+        &RuleEngine::new(),
+        &[
+            RuleSource {
+                file: "b.yaml",
+                text: b,
+            },
+            RuleSource {
+                file: "a.yaml",
+                text: &a,
+            },
+        ],
+        &telecom_known(),
+    )
+    .expect_err("broken");
+    let shown: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{} {}", e.loc(), e.message()))
+        .collect();
+    assert_eq!(shown.len(), 4, "{shown:#?}");
+    assert!(
+        shown[0].starts_with("a.yaml:5:11 unknown name `drivr`"),
+        "{shown:#?}"
+    );
+    assert!(
+        shown[1].starts_with("a.yaml:8:11 rule `r1` has cost 0"),
+        "{shown:#?}"
+    );
+    assert!(
+        shown[2].starts_with("a.yaml:9:23 `outcome` has no field `gapp`"),
+        "{shown:#?}"
+    );
+    assert!(shown[3].starts_with("b.yaml:"), "{shown:#?}");
+    // The single-error API returns the first.
+    let first = load_rules(
+        &RuleEngine::new(),
+        &[RuleSource {
+            file: "a.yaml",
+            text: &a,
+        }],
+        &telecom_known(),
+    )
+    .expect_err("broken");
+    assert_eq!(first.message(), "unknown name `drivr` in `when`");
+}
+
+fn load_with_lib(rule: &str, lib: &str) -> Result<RuleSet, RuleError> {
+    load_rules(
+        &RuleEngine::new(),
+        &[
+            RuleSource {
+                file: "lib/h.rhai",
+                text: lib,
+            },
+            RuleSource {
+                file: "r.yaml",
+                text: rule,
+            },
+        ],
+        &telecom_known(),
+    )
+}
+
+#[test]
+fn helpers_from_a_library_are_called_by_name() {
+    let lib = "fn well_below(d, by) { d.gap >= by && d.importance >= 0.1 }\nfn network_gap() { gap(\"network\") }\n";
+    let set = load_with_lib(
+        &one_rule("well_below(driver, 0.5) && network_gap() > 0.5", ""),
+        lib,
+    )
+    .expect("loads");
+    let fixture = Fixture::new(response_time(3.2, 0.3));
+    let engine = RuleEngine::new();
+    assert!(
+        set.rules[0]
+            .evaluate(&engine, &fixture.ctx(1.0))
+            .expect("ok")
+            .fired
+    );
+    let fixture = Fixture::new(response_time(3.8, 0.3));
+    assert!(
+        !set.rules[0]
+            .evaluate(&engine, &fixture.ctx(1.0))
+            .expect("ok")
+            .fired
+    );
+    // Misspelt helper names are found at load time.
+    let err = load_with_lib(&one_rule("wel_below(driver, 0.5)", ""), lib).expect_err("typo");
+    assert!(
+        err.to_string().contains("did you mean `well_below`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn libraries_hold_only_functions_and_no_imports() {
+    let rule = one_rule("true", "");
+    let err = load_with_lib(&rule, "let x = 1;\nfn f() { 1 }").expect_err("statement");
+    assert!(
+        err.to_string()
+            .starts_with("lib/h.rhai:1:1: a helper library may only define functions"),
+        "{err}"
+    );
+    let err = load_with_lib(&rule, "import \"os\" as os;").expect_err("import");
+    assert!(err.to_string().starts_with("lib/h.rhai:1:"), "{err}");
+    let err = load_with_lib(&rule, "fn score(x) { 1 }").expect_err("shadow");
+    assert!(err.message().contains("hides a built-in"), "{err}");
+    let err = load_with_lib(&rule, "fn f() { eval(\"1\") }").expect_err("eval");
+    assert!(err.to_string().starts_with("lib/h.rhai:1:"), "{err}");
+}
+
+#[test]
+fn endless_recursion_in_a_helper_is_stopped_naming_the_rule() {
+    let set = load_with_lib(
+        &one_rule("forever(1) > 0", ""),
+        "fn forever(x) { forever(x + 1) }",
+    )
+    .expect("loads");
+    let fixture = Fixture::new(response_time(3.2, 0.3));
+    let started = Instant::now();
+    let err = set.rules[0]
+        .evaluate(&RuleEngine::new(), &fixture.ctx(1.0))
+        .expect_err("too deep");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(
+        matches!(err, RuleError::Limit { ref rule, .. } if rule == "r1"),
+        "{err:?}"
+    );
+    assert_eq!(err.loc().line, 5, "{err}");
+}
+
+#[test]
+fn operation_limit_stops_a_hostile_rule() {
+    let set = load_with_lib(
+        &one_rule("spin(0) > 0", ""),
+        "fn spin(x) { if x > 1000000 { x } else { spin2(x + 1) + spin2(x + 2) } }\nfn spin2(x) { spin(x) }",
+    )
+    .expect("loads");
+    let fixture = Fixture::new(response_time(3.2, 0.3));
+    let err = set.rules[0]
+        .evaluate(&RuleEngine::new(), &fixture.ctx(1.0))
+        .expect_err("stopped");
+    assert!(matches!(err, RuleError::Limit { .. }), "{err:?}");
+}
+
+#[test]
+fn array_and_expression_depth_limits_are_enforced() {
+    // A 2 000-item array is refused while evaluated; a deeply nested expression when compiled.
+    let set = load(&one_rule(
+        "driver.tags + driver.tags + driver.tags != []",
+        "",
+    ))
+    .expect("loads");
+    let mut driver = response_time(3.2, 0.3);
+    driver.tags = (0..600).map(|i| format!("t{i}")).collect();
+    let fixture = Fixture::new(driver);
+    let err = set.rules[0]
+        .evaluate(&RuleEngine::new(), &fixture.ctx(1.0))
+        .expect_err("too big");
+    assert!(matches!(err, RuleError::Limit { .. }), "{err:?}");
+    let deep = format!("{}1{} > 0", "(".repeat(80), ")".repeat(80));
+    let err = load(&one_rule(&deep, "")).expect_err("too deep");
+    assert_eq!(err.rule(), Some("r1"), "{err}");
+}
+
+#[test]
+fn wave_share_and_uplift_are_available() {
+    let text = one_rule(
+        "wave.has_previous && wave.name == \"2025H2\" && wave.previous == \"2025H1\" && wave.count == 2.0",
+        "    priority: uplift(\"network\", 0.4) + share(\"network\")\n",
+    );
+    let engine = RuleEngine::new();
+    let set = load(&text).expect("loads");
+    let mut fixture = Fixture::new(response_time(3.2, 0.3));
+    fixture.wave = WaveFacts {
+        name: "2025H2".into(),
+        previous: "2025H1".into(),
+        count: 2.0,
+    };
+    let network = fixture.drivers.get_mut("network").expect("network");
+    network.target = Some(4.0);
+    network.index_gap = 22.5;
+    network.unit_index = 25.0;
+    network.headroom = 47.5;
+    fixture.outcome.index_gap = 15.0;
+    let got = set.rules[0]
+        .evaluate(&engine, &fixture.ctx(1.0))
+        .expect("ok");
+    assert!(got.fired);
+    // uplift: 0.4 × effect 0.4 × min(0.4 × 25, 22.5) = 4; share: 0.4 × 22.5 / 15 = 0.6.
+    assert!((got.priority - 4.6).abs() < 1e-9, "{}", got.priority);
+    fixture.wave = WaveFacts::default();
+    assert!(
+        !set.rules[0]
+            .evaluate(&engine, &fixture.ctx(1.0))
+            .expect("ok")
+            .fired
+    );
 }

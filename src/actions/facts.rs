@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::analysis::{Analysis, SliceResult};
-use crate::model::{Lang, Metric, Model};
-use crate::rules::{Facts, OutcomeFacts, SegmentFacts};
+use crate::model::{Direction, Lang, Metric, Model, Node};
+use crate::rules::{expected_uplift, Facts, OutcomeFacts, SegmentFacts, WaveFacts};
 
 /// Facts of every scored driver (non-outcome node) in a slice, by id.
 pub fn slice_facts(
@@ -41,6 +41,9 @@ pub fn slice_facts(
                     .map(|q| q.as_str().to_string())
                     .unwrap_or_default(),
                 tags: node.tags.clone(),
+                lower_is_better: node.direction == Direction::LowerIsBetter,
+                unit_index: unit_index(node),
+                headroom: headroom(node, score.index),
             },
         );
     }
@@ -59,7 +62,37 @@ pub fn outcome_facts(model: &Model, slice: &SliceResult, primary: usize) -> Opti
         target: score.target,
         gap: score.gap,
         index_gap: score.index_gap,
+        lower_is_better: node.direction == Direction::LowerIsBetter,
     })
+}
+
+/// The latest wave and the one before it.
+pub fn wave_facts(analysis: &Analysis) -> WaveFacts {
+    let name = |w: Option<&Option<String>>| w.cloned().flatten().unwrap_or_default();
+    let n = analysis.waves.len();
+    WaveFacts {
+        name: name(analysis.waves.last()),
+        previous: name(n.checked_sub(2).and_then(|i| analysis.waves.get(i))),
+        count: n as f64,
+    }
+}
+
+/// Index points per scale point of the node's score.
+fn unit_index(node: &Node) -> f64 {
+    match node.metric {
+        Metric::Mean => 100.0 / (node.scale.max - node.scale.min),
+        _ => 1.0,
+    }
+}
+
+/// Index points left on the node's scale in its good direction.
+fn headroom(node: &Node, index: f64) -> f64 {
+    let (low, high) = node.index_range();
+    match node.direction {
+        Direction::HigherIsBetter => high - index,
+        Direction::LowerIsBetter => index - low,
+    }
+    .max(0.0)
 }
 
 pub fn segment_facts(slice: &SliceResult) -> SegmentFacts {
@@ -79,30 +112,14 @@ pub fn segment_facts(slice: &SliceResult) -> SegmentFacts {
 pub fn uplift(
     model: &Model,
     slice: &SliceResult,
+    facts: &BTreeMap<String, Facts>,
+    outcome: &OutcomeFacts,
     driver: usize,
-    outcome: usize,
     delta: f64,
 ) -> f64 {
-    let node = &model.nodes[driver];
-    let Some(score) = &slice.scores[driver] else {
+    let Some(driver) = facts.get(&model.nodes[driver].id) else {
         return 0.0;
     };
-    let delta_index = match node.metric {
-        Metric::Mean => delta / (node.scale.max - node.scale.min) * 100.0,
-        _ => delta,
-    }
-    .max(0.0);
-    let (low, high) = node.index_range();
-    let headroom = match node.direction {
-        crate::model::Direction::HigherIsBetter => high - score.index,
-        crate::model::Direction::LowerIsBetter => score.index - low,
-    }
-    .max(0.0);
-    let mut improvement = delta_index.min(headroom);
-    if score.target.is_some() {
-        improvement = improvement.min(score.index_gap.max(0.0));
-    }
-    let signs = model.nodes[outcome].direction.sign() * node.direction.sign();
     let share = if slice.key.is_all() { 1.0 } else { slice.share };
-    signs * slice.effect(driver, outcome) * improvement * share
+    expected_uplift(driver, outcome, delta, share)
 }

@@ -71,6 +71,7 @@ pub fn recommend(
     let mut out = Recommendations::default();
     let primary = analysis.primary_outcome;
     let mut fired_for_all: Vec<(String, usize)> = Vec::new();
+    let wave = facts::wave_facts(analysis);
     for slice in analysis.latest() {
         let facts = facts::slice_facts(model, analysis, slice);
         let Some(outcome) = facts::outcome_facts(model, slice, primary) else {
@@ -91,11 +92,12 @@ pub fn recommend(
                 if !slice.key.is_all() && fired_for_all.contains(&(rule.id.clone(), driver)) {
                     continue;
                 }
-                let uplift = facts::uplift(model, slice, driver, primary, rule.delta);
+                let uplift = facts::uplift(model, slice, &facts, &outcome, driver, rule.delta);
                 let context = Context {
                     driver: driver_facts,
                     segment: &segment,
                     outcome: &outcome,
+                    wave: &wave,
                     drivers: &facts,
                     uplift,
                 };

@@ -8,6 +8,7 @@ mod importance;
 mod output;
 mod project;
 mod simulate;
+mod test;
 
 pub use exit::Exit;
 
@@ -34,6 +35,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Synthetic survey responses with known true effects.
     Simulate(simulate::SimulateArgs),
+    /// Run rule tests and scenario files, with coverage (exit 1 on any failure).
+    Test(test::TestArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Importance(args) => importance::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Test(args) => test::run(&args),
     };
     match result {
         Ok(exit) => exit,

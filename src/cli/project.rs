@@ -122,13 +122,27 @@ impl ProjectArgs {
     }
 }
 
-/// `*.yaml` and `*.yml` files directly in `dir`, sorted by name.
+/// `*.yaml` and `*.yml` files directly in `dir`, sorted by name, then the helper
+/// libraries `lib/*.rhai`.
 fn rule_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = files_in(dir, &["yaml", "yml"])?;
+    let lib = dir.join("lib");
+    if lib.is_dir() {
+        files.extend(files_in(&lib, &["rhai"])?);
+    }
+    Ok(files)
+}
+
+fn files_in(dir: &Path, extensions: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read `{}`", dir.display()))?
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|e| extensions.iter().any(|x| e == *x))
+        })
         .collect();
     files.sort();
     Ok(files)

@@ -6,6 +6,7 @@ use serde_saphyr::Spanned;
 use super::context::{compile_scope, Uses};
 use super::engine::{RuleEngine, DISABLED};
 use super::error::{lowercase_first, RuleError};
+use super::library::Library;
 use super::names;
 use super::span::ExprSpan;
 use super::Known;
@@ -45,12 +46,14 @@ impl Origin<'_> {
     }
 }
 
+/// Compile one expression; every problem found in it is returned.
 pub(crate) fn compile(
     engine: &RuleEngine,
+    library: &Library,
     origin: &Origin,
     expr: &Spanned<String>,
     known: &Known,
-) -> Result<Compiled, RuleError> {
+) -> Result<Compiled, Vec<RuleError>> {
     let at = expr.referenced;
     let span = ExprSpan::new(
         origin.file,
@@ -61,11 +64,11 @@ pub(crate) fn compile(
     );
     let key = origin.key;
     if expr.value.trim().is_empty() {
-        return Err(origin.error(
+        return Err(vec![origin.error(
             span.start(),
             format!("`{key}` is empty"),
             "write an expression, e.g. `driver.gap >= 0.3`".to_string(),
-        ));
+        )]);
     }
     let scope = compile_scope();
     let ast = engine
@@ -73,12 +76,13 @@ pub(crate) fn compile(
         .compile_expression_with_scope(&scope, &expr.value)
         .map_err(|e| {
             let (message, help) = parse_message(key, &e.0);
-            origin.error(span.loc(e.1), message, help)
+            vec![origin.error(span.loc(e.1), message, help)]
         })?;
-    let (uses_functions, uses) = check_names(engine, &ast, origin, &span, known)?;
+    let (uses_functions, uses) = check_names(engine, library, &ast, origin, &span, known)?;
     let ast = engine
         .engine
         .optimize_ast(&scope, ast, OptimizationLevel::Simple);
+    let ast = library.merge_into(ast);
     Ok(Compiled {
         ast,
         span,
@@ -124,14 +128,16 @@ fn parse_message(key: &str, error: &ParseErrorType) -> (String, String) {
 /// which fields are read.
 fn check_names(
     engine: &RuleEngine,
+    library: &Library,
     ast: &AST,
     origin: &Origin,
     span: &ExprSpan,
     known: &Known,
-) -> Result<(bool, Uses), RuleError> {
+) -> Result<(bool, Uses), Vec<RuleError>> {
     let mut uses_functions = false;
     let mut uses = Uses::default();
-    let mut first_error: Option<RuleError> = None;
+    let mut errors: Vec<RuleError> = Vec::new();
+    let known_fn = |name: &str| engine.functions.contains(name) || library.contains(name);
     ast.walk(&mut |path: &[ASTNode]| {
         let Some(ASTNode::Expr(expr)) = path.last() else {
             return true;
@@ -148,21 +154,25 @@ fn check_names(
                 (Some(var), Expr::StringConstant(field, pos)) => check_field(var, field, *pos),
                 _ => None,
             },
-            Expr::FnCall(call, pos)
-                if call.op_token.is_none() && !engine.functions.contains(call.name.as_str()) =>
-            {
-                Some(unknown_function(engine, &call.name, *pos))
+            Expr::FnCall(call, pos) if call.op_token.is_none() && !known_fn(call.name.as_str()) => {
+                Some(unknown_function(engine, library, &call.name, *pos))
             }
-            Expr::MethodCall(call, pos) if !engine.functions.contains(call.name.as_str()) => {
-                Some(unknown_function(engine, &call.name, *pos))
+            Expr::MethodCall(call, pos) if !known_fn(call.name.as_str()) => {
+                Some(unknown_function(engine, library, &call.name, *pos))
+            }
+            Expr::MethodCall(call, _) => {
+                // A helper may call `score(id)` and friends.
+                uses_functions |= library.contains(call.name.as_str());
+                None
             }
             Expr::FnCall(call, _) => {
                 let name = call.name.as_str();
+                uses_functions |= library.contains(name);
                 let is_driver_fn = names::DRIVER_FUNCTIONS.contains(&name);
                 let is_tag_fn = name == names::TAG_FUNCTION;
                 uses_functions |= is_driver_fn || is_tag_fn;
                 match call.args.first() {
-                    Some(Expr::StringConstant(arg, pos)) if call.args.len() == 1 => {
+                    Some(Expr::StringConstant(arg, pos)) => {
                         if is_driver_fn {
                             check_driver(name, arg, *pos, known)
                         } else if is_tag_fn {
@@ -176,17 +186,15 @@ fn check_names(
             }
             _ => None,
         };
-        match problem {
-            Some((message, help, pos)) => {
-                first_error = Some(origin.error(span.loc(pos), message, help));
-                false
-            }
-            None => true,
+        if let Some((message, help, pos)) = problem {
+            errors.push(origin.error(span.loc(pos), message, help));
         }
+        true
     });
-    match first_error {
-        Some(e) => Err(e),
-        None => Ok((uses_functions, uses)),
+    if errors.is_empty() {
+        Ok((uses_functions, uses))
+    } else {
+        Err(errors)
     }
 }
 
@@ -208,12 +216,17 @@ fn field_read<'a>(path: &[ASTNode<'a>], variable: &Expr) -> Option<&'a str> {
 
 type Problem = (String, String, Position);
 
-fn unknown_function(engine: &RuleEngine, name: &str, pos: Position) -> Problem {
-    let hint = did_you_mean(name, engine.functions.iter().map(String::as_str));
+fn unknown_function(engine: &RuleEngine, library: &Library, name: &str, pos: Position) -> Problem {
+    let names = engine
+        .functions
+        .iter()
+        .chain(library.functions.keys())
+        .map(String::as_str);
+    let hint = did_you_mean(name, names);
     (
         format!("unknown function `{name}`"),
         if hint.is_empty() {
-            "functions: score(id), gap(id), index(id), effect(id), has_tag(tag), and Rhai's math (abs, min, max, floor, round, sqrt…) and string basics".to_string()
+            "functions: score(id), gap(id), index(id), effect(id), share(id), uplift(id, delta), has_tag(tag), helpers from rules/lib, and Rhai's math (abs, min, max, floor, round, sqrt…) and string basics".to_string()
         } else {
             hint
         },

@@ -36,6 +36,12 @@ pub struct Facts {
     /// `concentrate`, `keep_up`, `low_priority` or `overkill`.
     pub quadrant: String,
     pub tags: Vec<String>,
+    /// Whether a lower score is better (`direction: lower_is_better`).
+    pub lower_is_better: bool,
+    /// Index points per scale point: `100 / (max − min)` for means, 1 for NPS and rates.
+    pub unit_index: f64,
+    /// Index points left on the scale in the good direction.
+    pub headroom: f64,
 }
 
 /// The segment a context belongs to: the whole sample or one value of one column.
@@ -61,6 +67,18 @@ pub struct OutcomeFacts {
     pub target: Option<f64>,
     pub gap: f64,
     pub index_gap: f64,
+    pub lower_is_better: bool,
+}
+
+/// The survey wave the facts come from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WaveFacts {
+    /// The latest wave's name; empty without a wave column.
+    pub name: String,
+    /// The wave before it; empty when there is none.
+    pub previous: String,
+    /// How many waves the survey has (1 without a wave column).
+    pub count: f64,
 }
 
 /// One evaluation's inputs: the matched driver, its segment, the outcome, every
@@ -70,6 +88,7 @@ pub struct Context<'a> {
     pub driver: &'a Facts,
     pub segment: &'a SegmentFacts,
     pub outcome: &'a OutcomeFacts,
+    pub wave: &'a WaveFacts,
     pub drivers: &'a BTreeMap<String, Facts>,
     /// Expected outcome index points if the action is done (computed by the caller).
     pub uplift: f64,
@@ -83,6 +102,7 @@ pub(crate) struct Uses {
     driver: u32,
     segment: u32,
     outcome: u32,
+    wave: u32,
 }
 
 impl Uses {
@@ -90,6 +110,7 @@ impl Uses {
         driver: u32::MAX,
         segment: u32::MAX,
         outcome: u32::MAX,
+        wave: u32::MAX,
     };
 
     /// Record a read of `variable.field`, or of the whole variable (`field: None`).
@@ -98,6 +119,7 @@ impl Uses {
             "driver" => (&mut self.driver, names::DRIVER_FIELDS),
             "segment" => (&mut self.segment, names::SEGMENT_FIELDS),
             "outcome" => (&mut self.outcome, names::OUTCOME_FIELDS),
+            "wave" => (&mut self.wave, names::WAVE_FIELDS),
             _ => return,
         };
         match field.and_then(|f| fields.iter().position(|k| *k == f)) {
@@ -111,6 +133,7 @@ impl Uses {
             driver: self.driver | other.driver,
             segment: self.segment | other.segment,
             outcome: self.outcome | other.outcome,
+            wave: self.wave | other.wave,
         }
     }
 }
@@ -146,10 +169,11 @@ impl Fields {
 /// The scope of one evaluation. Variables, not constants: constants would be folded
 /// into the AST by the optimizer at compile time.
 pub(crate) fn scope_for<'s>(ctx: &Context, cost: f64, delta: f64, uses: Uses) -> Scope<'s> {
-    let mut scope = Scope::with_capacity(6);
+    let mut scope = Scope::with_capacity(7);
     scope.push_dynamic("driver", driver_map(ctx.driver, uses.driver).into());
     scope.push_dynamic("segment", segment_map(ctx.segment, uses.segment).into());
     scope.push_dynamic("outcome", outcome_map(ctx.outcome, uses.outcome).into());
+    scope.push_dynamic("wave", wave_map(ctx.wave, uses.wave).into());
     scope.push("uplift", ctx.uplift);
     scope.push("cost", cost);
     scope.push("delta", delta);
@@ -161,11 +185,13 @@ pub(crate) fn compile_scope<'s>() -> Scope<'s> {
     let facts = Facts::default();
     let segment = SegmentFacts::default();
     let outcome = OutcomeFacts::default();
+    let wave = WaveFacts::default();
     let drivers = BTreeMap::new();
     let ctx = Context {
         driver: &facts,
         segment: &segment,
         outcome: &outcome,
+        wave: &wave,
         drivers: &drivers,
         uplift: 0.0,
     };
@@ -210,6 +236,15 @@ fn segment_map(s: &SegmentFacts, mask: u32) -> Map {
     m.map
 }
 
+fn wave_map(w: &WaveFacts, mask: u32) -> Map {
+    let mut m = Fields::new(mask, names::WAVE_FIELDS);
+    m.put("name", || w.name.clone());
+    m.put("previous", || w.previous.clone());
+    m.put("has_previous", || !w.previous.is_empty());
+    m.put("count", || w.count);
+    m.map
+}
+
 fn outcome_map(o: &OutcomeFacts, mask: u32) -> Map {
     let mut m = Fields::new(mask, names::OUTCOME_FIELDS);
     m.put("id", || o.id.clone());
@@ -250,6 +285,10 @@ mod tests {
         assert_eq!(
             keys(&outcome_map(&OutcomeFacts::default(), u32::MAX)),
             sorted(names::OUTCOME_FIELDS)
+        );
+        assert_eq!(
+            keys(&wave_map(&WaveFacts::default(), u32::MAX)),
+            sorted(names::WAVE_FIELDS)
         );
         let scope = compile_scope();
         let mut vars: Vec<&str> = scope.iter_raw().map(|(n, ..)| n).collect();

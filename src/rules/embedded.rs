@@ -16,6 +16,22 @@ const PACK: &[(&str, &str)] = &[
         "<builtin>/rules/general.yaml",
         include_str!("../../rules/general.yaml"),
     ),
+    (
+        "<builtin>/rules/servqual.yaml",
+        include_str!("../../rules/servqual.yaml"),
+    ),
+    (
+        "<builtin>/rules/segments.yaml",
+        include_str!("../../rules/segments.yaml"),
+    ),
+    (
+        "<builtin>/rules/outcomes.yaml",
+        include_str!("../../rules/outcomes.yaml"),
+    ),
+    (
+        "<builtin>/rules/lib/common.rhai",
+        include_str!("../../rules/lib/common.rhai"),
+    ),
 ];
 
 /// The embedded default rules, one source per file of `rules/`.

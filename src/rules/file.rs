@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::rule::Expect;
+use super::rule::{Expect, Range};
 use crate::model::Label;
 
 #[derive(Deserialize)]
@@ -23,6 +23,8 @@ pub(crate) struct RawRule {
     pub selector: Spanned<RawFor>,
     pub when: Spanned<String>,
     pub action: Label,
+    #[serde(default)]
+    pub why: Option<Label>,
     pub effect: RawEffect,
     pub cost: Spanned<f64>,
     #[serde(default)]
@@ -65,6 +67,13 @@ pub(crate) struct RawEffect {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTest {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
     pub given: BTreeMap<String, serde_json::Value>,
     pub expect: Spanned<Expect>,
+    #[serde(default)]
+    pub priority: Option<Range>,
+    #[serde(default)]
+    pub uplift: Option<Range>,
 }

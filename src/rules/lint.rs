@@ -4,18 +4,14 @@
 //!
 //! `load_rules` (first error) stays the path for `analyze`.
 
-use std::collections::BTreeMap;
-
 use rhai::{Expr, Stmt};
 
 use super::engine::RuleEngine;
 use super::error::RuleError;
-use super::file::RawFile;
-use super::load::load_rule;
+use super::load::collect_rules;
 use super::rule::{Match, Rule};
 use super::{names, Known, RuleSource};
 use crate::diag::Loc;
-use crate::yaml::parse_yaml;
 
 /// What a rule pack lint found: the rules that loaded, and one error per rule that
 /// did not (or per file that did not parse), in file order.
@@ -54,36 +50,16 @@ pub fn lint_rules(
     known: &Known,
     driver_tags: &[(String, Vec<String>)],
 ) -> RuleLint {
-    let mut lint = RuleLint::default();
-    let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
-    for source in sources {
-        let raw: RawFile = match parse_yaml(source.file, source.text) {
-            Ok(raw) => raw,
-            Err(e) => {
-                lint.errors.push(e.into());
-                continue;
-            }
-        };
-        for raw_rule in &raw.rules {
-            match load_rule(engine, source, raw_rule, known) {
-                Ok(rule) => {
-                    if let Some(first) = seen.get(&rule.id) {
-                        lint.errors.push(RuleError::invalid(
-                            rule.loc.clone(),
-                            format!("duplicate rule id `{}`", rule.id),
-                            format!("`{}` is already defined at {first}; ids must be unique across all rule files", rule.id),
-                        ));
-                        continue;
-                    }
-                    seen.insert(rule.id.clone(), rule.loc.clone());
-                    lint.warnings.extend(warnings(&rule, known, driver_tags));
-                    lint.rules.push(rule);
-                }
-                Err(e) => lint.errors.push(e),
-            }
-        }
+    let (rules, errors) = collect_rules(engine, sources, known);
+    let warnings = rules
+        .iter()
+        .flat_map(|rule| warnings(rule, known, driver_tags))
+        .collect();
+    RuleLint {
+        rules,
+        errors,
+        warnings,
     }
-    lint
 }
 
 fn warnings(rule: &Rule, known: &Known, driver_tags: &[(String, Vec<String>)]) -> Vec<RuleWarning> {

@@ -8,54 +8,106 @@ use super::compile::{compile, Origin};
 use super::engine::RuleEngine;
 use super::error::RuleError;
 use super::file::{RawFile, RawFor, RawRule, RawSegmentValues};
+use super::library::{compile_library, is_library, Library};
 use super::rule::{Match, Rule, RuleSet, RuleTest, Selector};
 use super::{Known, RuleSource};
 use crate::diag::{did_you_mean, suggest, Loc};
 use crate::yaml::parse_yaml;
 
 /// Load every rule of every source. Rule ids must be unique across all sources.
-/// The first error is returned.
+/// Sources whose name ends in `.rhai` are helper libraries (`rules/lib/*.rhai`).
+/// The first error (by file, line and column) is returned; [`check_rules`] returns all.
 pub fn load_rules(
     engine: &RuleEngine,
     sources: &[RuleSource],
     known: &Known,
 ) -> Result<RuleSet, RuleError> {
+    check_rules(engine, sources, known).map_err(|errors| {
+        errors
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| RuleError::invalid(Loc::default(), "no rules", ""))
+    })
+}
+
+/// Like [`load_rules`], but every error of every file, sorted by file, line and
+/// column. A file that is not valid YAML gives one error; the other files are still
+/// checked.
+pub fn check_rules(
+    engine: &RuleEngine,
+    sources: &[RuleSource],
+    known: &Known,
+) -> Result<RuleSet, Vec<RuleError>> {
+    let (rules, errors) = collect_rules(engine, sources, known);
+    if errors.is_empty() {
+        Ok(RuleSet { rules })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every rule that loads (sorted by id) and every error (sorted by location), so a
+/// linter can still look at the good rules of a pack with bad ones.
+pub(super) fn collect_rules(
+    engine: &RuleEngine,
+    sources: &[RuleSource],
+    known: &Known,
+) -> (Vec<Rule>, Vec<RuleError>) {
+    let mut errors = Vec::new();
+    let library = compile_library(engine, sources, &mut errors);
     let mut rules: Vec<Rule> = Vec::new();
     let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
-    for source in sources {
-        let raw: RawFile = parse_yaml(source.file, source.text)?;
-        for raw_rule in &raw.rules {
-            let rule = load_rule(engine, source, raw_rule, known)?;
-            if let Some(first) = seen.get(&rule.id) {
-                return Err(RuleError::invalid(
-                    rule.loc.clone(),
-                    format!("duplicate rule id `{}`", rule.id),
-                    format!("`{}` is already defined at {first}; ids must be unique across all rule files", rule.id),
-                ));
+    for source in sources.iter().filter(|s| !is_library(s)) {
+        let raw: RawFile = match parse_yaml(source.file, source.text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                errors.push(e.into());
+                continue;
             }
-            seen.insert(rule.id.clone(), rule.loc.clone());
-            rules.push(rule);
+        };
+        for raw_rule in &raw.rules {
+            let id = &raw_rule.id.value;
+            let loc = Loc::from_yaml(source.file, raw_rule.id.referenced);
+            if let Some(first) = seen.get(id) {
+                errors.push(RuleError::invalid(
+                    loc.clone(),
+                    format!("duplicate rule id `{id}`"),
+                    format!("`{id}` is already defined at {first}; ids must be unique across all rule files"),
+                ));
+            } else {
+                seen.insert(id.clone(), loc);
+            }
+            if let Some(rule) = load_rule(engine, &library, source, raw_rule, known, &mut errors) {
+                rules.push(rule);
+            }
         }
     }
     rules.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(RuleSet { rules })
+    errors.sort_by(|a, b| a.loc().cmp(b.loc()));
+    (rules, errors)
 }
 
-pub(super) fn load_rule(
+/// One rule, or `None` with its errors pushed.
+fn load_rule(
     engine: &RuleEngine,
+    library: &Library,
     source: &RuleSource,
     raw: &RawRule,
     known: &Known,
-) -> Result<Rule, RuleError> {
+    errors: &mut Vec<RuleError>,
+) -> Option<Rule> {
+    let before = errors.len();
     let file = source.file;
     let at = |l: serde_saphyr::Location| Loc::from_yaml(file, l);
     let id = raw.id.value.clone();
-    check_rule_id(&id, at(raw.id.referenced))?;
-    let selector = selector(file, &raw.selector, known)?;
+    if let Err(e) = check_rule_id(&id, at(raw.id.referenced)) {
+        errors.push(e);
+    }
+    let selector = selector(file, &raw.selector, known, errors);
 
     let cost = raw.cost.value;
     if !(cost.is_finite() && cost > 0.0) {
-        return Err(RuleError::invalid(
+        errors.push(RuleError::invalid(
             at(raw.cost.referenced),
             format!("rule `{id}` has cost {cost}"),
             "`cost` must be a number above 0 (relative cost or effort points)",
@@ -63,7 +115,7 @@ pub(super) fn load_rule(
     }
     let delta = raw.effect.delta.value;
     if !delta.is_finite() {
-        return Err(RuleError::invalid(
+        errors.push(RuleError::invalid(
             at(raw.effect.delta.referenced),
             format!("rule `{id}` has effect delta {delta}"),
             "`delta` is the expected improvement of the driver in its scale points, e.g. `0.3`",
@@ -71,11 +123,12 @@ pub(super) fn load_rule(
     }
     let duration = match &raw.duration {
         Some(d) if !(d.value.is_finite() && d.value >= 0.0) => {
-            return Err(RuleError::invalid(
+            errors.push(RuleError::invalid(
                 at(d.referenced),
                 format!("rule `{id}` has duration {}", d.value),
                 "`duration` is a lead time in days, 0 or more",
-            ))
+            ));
+            None
         }
         Some(d) => Some(d.value),
         None => None,
@@ -87,33 +140,45 @@ pub(super) fn load_rule(
         text: source.text,
         key,
     };
-    let when = compile(engine, &origin("when"), &raw.when, known)?;
+    let when = compile(engine, library, &origin("when"), &raw.when, known)
+        .map_err(|e| errors.extend(e))
+        .ok();
     let priority = match &raw.priority {
-        Some(p) => Some(compile(engine, &origin("priority"), p, known)?),
-        None => None,
+        Some(p) => compile(engine, library, &origin("priority"), p, known)
+            .map_err(|e| errors.extend(e))
+            .ok()
+            .map(Some),
+        None => Some(None),
     };
     let tests = raw
         .tests
         .iter()
         .map(|t| RuleTest {
+            name: t.name.clone(),
             given: t.given.clone(),
             expect: t.expect.value,
+            priority: t.priority,
+            uplift: t.uplift,
             loc: at(t.expect.referenced),
         })
         .collect();
 
-    Ok(Rule {
+    if errors.len() > before {
+        return None;
+    }
+    Some(Rule {
         title: raw.title.clone(),
         action: raw.action.clone(),
-        selector,
+        why: raw.why.clone(),
+        selector: selector?,
         delta,
         cost,
         duration,
         disabled: raw.disable,
         loc: at(raw.id.referenced),
         tests,
-        when,
-        priority,
+        when: when?,
+        priority: priority?,
         id,
     })
 }
@@ -134,7 +199,31 @@ fn check_rule_id(id: &str, loc: Loc) -> Result<(), RuleError> {
     }
 }
 
-fn selector(file: &str, raw: &Spanned<RawFor>, known: &Known) -> Result<Selector, RuleError> {
+/// The rule's `for`, or `None` with its errors pushed.
+fn selector(
+    file: &str,
+    raw: &Spanned<RawFor>,
+    known: &Known,
+    errors: &mut Vec<RuleError>,
+) -> Option<Selector> {
+    let before = errors.len();
+    let found = selector_checked(file, raw, known, errors);
+    match found {
+        Ok(s) if errors.len() == before => Some(s),
+        Ok(_) => None,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+fn selector_checked(
+    file: &str,
+    raw: &Spanned<RawFor>,
+    known: &Known,
+    errors: &mut Vec<RuleError>,
+) -> Result<Selector, RuleError> {
     let at = |l: serde_saphyr::Location| Loc::from_yaml(file, l);
     let r = &raw.value;
     let matches = match (&r.drivers, &r.tags, &r.each) {
@@ -142,7 +231,7 @@ fn selector(file: &str, raw: &Spanned<RawFor>, known: &Known) -> Result<Selector
             for d in drivers {
                 if !known.drivers.is_empty() && !known.drivers.contains(&d.value) {
                     let hint = did_you_mean(&d.value, known.drivers.iter().map(String::as_str));
-                    return Err(RuleError::invalid(
+                    errors.push(RuleError::invalid(
                         at(d.referenced),
                         format!("unknown driver `{}`", d.value),
                         if hint.is_empty() {
@@ -163,7 +252,7 @@ fn selector(file: &str, raw: &Spanned<RawFor>, known: &Known) -> Result<Selector
                     continue;
                 }
                 if let Some(close) = suggest(&t.value, known.tags.iter().map(String::as_str)) {
-                    return Err(RuleError::invalid(
+                    errors.push(RuleError::invalid(
                         at(t.referenced),
                         format!("unknown tag `{}`", t.value),
                         format!("did you mean `{close}`?"),
@@ -212,7 +301,7 @@ fn selector(file: &str, raw: &Spanned<RawFor>, known: &Known) -> Result<Selector
                 if !known.segment_columns.is_empty() && !known.segment_columns.contains(column) {
                     let hint =
                         did_you_mean(column, known.segment_columns.iter().map(String::as_str));
-                    return Err(RuleError::invalid(
+                    errors.push(RuleError::invalid(
                         at(values.referenced),
                         format!("unknown segment column `{column}`"),
                         if hint.is_empty() {

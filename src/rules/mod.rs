@@ -12,19 +12,22 @@ mod error;
 mod eval;
 mod file;
 mod functions;
+mod library;
 mod lint;
 mod load;
 pub mod names;
 mod rule;
 mod span;
+pub mod testing;
 
-pub use context::{Context, Facts, OutcomeFacts, SegmentFacts};
+pub use context::{Context, Facts, OutcomeFacts, SegmentFacts, WaveFacts};
 pub use embedded::default_rules;
 pub use engine::RuleEngine;
 pub use error::RuleError;
+pub use functions::{expected_uplift, gap_share};
 pub use lint::{lint_rules, RuleLint, RuleWarning, RuleWarningKind};
-pub use load::load_rules;
-pub use rule::{Evaluation, Expect, Match, Rule, RuleSet, RuleTest, Selector};
+pub use load::{check_rules, load_rules};
+pub use rule::{Evaluation, Expect, Match, Range, Rule, RuleSet, RuleTest, Selector};
 
 /// One rule file's text and the name used for it in messages.
 #[derive(Debug, Clone, Copy)]

@@ -37,14 +37,19 @@ pub const OUTCOME_FIELDS: &[&str] = &[
     "index_gap",
 ];
 
+/// Fields of `wave`.
+pub const WAVE_FIELDS: &[&str] = &["name", "previous", "has_previous", "count"];
+
 /// Plain numbers in scope.
 pub const NUMBERS: &[&str] = &["uplift", "cost", "delta"];
 
 /// Every variable an expression may read.
-pub const VARIABLES: &[&str] = &["driver", "segment", "outcome", "uplift", "cost", "delta"];
+pub const VARIABLES: &[&str] = &[
+    "driver", "segment", "outcome", "wave", "uplift", "cost", "delta",
+];
 
-/// Functions taking a driver id: `score("network")` and so on.
-pub const DRIVER_FUNCTIONS: &[&str] = &["score", "gap", "index", "effect"];
+/// Functions taking a driver id first: `score("network")`, `uplift("network", 0.3)`…
+pub const DRIVER_FUNCTIONS: &[&str] = &["score", "gap", "index", "effect", "share", "uplift"];
 
 /// The function taking a tag of the current driver.
 pub const TAG_FUNCTION: &str = "has_tag";
@@ -55,6 +60,7 @@ pub fn fields_of(variable: &str) -> Option<&'static [&'static str]> {
         "driver" => Some(DRIVER_FIELDS),
         "segment" => Some(SEGMENT_FIELDS),
         "outcome" => Some(OUTCOME_FIELDS),
+        "wave" => Some(WAVE_FIELDS),
         _ => None,
     }
 }

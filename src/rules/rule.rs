@@ -30,6 +30,8 @@ pub struct Rule {
     pub id: String,
     pub title: Label,
     pub action: Label,
+    /// Why the action helps, in words a manager understands.
+    pub why: Option<Label>,
     pub selector: Selector,
     /// Expected improvement of the driver, in the driver's own scale points.
     pub delta: f64,
@@ -66,9 +68,16 @@ pub enum Match {
 /// A rule's own test case, kept for `sattrace test`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleTest {
-    /// Facts given by the test: `driver`, `segment`, `outcome`, `drivers`, `uplift`…
+    /// The test's own name, if it has one (otherwise `#1`, `#2`… in reports).
+    pub name: Option<String>,
+    /// Facts given by the test: `driver`, `segment`, `outcome`, `wave`, `drivers`,
+    /// `uplift`; unspecified fields get the defaults documented in `docs/rules.md`.
     pub given: BTreeMap<String, serde_json::Value>,
     pub expect: Expect,
+    /// The range the priority must fall in when the rule fires.
+    pub priority: Option<Range>,
+    /// The range the uplift must fall in.
+    pub uplift: Option<Range>,
     /// Where the test's `expect` is.
     pub loc: Loc,
 }
@@ -79,6 +88,33 @@ pub struct RuleTest {
 pub enum Expect {
     Fires,
     Silent,
+}
+
+/// `{min, max}`: an inclusive range; either bound may be left out.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+}
+
+impl Range {
+    pub fn contains(&self, value: f64) -> bool {
+        self.min.is_none_or(|m| value >= m) && self.max.is_none_or(|m| value <= m)
+    }
+}
+
+impl std::fmt::Display for Range {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.min, self.max) {
+            (Some(a), Some(b)) => write!(f, "{a}..={b}"),
+            (Some(a), None) => write!(f, ">= {a}"),
+            (None, Some(b)) => write!(f, "<= {b}"),
+            (None, None) => f.write_str("any"),
+        }
+    }
 }
 
 /// The result of one rule on one context.

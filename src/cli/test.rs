@@ -1,0 +1,258 @@
+//! `sattrace test`: run rule tests and scenario files, with coverage.
+//!
+//! Each PATH is tested on its own: a project directory (with `model.yaml`: its
+//! `rules/` or else the built-in pack, plus its `tests/*.yaml` scenarios), a rule
+//! directory (`*.yaml` and `lib/*.rhai`), or one rule file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+
+use super::output::write_output;
+use super::project::{read_text, ProjectArgs};
+use super::Exit;
+use sattrace::actions::recommend;
+use sattrace::analysis::{analyze, AnalysisOptions};
+use sattrace::data::{ingest, Encoding, IngestOptions, OnInvalid};
+use sattrace::model::Model;
+use sattrace::rules::testing::{
+    check_scenario, coverage, parse_scenario, render_human, render_json, render_junit,
+    run_rule_tests, ActualAction, TestReport,
+};
+use sattrace::rules::{check_rules, default_rules, Known, RuleEngine, RuleSource};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Project directories, rule directories or rule files (default: `.`).
+    pub paths: Vec<PathBuf>,
+    /// Also write a JUnit XML report to this file.
+    #[arg(long)]
+    pub junit: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: TestFormat,
+    /// Fail (exit 1) when fewer than this percent of rules are seen both firing and silent.
+    #[arg(long, value_name = "PCT")]
+    pub min_coverage: Option<f64>,
+}
+
+pub fn run(args: &TestArgs) -> anyhow::Result<Exit> {
+    let engine = RuleEngine::new();
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut report = TestReport::default();
+    for path in &paths {
+        test_path(&engine, path, &mut report)?;
+    }
+    let mut bytes = Vec::new();
+    match args.format {
+        TestFormat::Human => render_human(&report, &mut bytes)?,
+        TestFormat::Json => render_json(&report, &mut bytes)?,
+    }
+    let mut inputs = paths.clone();
+    if let Some(junit) = &args.junit {
+        let mut xml = Vec::new();
+        render_junit(&report, &mut xml)?;
+        write_output(Some(junit), &xml, &inputs)?;
+        inputs.push(junit.clone());
+    }
+    write_output(None, &bytes, &inputs)?;
+    let below = args
+        .min_coverage
+        .is_some_and(|min| report.coverage_percent() < min);
+    Ok(if report.failed() + report.errors() > 0 || below {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
+}
+
+fn test_path(engine: &RuleEngine, path: &Path, report: &mut TestReport) -> anyhow::Result<()> {
+    if path.is_dir() && path.join("model.yaml").is_file() {
+        return test_project(engine, path, report);
+    }
+    let files = if path.is_dir() {
+        rule_files(path)?
+    } else if path.is_file() {
+        vec![path.to_path_buf()]
+    } else {
+        bail!("no rule file or directory at `{}`", path.display());
+    };
+    if files.is_empty() {
+        bail!(
+            "no rule files in `{}`\n  help: rule files are `*.yaml` in the directory",
+            path.display()
+        );
+    }
+    let texts = read_all(&files)?;
+    let sources: Vec<RuleSource> = texts
+        .iter()
+        .map(|(file, text)| RuleSource { file, text })
+        .collect();
+    run_rules(engine, &sources, &Known::default(), report, &[])
+}
+
+/// `*.yaml` in `dir` and `lib/*.rhai` under it, sorted.
+fn rule_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = files_with(dir, &["yaml", "yml"])?;
+    let lib = dir.join("lib");
+    if lib.is_dir() {
+        files.extend(files_with(&lib, &["rhai"])?);
+    }
+    Ok(files)
+}
+
+fn files_with(dir: &Path, extensions: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read `{}`", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|e| extensions.iter().any(|x| e == *x))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn read_all(files: &[PathBuf]) -> anyhow::Result<Vec<(String, String)>> {
+    files
+        .iter()
+        .map(|f| Ok((f.display().to_string(), read_text(f)?)))
+        .collect()
+}
+
+fn run_rules(
+    engine: &RuleEngine,
+    sources: &[RuleSource],
+    known: &Known,
+    report: &mut TestReport,
+    scenario_fired: &[(String, String)],
+) -> anyhow::Result<()> {
+    let rules = check_rules(engine, sources, known).map_err(|errors| {
+        let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("{}", all.join("\n"))
+    })?;
+    let cases = run_rule_tests(engine, &rules);
+    report
+        .coverage
+        .extend(coverage(&rules, &cases, scenario_fired));
+    report.cases.extend(cases);
+    Ok(())
+}
+
+fn test_project(engine: &RuleEngine, dir: &Path, report: &mut TestReport) -> anyhow::Result<()> {
+    let project = ProjectArgs {
+        dir: dir.to_path_buf(),
+        model: None,
+        data: None,
+        rules: Vec::new(),
+        encoding: Encoding::Auto,
+        on_invalid: OnInvalid::Error,
+    }
+    .load()?;
+    let model = &project.model;
+    let known = known(model);
+    let rules_dir = dir.join("rules");
+    let texts = if rules_dir.is_dir() {
+        read_all(&rule_files(&rules_dir)?)?
+    } else {
+        Vec::new()
+    };
+    let sources: Vec<RuleSource> = if texts.is_empty() {
+        default_rules()
+    } else {
+        texts
+            .iter()
+            .map(|(file, text)| RuleSource { file, text })
+            .collect()
+    };
+
+    // Scenarios: the whole pipeline once, compared with each file's expectations.
+    let tests_dir = dir.join("tests");
+    let scenario_files = if tests_dir.is_dir() {
+        files_with(&tests_dir, &["yaml", "yml"])?
+    } else {
+        Vec::new()
+    };
+    let mut fired = Vec::new();
+    let mut scenario_cases = Vec::new();
+    if !scenario_files.is_empty() {
+        let rules = check_rules(engine, &sources, &known).map_err(|errors| {
+            let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("{}", all.join("\n"))
+        })?;
+        let data_name = project.data_path.display().to_string();
+        let file = std::fs::File::open(&project.data_path)
+            .with_context(|| format!("cannot read `{data_name}`"))?;
+        let options = IngestOptions {
+            encoding: Encoding::Auto,
+            on_invalid: OnInvalid::Error,
+            keep_respondents: false,
+        };
+        let survey = ingest(
+            model,
+            project.graph.order(),
+            &data_name,
+            std::io::BufReader::new(file),
+            &options,
+        )
+        .map_err(anyhow::Error::msg)?;
+        let analysis = analyze(model, &project.graph, &survey, &AnalysisOptions::default())
+            .map_err(anyhow::Error::msg)?;
+        let recommendations = recommend(model, &project.graph, &analysis, &rules, engine);
+        if let Some(failure) = recommendations.failures.first() {
+            bail!("{failure}");
+        }
+        let actual: Vec<ActualAction> = recommendations
+            .actions
+            .iter()
+            .map(|a| ActualAction {
+                rule: a.rule.clone(),
+                driver: model.nodes[a.driver].id.clone(),
+                segment: a.segment.name(),
+            })
+            .collect();
+        for path in &scenario_files {
+            let name = path.display().to_string();
+            let scenario = parse_scenario(&name, &read_text(path)?).map_err(anyhow::Error::msg)?;
+            let case = check_scenario(&name, &scenario, &actual);
+            for a in &actual {
+                fired.push((a.rule.clone(), case.name.clone()));
+            }
+            scenario_cases.push(case);
+        }
+        fired.sort();
+        fired.dedup();
+    }
+    run_rules(engine, &sources, &known, report, &fired)?;
+    report.cases.extend(scenario_cases);
+    Ok(())
+}
+
+fn known(model: &Model) -> Known {
+    let mut tags: Vec<String> = model
+        .nodes
+        .iter()
+        .flat_map(|n| n.tags.iter().cloned())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    Known {
+        drivers: model.nodes.iter().map(|n| n.id.clone()).collect(),
+        tags,
+        segment_columns: model.segments.clone(),
+    }
+}
