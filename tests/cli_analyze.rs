@@ -353,7 +353,7 @@ fn unknown_key_in_the_model() {
     fails_with(
         &["analyze", dir.path().to_str().expect("path")],
         &[
-            "model.yaml:37:5: unknown field `traget`",
+            "model.yaml:40:5: unknown field `traget`",
             "did you mean `target`?",
         ],
     );

@@ -14,6 +14,12 @@ fn clean_project_exits_0_and_warnings_fail_only_when_asked() {
     check()
         .args(["fixtures/telecom", "--fail-on", "warning"])
         .assert()
+        .code(0);
+    let warning_only = "fixtures/broken/check/model/target_without_due.yaml";
+    check().arg(warning_only).assert().code(0);
+    check()
+        .args([warning_only, "--fail-on", "warning"])
+        .assert()
         .code(1);
 }
 
