@@ -3,7 +3,9 @@
 
 mod analyze;
 mod exit;
+mod graph;
 mod output;
+mod pipeline;
 mod project;
 mod simulate;
 
@@ -28,6 +30,8 @@ pub enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Synthetic survey responses with known true effects.
     Simulate(simulate::SimulateArgs),
+    /// The driver graph with each edge's effect, as DOT or Mermaid.
+    Graph(graph::GraphArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -50,6 +54,7 @@ pub fn run(cli: Cli) -> Exit {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Graph(args) => graph::run(&args),
     };
     match result {
         Ok(exit) => exit,
