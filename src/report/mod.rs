@@ -6,6 +6,7 @@ mod json;
 mod markdown;
 mod table;
 mod text;
+mod waves;
 
 pub use json::analysis_json;
 pub use text::{display_width, pad};
