@@ -138,6 +138,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             }
         }
     }
+    writeln!(
+        out,
+        "\n## {}\n\n```mermaid\n{}```",
+        t(lang, "驱动因素图", "Driver graph"),
+        super::graph_export::mermaid(model, report.graph, Some(&all.effects), lang)
+    )?;
     writeln!(out, "\n## {}\n", t(lang, "建议行动", "Actions"))?;
     if report.recommendations.actions.is_empty() {
         writeln!(out, "{}", t(lang, "没有规则触发。", "No rule fired."))?;
