@@ -7,6 +7,7 @@ mod graph;
 mod output;
 mod pipeline;
 mod project;
+mod report;
 mod simulate;
 
 pub use exit::Exit;
@@ -32,6 +33,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// The driver graph with each edge's effect, as DOT or Mermaid.
     Graph(graph::GraphArgs),
+    /// A self-contained HTML report with charts (or Markdown).
+    Report(report::ReportArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -55,6 +58,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Analyze(args) => analyze::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Report(args) => report::run(&args),
     };
     match result {
         Ok(exit) => exit,

@@ -2,6 +2,7 @@
 //! One format enum picks the renderer; nothing here touches the filesystem.
 
 pub mod graph_export;
+pub mod html;
 mod json;
 mod markdown;
 mod table;
