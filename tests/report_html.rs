@@ -79,6 +79,10 @@ fn output_file_is_written_atomically() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.is_empty());
+    assert!(
+        stderr.is_empty(),
+        "no progress bar off a terminal: {stderr:?}"
+    );
     assert_eq!(
         std::fs::read_to_string(&out).expect("written"),
         report(&["report", "fixtures/telecom"])

@@ -6,6 +6,7 @@ mod exit;
 mod graph;
 mod output;
 mod pipeline;
+mod progress;
 mod project;
 mod report;
 mod simulate;

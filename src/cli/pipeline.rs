@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 
+use super::progress;
 use super::project::{Project, ProjectArgs};
 use sattrace::actions::{recommend, Recommendations};
 use sattrace::analysis::{analyze, Analysis, AnalysisOptions};
@@ -30,14 +31,17 @@ pub fn run(args: &ProjectArgs) -> anyhow::Result<Outcome> {
         on_invalid: args.on_invalid,
         keep_respondents: false,
     };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress::bytes(size, &data_name);
     let survey = ingest(
         model,
         project.graph.order(),
         &data_name,
-        std::io::BufReader::new(file),
+        std::io::BufReader::new(bar.wrap_read(file)),
         &options,
-    )
-    .map_err(anyhow::Error::msg)?;
+    );
+    bar.finish_and_clear();
+    let survey = survey.map_err(anyhow::Error::msg)?;
     let analysis = analyze(model, &project.graph, &survey, &AnalysisOptions::default())
         .map_err(anyhow::Error::msg)?;
 
