@@ -133,10 +133,7 @@ fn renders_in_headless_chromium() {
         args.push(format!("--user-data-dir={}", profile.path().display()));
         args.extend(extra.iter().cloned());
         args.push(url.clone());
-        std::process::Command::new("chromium")
-            .args(&args)
-            .output()
-            .expect("chromium runs")
+        run_with_timeout(std::process::Command::new("chromium").args(&args))
     };
     let shot = chromium(&[
         format!("--screenshot={}", png.display()),
@@ -176,5 +173,42 @@ fn renders_in_headless_chromium() {
                 .expect("number")
         };
         assert!(attr("width") > 0.0 && attr("height") > 0.0, "{head}");
+    }
+}
+
+/// Run a command, killing it after two minutes so a hung browser fails the test
+/// instead of hanging CI.
+fn run_with_timeout(command: &mut std::process::Command) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("chromium starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let stderr = child.stderr.take().expect("stderr");
+    let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let (out, err) = (read(Box::new(stdout)), read(Box::new(stderr)));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish within 120 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    std::process::Output {
+        status,
+        stdout: out.join().expect("stdout thread"),
+        stderr: err.join().expect("stderr thread"),
     }
 }
