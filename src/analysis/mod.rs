@@ -6,14 +6,16 @@ mod quadrant;
 mod root_causes;
 mod scores;
 mod slices;
+mod waves;
 
 pub use effects::{estimate, min_cases, EffectsError, SliceEffects};
 pub use quadrant::{quadrants, Quadrant};
 pub use root_causes::{root_causes, RootCause};
 pub use scores::{score_node, NodeScore};
 pub use slices::{compare_waves, slices, waves, SliceKey};
+pub use waves::{progress, wave_changes, ChangeTest, Progress, WaveChange, ALPHA, HORIZON_WAVES};
 
-use crate::data::{Moments, Survey};
+use crate::data::{Moments, NodeMoments, Survey};
 use crate::graph::DriverGraph;
 use crate::model::Model;
 
@@ -50,6 +52,8 @@ pub struct SliceResult {
     pub share: f64,
     /// Scores per node (model order); `None` where fewer than two respondents answered.
     pub scores: Vec<Option<NodeScore>>,
+    /// Each node's moments (index-unit respondent values), for tests across waves.
+    pub moments: Vec<NodeMoments>,
     /// Change of each node's score since the previous wave, same slice.
     pub trend: Vec<Option<f64>>,
     pub effects: SliceEffects,
@@ -176,6 +180,7 @@ pub fn analyze(
                 quadrant: quadrants(&points),
                 key,
                 wave: wave.clone(),
+                moments: moments.nodes.clone(),
                 scores,
                 effects,
                 effects_basis: basis,

@@ -4,9 +4,13 @@
 mod analyze;
 mod check;
 mod exit;
+mod graph;
 mod importance;
 mod output;
+mod pipeline;
+mod progress;
 mod project;
+mod report;
 mod simulate;
 mod test;
 
@@ -37,6 +41,10 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Run rule tests and scenario files, with coverage (exit 1 on any failure).
     Test(test::TestArgs),
+    /// The driver graph with each edge's effect, as DOT or Mermaid.
+    Graph(graph::GraphArgs),
+    /// A self-contained HTML report with charts (or Markdown).
+    Report(report::ReportArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -62,6 +70,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Report(args) => report::run(&args),
     };
     match result {
         Ok(exit) => exit,

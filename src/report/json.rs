@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{round, Report};
 use crate::actions::why_text;
+use crate::analysis::wave_changes;
 
 #[derive(Serialize)]
 pub struct AnalysisJson {
@@ -18,6 +19,7 @@ pub struct AnalysisJson {
     pub waves: Vec<String>,
     pub latest_wave: Option<String>,
     pub segments: Vec<SegmentJson>,
+    pub waves_change: Vec<WaveChangeJson>,
     pub root_causes: Vec<RootCauseJson>,
     pub actions: Vec<ActionJson>,
     pub notes: Vec<String>,
@@ -52,6 +54,26 @@ pub struct DriverJson {
     pub r2: Option<f64>,
     pub trend: Option<f64>,
     pub quadrant: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct WaveChangeJson {
+    pub segment: String,
+    pub previous_wave: String,
+    pub wave: String,
+    pub id: String,
+    pub change: f64,
+    pub index_change: f64,
+    pub test: &'static str,
+    /// Null when neither wave has any spread.
+    pub statistic: Option<f64>,
+    pub df: Option<f64>,
+    pub p_value: f64,
+    pub significant: bool,
+    pub target: Option<f64>,
+    pub gap: Option<f64>,
+    pub due: Option<String>,
+    pub progress: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -126,6 +148,36 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
                 .collect(),
         })
         .collect();
+    let waves_change = wave_changes(model, analysis)
+        .iter()
+        .map(|c| {
+            let node = &model.nodes[c.node];
+            let gap = analysis
+                .slices
+                .iter()
+                .find(|s| s.key == c.key && s.wave.as_deref() == Some(c.wave.as_str()))
+                .and_then(|s| s.scores[c.node].as_ref())
+                .filter(|s| s.target.is_some())
+                .map(|s| r4(s.gap));
+            WaveChangeJson {
+                segment: c.key.name(),
+                previous_wave: c.previous_wave.clone(),
+                wave: c.wave.clone(),
+                id: node.id.clone(),
+                change: r4(c.change),
+                index_change: r4(c.index_change),
+                test: c.test.as_str(),
+                statistic: Some(c.result.statistic).filter(|v| v.is_finite()).map(r4),
+                df: c.result.df.map(r4),
+                p_value: r4(c.result.p_value),
+                significant: c.significant,
+                target: node.target,
+                gap,
+                due: node.due.clone(),
+                progress: c.progress.map(|p| p.as_str()),
+            }
+        })
+        .collect();
     let root_causes = analysis
         .root_causes
         .iter()
@@ -182,6 +234,7 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
         waves: analysis.waves.iter().flatten().cloned().collect(),
         latest_wave: analysis.latest_wave().cloned().flatten(),
         segments,
+        waves_change,
         root_causes,
         actions,
         notes,

@@ -92,6 +92,16 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             ])
         )?;
     }
+    if let Some((title, header, rows)) = super::waves::section(report) {
+        writeln!(out, "\n## {}\n", md_escape(&title))?;
+        writeln!(out, "{}", row(&header))?;
+        writeln!(out, "|---|---:|---:|---|---:|---|---|")?;
+        for cells in rows {
+            let cells: Vec<String> = cells.iter().map(|c| md_escape(c)).collect();
+            writeln!(out, "{}", row(&cells))?;
+        }
+        writeln!(out, "\n{}", super::waves::note(lang))?;
+    }
     if let Some((_, causes)) = analysis.root_causes.iter().find(|(k, _)| k.is_all()) {
         if !causes.is_empty() {
             writeln!(out, "\n## {}\n", t(lang, "根因", "Root causes"))?;
@@ -128,6 +138,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             }
         }
     }
+    writeln!(
+        out,
+        "\n## {}\n\n```mermaid\n{}```",
+        t(lang, "驱动因素图", "Driver graph"),
+        super::graph_export::mermaid(model, report.graph, Some(&all.effects), lang)
+    )?;
     writeln!(out, "\n## {}\n", t(lang, "建议行动", "Actions"))?;
     if report.recommendations.actions.is_empty() {
         writeln!(out, "{}", t(lang, "没有规则触发。", "No rule fired."))?;

@@ -1,10 +1,13 @@
 //! Pure renderers of an analysis to any `impl Write`: table, JSON, Markdown.
 //! One format enum picks the renderer; nothing here touches the filesystem.
 
+pub mod graph_export;
+pub mod html;
 mod json;
 mod markdown;
 mod table;
 mod text;
+mod waves;
 
 pub use json::analysis_json;
 pub use text::{display_width, pad};

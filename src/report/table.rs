@@ -186,6 +186,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .replace("总体满意度", model.nodes[primary].label.text(lang, &model.nodes[primary].id))
     )?;
 
+    if let Some((title, header, rows)) = super::waves::section(report) {
+        writeln!(out, "\n{title}")?;
+        let right = [false, true, true, false, true, false, false];
+        write!(out, "{}", table(&header, &rows, &right))?;
+        writeln!(out, "{}", super::waves::note(lang))?;
+    }
+
     if latest.len() > 1 {
         writeln!(
             out,

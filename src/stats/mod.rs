@@ -3,10 +3,12 @@
 //! error. Everything here works from mergeable moments where it can, so it can be
 //! fed by one pass over the data (see the design's "Scale" section).
 
+pub mod compare;
 pub mod interval;
 pub mod ols;
 pub mod special;
 
+pub use compare::{proportion_z, welch_t, z_test, Sample, TestResult};
 pub use interval::{
     kish_n_eff, mean_ci, mean_ci_centered, nps_ci, proportion_ci, MeanCi, NpsCi, ProportionCi,
 };

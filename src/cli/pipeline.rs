@@ -1,0 +1,97 @@
+//! The whole pipeline shared by `analyze`, `report` and `graph`: load the project,
+//! ingest the survey, analyse it and evaluate the rules.
+
+use anyhow::Context;
+
+use super::progress;
+use super::project::{Project, ProjectArgs};
+use sattrace::actions::{recommend, Recommendations};
+use sattrace::analysis::{analyze, Analysis, AnalysisOptions};
+use sattrace::data::{ingest, IngestOptions, Survey};
+use sattrace::rules::{default_rules, load_rules, Known, RuleEngine, RuleSource};
+
+/// Everything a run computed, ready for a renderer.
+pub struct Outcome {
+    pub project: Project,
+    pub data_name: String,
+    pub survey: Survey,
+    pub analysis: Analysis,
+    pub recommendations: Recommendations,
+}
+
+/// Run the pipeline for a project; rule failures are logged, not fatal.
+pub fn run(args: &ProjectArgs) -> anyhow::Result<Outcome> {
+    let project = args.load()?;
+    let model = &project.model;
+    let data_name = project.data_path.display().to_string();
+    let file = std::fs::File::open(&project.data_path)
+        .with_context(|| format!("cannot read `{data_name}`"))?;
+    let options = IngestOptions {
+        encoding: args.encoding,
+        on_invalid: args.on_invalid,
+        keep_respondents: false,
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress::bytes(size, &data_name);
+    let survey = ingest(
+        model,
+        project.graph.order(),
+        &data_name,
+        std::io::BufReader::new(bar.wrap_read(file)),
+        &options,
+    );
+    bar.finish_and_clear();
+    let survey = survey.map_err(anyhow::Error::msg)?;
+    let analysis = analyze(model, &project.graph, &survey, &AnalysisOptions::default())
+        .map_err(anyhow::Error::msg)?;
+
+    let engine = RuleEngine::new();
+    let sources: Vec<RuleSource> = if project.rule_files.is_empty() {
+        default_rules()
+    } else {
+        project
+            .rule_files
+            .iter()
+            .map(|(file, text)| RuleSource { file, text })
+            .collect()
+    };
+    let mut tags: Vec<String> = model
+        .nodes
+        .iter()
+        .flat_map(|n| n.tags.iter().cloned())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    let known = Known {
+        drivers: model.nodes.iter().map(|n| n.id.clone()).collect(),
+        tags,
+        segment_columns: model.segments.clone(),
+    };
+    let rules = load_rules(&engine, &sources, &known).map_err(anyhow::Error::msg)?;
+    let recommendations = recommend(model, &project.graph, &analysis, &rules, &engine);
+    for failure in &recommendations.failures {
+        tracing::warn!("{failure}");
+    }
+    Ok(Outcome {
+        project,
+        data_name,
+        survey,
+        analysis,
+        recommendations,
+    })
+}
+
+impl Outcome {
+    /// The report view of this run in `lang`.
+    pub fn report(&self, lang: sattrace::model::Lang) -> sattrace::report::Report<'_> {
+        sattrace::report::Report {
+            model: &self.project.model,
+            graph: &self.project.graph,
+            survey: &self.survey,
+            analysis: &self.analysis,
+            recommendations: &self.recommendations,
+            data_name: &self.data_name,
+            lang,
+        }
+    }
+}
