@@ -18,4 +18,5 @@ pub mod report;
 pub mod rules;
 pub mod simulate;
 pub mod stats;
+pub mod whatif;
 pub mod yaml;

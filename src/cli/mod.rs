@@ -4,8 +4,10 @@
 mod analyze;
 mod exit;
 mod output;
+mod pipeline;
 mod project;
 mod simulate;
+mod whatif;
 
 pub use exit::Exit;
 
@@ -28,6 +30,8 @@ pub enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Synthetic survey responses with known true effects.
     Simulate(simulate::SimulateArgs),
+    /// What happens to scores and actions if drivers move (a scenario).
+    Whatif(whatif::WhatIfArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -50,6 +54,7 @@ pub fn run(cli: Cli) -> Exit {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Whatif(args) => whatif::run(&args),
     };
     match result {
         Ok(exit) => exit,

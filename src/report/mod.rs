@@ -7,7 +7,7 @@ mod table;
 mod text;
 
 pub use json::analysis_json;
-pub use text::{display_width, pad};
+pub use text::{display_width, pad, table};
 
 use std::io::Write;
 
