@@ -14,6 +14,7 @@ pub mod data;
 pub mod diag;
 pub mod graph;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod simulate;

@@ -5,6 +5,7 @@ mod analyze;
 mod exit;
 mod output;
 mod pipeline;
+mod plan;
 mod project;
 mod simulate;
 mod whatif;
@@ -30,6 +31,8 @@ pub enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Synthetic survey responses with known true effects.
     Simulate(simulate::SimulateArgs),
+    /// The cheapest set of actions that reaches SMART targets by their due dates.
+    Plan(plan::PlanArgs),
     /// What happens to scores and actions if drivers move (a scenario).
     Whatif(whatif::WhatIfArgs),
 }
@@ -55,6 +58,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Analyze(args) => analyze::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Whatif(args) => whatif::run(&args),
+        Command::Plan(args) => plan::run(&args),
     };
     match result {
         Ok(exit) => exit,
