@@ -106,6 +106,10 @@ pub fn solve(problem: &Problem, keep: usize) -> Vec<Plan> {
         chosen: Vec::new(),
         sums: vec![vec![0.0; problem.caps.len()]; problem.need.len()],
         nodes: 0,
+        integral: problem
+            .candidates
+            .iter()
+            .all(|c| c.cost.fract() == 0.0 && c.cost.abs() < 1e15),
     };
     if n <= 64 {
         search.descend(0, 0.0);
@@ -142,6 +146,8 @@ struct Search<'p> {
     /// `sums[target][group]`: in-time deltas chosen so far.
     sums: Vec<Vec<f64>>,
     nodes: u64,
+    /// Every cost is a whole number, so bounds round up.
+    integral: bool,
 }
 
 impl Search<'_> {
@@ -156,9 +162,13 @@ impl Search<'_> {
         if depth == self.order.len() {
             return;
         }
-        let Some(more) = self.lower_bound(depth, &gain) else {
+        let Some(mut more) = self.lower_bound(depth, &gain) else {
             return;
         };
+        if self.integral {
+            // Whole-number costs: the cost still needed is a whole number too.
+            more = (more - 1e-7).ceil().max(0.0);
+        }
         if let Some(limit) = self.limit() {
             if cost + more > limit + EPS {
                 return;
@@ -232,6 +242,51 @@ impl Search<'_> {
                 deficit -= g;
             }
             if deficit > EPS {
+                return None;
+            }
+            bound = bound.max(cost);
+        }
+        // Together: every plan closes each unmet target's deficit, so the deficit
+        // shares it closes, averaged over the unmet targets, reach 1. A fractional
+        // knapsack on those averaged shares often binds harder than any one target.
+        let unmet: Vec<(usize, f64)> = p
+            .need
+            .iter()
+            .zip(gain)
+            .enumerate()
+            .filter(|(_, (n, g))| *n - *g > EPS)
+            .map(|(t, (n, g))| (t, n - g))
+            .collect();
+        if unmet.len() > 1 {
+            let weight = 1.0 / unmet.len() as f64;
+            items.clear();
+            for &i in &self.order[depth..] {
+                let c = &p.candidates[i];
+                let share: f64 = unmet
+                    .iter()
+                    .filter(|&&(t, _)| c.in_time[t] && p.effects[c.group][t] > 0.0)
+                    .map(|&(t, deficit)| {
+                        let room = (p.caps[c.group] - self.sums[t][c.group]).max(0.0);
+                        (p.effects[c.group][t] * c.delta.min(room) / deficit).min(1.0)
+                    })
+                    .sum::<f64>()
+                    * weight;
+                if share > 0.0 {
+                    items.push((share, c.cost.max(0.0)));
+                }
+            }
+            items.sort_by(|a, b| (b.0 * a.1).total_cmp(&(a.0 * b.1)));
+            let (mut left, mut cost) = (1.0 - 1e-9, 0.0);
+            for &(g, c) in &items {
+                if g >= left {
+                    cost += c * left / g;
+                    left = 0.0;
+                    break;
+                }
+                cost += c;
+                left -= g;
+            }
+            if left > 0.0 {
                 return None;
             }
             bound = bound.max(cost);
