@@ -8,11 +8,13 @@ mod graph;
 mod importance;
 mod output;
 mod pipeline;
+mod plan;
 mod progress;
 mod project;
 mod report;
 mod simulate;
 mod test;
+mod whatif;
 
 pub use exit::Exit;
 
@@ -45,6 +47,10 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// A self-contained HTML report with charts (or Markdown).
     Report(report::ReportArgs),
+    /// The cheapest set of actions that reaches SMART targets by their due dates.
+    Plan(plan::PlanArgs),
+    /// What happens to scores and actions if drivers move (a scenario).
+    Whatif(whatif::WhatIfArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -72,6 +78,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Test(args) => test::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Whatif(args) => whatif::run(&args),
+        Command::Plan(args) => plan::run(&args),
     };
     match result {
         Ok(exit) => exit,

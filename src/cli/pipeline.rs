@@ -1,5 +1,5 @@
-//! The whole pipeline shared by `analyze`, `report` and `graph`: load the project,
-//! ingest the survey, analyse it and evaluate the rules.
+//! The whole pipeline shared by `analyze`, `report`, `graph`, `whatif` and `plan`:
+//! load the project, ingest the survey, analyse it and evaluate the rules.
 
 use anyhow::Context;
 
@@ -8,7 +8,7 @@ use super::project::{Project, ProjectArgs};
 use sattrace::actions::{recommend, Recommendations};
 use sattrace::analysis::{analyze, Analysis, AnalysisOptions};
 use sattrace::data::{ingest, IngestOptions, Survey};
-use sattrace::rules::{default_rules, load_rules, Known, RuleEngine, RuleSource};
+use sattrace::rules::{default_rules, load_rules, Known, RuleEngine, RuleSet, RuleSource};
 
 /// Everything a run computed, ready for a renderer.
 pub struct Outcome {
@@ -16,11 +16,18 @@ pub struct Outcome {
     pub data_name: String,
     pub survey: Survey,
     pub analysis: Analysis,
+    pub rules: RuleSet,
+    pub engine: RuleEngine,
     pub recommendations: Recommendations,
 }
 
 /// Run the pipeline for a project; rule failures are logged, not fatal.
 pub fn run(args: &ProjectArgs) -> anyhow::Result<Outcome> {
+    run_pipeline(args, false)
+}
+
+/// The same, keeping respondent rows when `keep_respondents` (for a what-if).
+pub fn run_pipeline(args: &ProjectArgs, keep_respondents: bool) -> anyhow::Result<Outcome> {
     let project = args.load()?;
     let model = &project.model;
     let data_name = project.data_path.display().to_string();
@@ -29,7 +36,7 @@ pub fn run(args: &ProjectArgs) -> anyhow::Result<Outcome> {
     let options = IngestOptions {
         encoding: args.encoding,
         on_invalid: args.on_invalid,
-        keep_respondents: false,
+        keep_respondents,
     };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress::bytes(size, &data_name);
@@ -77,6 +84,8 @@ pub fn run(args: &ProjectArgs) -> anyhow::Result<Outcome> {
         data_name,
         survey,
         analysis,
+        rules,
+        engine,
         recommendations,
     })
 }

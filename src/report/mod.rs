@@ -10,7 +10,7 @@ mod text;
 mod waves;
 
 pub use json::analysis_json;
-pub use text::{display_width, pad};
+pub use text::{display_width, pad, table};
 
 use std::io::Write;
 

@@ -1,0 +1,115 @@
+//! `sattrace plan`: the cheapest set of fired actions that reaches SMART targets
+//! by their due dates.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+use clap::Args;
+
+use super::output::write_output;
+use super::pipeline::run_pipeline;
+use super::project::ProjectArgs;
+use super::Exit;
+use sattrace::model::Lang;
+use sattrace::plan::{plan, render, Date, PlanReport, PlanRequest, Status};
+use sattrace::report::Format;
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// A target in the outcome's unit: `--target satisfaction=4.2`, `--target nps=30`
+    /// (default: every outcome's `target:` in the model).
+    #[arg(long, value_name = "OUTCOME=VALUE", allow_hyphen_values = true)]
+    pub target: Vec<String>,
+    /// Due date of every target, YYYY-MM-DD (default: each outcome's `due:`).
+    #[arg(long)]
+    pub due: Option<String>,
+    /// The most the plan may cost, in the rules' cost units.
+    #[arg(long)]
+    pub budget: Option<f64>,
+    /// Today's date, YYYY-MM-DD (default: the system date); actions count only if
+    /// today + their duration is on or before the due date.
+    #[arg(long)]
+    pub today: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Language of labels.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+}
+
+fn date(flag: &str, text: &str) -> anyhow::Result<Date> {
+    match Date::parse(text) {
+        Some(d) => Ok(d),
+        None => bail!(
+            "{flag}: `{text}` is not a date\n  help: write dates as YYYY-MM-DD, e.g. 2027-06-30"
+        ),
+    }
+}
+
+fn system_today() -> Date {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Date::from_days((seconds / 86_400) as i64)
+}
+
+pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
+    let today = match &args.today {
+        Some(text) => date("--today", text)?,
+        None => system_today(),
+    };
+    let due = args.due.as_deref().map(|d| date("--due", d)).transpose()?;
+    let mut targets = Vec::new();
+    for text in &args.target {
+        let Some((id, value)) = text.split_once('=') else {
+            bail!("--target: expected `outcome=value`, found `{text}`\n  help: for example `--target satisfaction=4.2`");
+        };
+        let Ok(value) = value.trim().parse::<f64>() else {
+            bail!("--target: `{}` is not a number in `{text}`", value.trim());
+        };
+        targets.push((id.trim().to_string(), value));
+    }
+    if let Some(budget) = args.budget {
+        if !(budget.is_finite() && budget >= 0.0) {
+            bail!("--budget: `{budget}` is not a cost; give a number from 0 up");
+        }
+    }
+    let pipeline = run_pipeline(&args.project, false)?;
+    let model = &pipeline.project.model;
+    let request = PlanRequest {
+        targets,
+        due,
+        today,
+        budget: args.budget,
+    };
+    let result = plan(
+        model,
+        &pipeline.project.graph,
+        &pipeline.analysis,
+        &pipeline.recommendations.actions,
+        &request,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let report = PlanReport {
+        model,
+        result: &result,
+        today,
+        lang: args.lang,
+    };
+    let mut bytes = Vec::new();
+    render(&report, args.format, &mut bytes)?;
+    write_output(args.output.as_deref(), &bytes, &pipeline.project.inputs)?;
+    if let Status::Unreachable { shortfalls } = &result.status {
+        for issue in shortfalls {
+            eprintln!("error: {issue}");
+        }
+        return Ok(Exit::Unusable);
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,102 @@
+//! `sattrace whatif`: move drivers for the respondents of a segment and compare
+//! scores and actions before and after.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::output::write_output;
+use super::pipeline::run_pipeline;
+use super::project::{read_text, ProjectArgs};
+use super::Exit;
+use sattrace::actions::recommend;
+use sattrace::analysis::AnalysisOptions;
+use sattrace::model::Lang;
+use sattrace::report::Format;
+use sattrace::whatif::{diff, parse_scenario, render, scenario_from_flags, what_if, WhatIfReport};
+
+#[derive(Debug, Args)]
+pub struct WhatIfArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// A scenario file (`name`, `set`, `shift`, `where`); flags add to it.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Set a driver to a score on its scale: `--set response_time=4.2`.
+    #[arg(long, value_name = "DRIVER=SCORE")]
+    pub set: Vec<String>,
+    /// Shift a driver by score points: `--shift network=+0.3`.
+    #[arg(long, value_name = "DRIVER=DELTA", allow_hyphen_values = true)]
+    pub shift: Vec<String>,
+    /// Only respondents of this segment: `--where region=华东`.
+    #[arg(long = "where", value_name = "COLUMN=VALUE")]
+    pub filter: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Language of labels.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+}
+
+pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
+    let pipeline = run_pipeline(&args.project, true)?;
+    let model = &pipeline.project.model;
+    let mut inputs = pipeline.project.inputs.clone();
+    let base = match &args.scenario {
+        Some(path) => {
+            inputs.push(path.clone());
+            let name = path.display().to_string();
+            Some(parse_scenario(model, &name, &read_text(path)?).map_err(anyhow::Error::msg)?)
+        }
+        None => None,
+    };
+    if base.is_none() && args.set.is_empty() && args.shift.is_empty() {
+        anyhow::bail!(
+            "nothing to change\n  help: pass --scenario FILE, or --set driver=score / --shift driver=±delta"
+        );
+    }
+    let scenario = scenario_from_flags(model, base, &args.set, &args.shift, &args.filter)
+        .map_err(anyhow::Error::msg)?;
+    let level = AnalysisOptions::default().level;
+    let run = what_if(
+        model,
+        &pipeline.project.graph,
+        &pipeline.survey,
+        &pipeline.analysis,
+        &scenario,
+        level,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let after = recommend(
+        model,
+        &pipeline.project.graph,
+        &run.after,
+        &pipeline.rules,
+        &pipeline.engine,
+    );
+    let compared = diff(
+        model,
+        &pipeline.analysis,
+        &run.after,
+        &pipeline.recommendations.actions,
+        &after.actions,
+    );
+    let wave = pipeline.analysis.latest_wave().cloned().flatten();
+    let report = WhatIfReport {
+        model,
+        scenario: &scenario,
+        diff: &compared,
+        moved_rows: run.moved_rows,
+        basis: &run.basis,
+        wave: wave.as_deref(),
+        lang: args.lang,
+    };
+    let mut bytes = Vec::new();
+    render(&report, args.format, &mut bytes)?;
+    write_output(args.output.as_deref(), &bytes, &inputs)?;
+    Ok(Exit::Ok)
+}

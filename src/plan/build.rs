@@ -1,0 +1,271 @@
+//! From an analysis and its fired actions to a planning problem: targets (checked
+//! against SMART), candidates with their deltas, caps and timing, and effects per
+//! driver and segment on each target's outcome.
+
+use super::smart::{SmartIssue, SmartKind};
+use super::solve::{Candidate, Problem};
+use super::Date;
+use crate::actions::Action;
+use crate::analysis::{Analysis, SliceKey, SliceResult};
+use crate::diag::did_you_mean;
+use crate::graph::DriverGraph;
+use crate::model::{Metric, Model, Node};
+use crate::whatif::{delta_to_index, score_to_index};
+
+/// What to plan for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRequest {
+    /// `(outcome id, target score)` from `--target`; empty = the model's outcome targets.
+    pub targets: Vec<(String, f64)>,
+    /// Due date for every target (else each outcome's `due:` in the model).
+    pub due: Option<Date>,
+    pub today: Date,
+    pub budget: Option<f64>,
+}
+
+/// A checked target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub node: usize,
+    /// In the outcome's score unit.
+    pub value: f64,
+    pub due: Date,
+    /// The outcome's score now (whole sample, latest wave).
+    pub current: f64,
+    /// Index points still needed in the good direction (0 when already met).
+    pub need: f64,
+}
+
+/// The most candidates the exact search takes.
+pub const MAX_CANDIDATES: usize = 60;
+
+/// Resolve and check the targets; every failing check is returned.
+pub fn targets(
+    model: &Model,
+    graph: &DriverGraph,
+    whole: &SliceResult,
+    request: &PlanRequest,
+) -> Result<Vec<Target>, Vec<SmartIssue>> {
+    let requested: Vec<(String, Option<f64>)> = if request.targets.is_empty() {
+        model
+            .nodes
+            .iter()
+            .filter(|n| n.outcome && n.target.is_some())
+            .map(|n| (n.id.clone(), n.target))
+            .collect()
+    } else {
+        request
+            .targets
+            .iter()
+            .map(|(id, v)| (id.clone(), Some(*v)))
+            .collect()
+    };
+    let mut issues = Vec::new();
+    let mut out = Vec::new();
+    if requested.is_empty() {
+        issues.push(SmartIssue {
+            kind: SmartKind::Specific,
+            target: String::new(),
+            message: "no target to plan for".into(),
+            help: "pass --target outcome=value, or give outcomes a `target:` in model.yaml".into(),
+        });
+    }
+    for (id, value) in requested {
+        let Some(value) = value else { continue };
+        let written = format!("{id}={value}");
+        let issue = |kind, message: String, help: String| SmartIssue {
+            kind,
+            target: written.clone(),
+            message,
+            help,
+        };
+        let outcomes = model
+            .nodes
+            .iter()
+            .filter(|n| n.outcome)
+            .map(|n| n.id.as_str());
+        let Some(node) = model.node_index(&id).filter(|&i| model.nodes[i].outcome) else {
+            let known = model.node_index(&id).is_some();
+            let names: Vec<&str> = outcomes.collect();
+            let help = match did_you_mean(&id, names.iter().copied()) {
+                hint if hint.is_empty() => format!("outcomes: {}", names.join(", ")),
+                hint => hint,
+            };
+            let message = if known {
+                format!("`{id}` is a driver, not an outcome")
+            } else {
+                format!("unknown outcome `{id}`")
+            };
+            issues.push(issue(SmartKind::Specific, message, help));
+            continue;
+        };
+        let n = &model.nodes[node];
+        let (low, high) = score_range(n);
+        if !(low..=high).contains(&value) {
+            let help = if n.metric == Metric::Mean && (0.0..=100.0).contains(&value) {
+                format!(
+                    "`{id}` is scored on its {low}–{high} scale; {value} on the 0–100 index is {:.2}",
+                    n.scale.from_index(value)
+                )
+            } else {
+                format!("write the target in the outcome's unit ({low} to {high})")
+            };
+            issues.push(issue(
+                SmartKind::Measurable,
+                format!("{value} is outside the range of `{id}` ({low} to {high})"),
+                help,
+            ));
+        }
+        let relevant = (0..model.nodes.len()).any(|d| {
+            d != node
+                && graph.is_driver(d)
+                && graph.reaches(d, node)
+                && whole.effect(d, node) != 0.0
+        });
+        if !relevant {
+            issues.push(issue(
+                SmartKind::Relevant,
+                format!("no driver reaches `{id}`"),
+                "give the outcome `inputs:` in model.yaml so actions on drivers can move it".into(),
+            ));
+        }
+        let due = request
+            .due
+            .or_else(|| n.due.as_deref().and_then(Date::parse));
+        let Some(due) = due else {
+            issues.push(issue(
+                SmartKind::TimeBound,
+                "no due date".into(),
+                format!("pass --due YYYY-MM-DD, or add `due:` to `{id}` in model.yaml"),
+            ));
+            continue;
+        };
+        if due < request.today {
+            issues.push(issue(
+                SmartKind::TimeBound,
+                format!(
+                    "its due date {due} is in the past (today is {})",
+                    request.today
+                ),
+                "choose a due date from today on".into(),
+            ));
+            continue;
+        }
+        let Some(score) = whole.scores[node].as_ref() else {
+            issues.push(issue(
+                SmartKind::Measurable,
+                format!("`{id}` has no score in the latest wave"),
+                String::new(),
+            ));
+            continue;
+        };
+        let need = (n.direction.sign() * (score_to_index(n, value) - score.index)).max(0.0);
+        out.push(Target {
+            node,
+            value,
+            due,
+            current: score.score,
+            need,
+        });
+    }
+    if issues.is_empty() {
+        Ok(out)
+    } else {
+        Err(issues)
+    }
+}
+
+/// The range a target may take, in the score's unit.
+pub fn score_range(node: &Node) -> (f64, f64) {
+    match node.metric {
+        Metric::Mean => (node.scale.min, node.scale.max),
+        _ => node.index_range(),
+    }
+}
+
+/// One candidate action with what the report needs about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateAction {
+    pub action: Action,
+    /// Driver index points it moves.
+    pub delta_index: f64,
+    pub duration_days: i64,
+}
+
+/// The planning problem for `targets` from the fired `actions` (in rank order; at
+/// most [`MAX_CANDIDATES`] are taken).
+pub fn problem(
+    model: &Model,
+    analysis: &Analysis,
+    actions: &[Action],
+    targets: &[Target],
+    request: &PlanRequest,
+) -> (Problem, Vec<CandidateAction>, Vec<(usize, SliceKey)>) {
+    let mut groups: Vec<(usize, SliceKey)> = Vec::new();
+    let mut caps = Vec::new();
+    let mut effects: Vec<Vec<f64>> = Vec::new();
+    let mut candidates = Vec::new();
+    let mut infos = Vec::new();
+    for action in actions.iter().take(MAX_CANDIDATES) {
+        let Some(slice) = analysis.latest().find(|s| s.key == action.segment) else {
+            continue;
+        };
+        let driver = &model.nodes[action.driver];
+        let Some(score) = slice.scores[action.driver].as_ref() else {
+            continue;
+        };
+        let key = (action.driver, action.segment.clone());
+        let group = match groups.iter().position(|g| *g == key) {
+            Some(g) => g,
+            None => {
+                let (low, high) = driver.index_range();
+                let room = match driver.direction.sign() > 0.0 {
+                    true => high - score.index,
+                    false => score.index - low,
+                };
+                caps.push(room.max(0.0));
+                let share = if action.segment.is_all() {
+                    1.0
+                } else {
+                    slice.share
+                };
+                effects.push(
+                    targets
+                        .iter()
+                        .map(|t| {
+                            let outcome = &model.nodes[t.node];
+                            share
+                                * slice.effect(action.driver, t.node)
+                                * outcome.direction.sign()
+                                * driver.direction.sign()
+                        })
+                        .collect(),
+                );
+                groups.push(key);
+                groups.len() - 1
+            }
+        };
+        let duration_days = action.duration.map_or(0, |d| d.max(0.0).ceil() as i64);
+        let done = request.today.add_days(duration_days);
+        let delta_index = delta_to_index(driver, action.delta).abs();
+        candidates.push(Candidate {
+            cost: action.cost.max(0.0),
+            group,
+            delta: delta_index,
+            in_time: targets.iter().map(|t| done <= t.due).collect(),
+        });
+        infos.push(CandidateAction {
+            action: action.clone(),
+            delta_index,
+            duration_days,
+        });
+    }
+    let problem = Problem {
+        candidates,
+        caps,
+        effects,
+        need: targets.iter().map(|t| t.need).collect(),
+        budget: request.budget,
+    };
+    (problem, infos, groups)
+}

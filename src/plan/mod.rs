@@ -1,0 +1,206 @@
+//! Planning: the cheapest set of fired actions that reaches every SMART target by
+//! its due date, found exactly (branch and bound) for up to 60 candidate actions.
+//! See docs/whatif.md for the model behind the projected gains.
+
+mod build;
+mod date;
+mod render;
+mod smart;
+mod solve;
+
+pub use build::{
+    problem, score_range, targets, CandidateAction, PlanRequest, Target, MAX_CANDIDATES,
+};
+pub use date::Date;
+pub use render::{render, PlanReport};
+pub use smart::{SmartError, SmartIssue, SmartKind};
+pub use solve::{better, brute_force, solve, Candidate, Plan, Problem, EPS};
+
+use crate::actions::Action;
+use crate::analysis::{Analysis, SliceKey};
+use crate::graph::DriverGraph;
+use crate::model::{Metric, Model};
+
+/// How many plans are shown: the best and its runners-up.
+pub const PLANS_SHOWN: usize = 4;
+
+/// Whether the targets can be reached.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// `plans` reach every target within the budget.
+    Reached,
+    /// Every plan reaching the targets costs more than the budget; `plans` are the
+    /// cheapest ones regardless.
+    OverBudget { budget: f64 },
+    /// Even all candidates together fall short; `plans` are the cheapest ones that
+    /// reach the best reachable outcome.
+    Unreachable { shortfalls: Vec<SmartIssue> },
+}
+
+/// A finished plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanResult {
+    pub targets: Vec<Target>,
+    pub candidates: Vec<CandidateAction>,
+    /// `(driver, segment)` of each group in the problem.
+    pub groups: Vec<(usize, SliceKey)>,
+    pub problem: Problem,
+    pub status: Status,
+    /// Best first; the first is the plan, the others its runners-up.
+    pub plans: Vec<Plan>,
+    /// Index points gained per target by every candidate together.
+    pub reachable: Vec<f64>,
+    /// Fired actions beyond [`MAX_CANDIDATES`] that were left out.
+    pub left_out: usize,
+}
+
+/// Plan for `request` from the fired `actions` of `analysis`.
+pub fn plan(
+    model: &Model,
+    graph: &DriverGraph,
+    analysis: &Analysis,
+    actions: &[Action],
+    request: &PlanRequest,
+) -> Result<PlanResult, SmartError> {
+    let whole = analysis
+        .latest()
+        .find(|s| s.key.is_all())
+        .ok_or_else(|| SmartError {
+            issues: vec![SmartIssue {
+                kind: SmartKind::Measurable,
+                target: String::new(),
+                message: "the analysis has no whole-sample result for the latest wave".into(),
+                help: String::new(),
+            }],
+        })?;
+    let targets = targets(model, graph, whole, request).map_err(|issues| SmartError { issues })?;
+    let (mut problem, candidates, groups) = problem(model, analysis, actions, &targets, request);
+    let all: Vec<usize> = (0..problem.candidates.len()).collect();
+    let reachable = problem.gain(&all);
+    let mut shortfalls = Vec::new();
+    for (t, target) in targets.iter().enumerate() {
+        if reachable[t] + EPS < target.need {
+            let node = &model.nodes[target.node];
+            let best = projected(model, target, reachable[t]);
+            let short = (target.value - best).abs();
+            shortfalls.push(SmartIssue {
+                kind: SmartKind::Achievable,
+                target: format!("{}={}", node.id, target.value),
+                message: format!(
+                    "all {} candidate actions done by {} together reach {} — {} short",
+                    problem.candidates.len(),
+                    target.due,
+                    format_score(node.metric, best),
+                    format_score_change(node.metric, short)
+                ),
+                help: "lower the target, move the due date, or add rules whose actions move this outcome's drivers".into(),
+            });
+        }
+    }
+    let (status, plans) = if shortfalls.is_empty() {
+        let plans = solve(&problem, PLANS_SHOWN);
+        match (plans.is_empty(), problem.budget) {
+            (true, Some(budget)) => {
+                problem.budget = None;
+                let plans = solve(&problem, PLANS_SHOWN);
+                problem.budget = Some(budget);
+                (Status::OverBudget { budget }, plans)
+            }
+            _ => (Status::Reached, plans),
+        }
+    } else {
+        // The best reachable outcome: what all candidates give, capped at the target.
+        let mut reduced = problem.clone();
+        reduced.budget = None;
+        for (need, gain) in reduced.need.iter_mut().zip(&reachable) {
+            *need = need.min(*gain - 1e-7 * gain.abs().max(1.0)).max(0.0);
+        }
+        (
+            Status::Unreachable { shortfalls },
+            solve(&reduced, PLANS_SHOWN),
+        )
+    };
+    Ok(PlanResult {
+        targets,
+        candidates,
+        groups,
+        problem,
+        status,
+        plans,
+        reachable,
+        left_out: actions.len().saturating_sub(MAX_CANDIDATES),
+    })
+}
+
+/// The outcome's score after gaining `gain` index points in its good direction.
+pub fn projected(model: &Model, target: &Target, gain: f64) -> f64 {
+    let node = &model.nodes[target.node];
+    let now = crate::whatif::score_to_index(node, target.current);
+    let (low, high) = node.index_range();
+    node.score_from_index((now + node.direction.sign() * gain).clamp(low, high))
+}
+
+/// Each chosen candidate's part of each target's gain: a group's capped gain is
+/// shared among its actions in proportion to their deltas, so parts add up.
+pub fn contributions(problem: &Problem, plan: &Plan) -> Vec<Vec<f64>> {
+    plan.chosen
+        .iter()
+        .map(|&i| {
+            let c = &problem.candidates[i];
+            (0..problem.need.len())
+                .map(|t| {
+                    if !c.in_time[t] {
+                        return 0.0;
+                    }
+                    let sum: f64 = plan
+                        .chosen
+                        .iter()
+                        .map(|&j| &problem.candidates[j])
+                        .filter(|o| o.group == c.group && o.in_time[t])
+                        .map(|o| o.delta)
+                        .sum();
+                    let capped = sum.min(problem.caps[c.group]);
+                    if sum > 0.0 {
+                        problem.effects[c.group][t] * capped * c.delta / sum
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The latest day an action can start and still count: the earliest due date of
+/// the targets it helps, minus its duration.
+pub fn start_by(result: &PlanResult, candidate: usize) -> Date {
+    let c = &result.problem.candidates[candidate];
+    let due = result
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|&(t, _)| c.in_time[t] && result.problem.effects[c.group][t] > 0.0)
+        .map(|(_, target)| target.due)
+        .min()
+        .or_else(|| result.targets.iter().map(|t| t.due).min())
+        .unwrap_or(Date::from_days(0));
+    due.add_days(-result.candidates[candidate].duration_days)
+}
+
+/// A score in its unit: two decimals on an item scale, one for NPS and %.
+pub fn format_score(metric: Metric, value: f64) -> String {
+    match metric {
+        Metric::Mean => format!("{value:.2}"),
+        Metric::Nps => format!("{value:+.1}"),
+        _ => format!("{value:.1}%"),
+    }
+}
+
+/// A change of a score in its unit.
+pub fn format_score_change(metric: Metric, value: f64) -> String {
+    match metric {
+        Metric::Mean => format!("{value:.2}"),
+        Metric::Nps => format!("{value:.1} points"),
+        _ => format!("{value:.1} percentage points"),
+    }
+}

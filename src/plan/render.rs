@@ -1,0 +1,463 @@
+//! A plan as a table, JSON (`sattrace.plan/1`) or Markdown.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{contributions, format_score, projected, start_by, Plan, PlanResult, Status};
+use crate::analysis::SliceKey;
+use crate::model::{Lang, Metric, Model};
+use crate::report::{round, table, Format};
+
+/// Everything a plan report shows.
+pub struct PlanReport<'a> {
+    pub model: &'a Model,
+    pub result: &'a PlanResult,
+    pub today: super::Date,
+    pub lang: Lang,
+}
+
+fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+fn segment_name(key: &SliceKey, lang: Lang) -> String {
+    if key.is_all() {
+        t(lang, "全部", "all").to_string()
+    } else {
+        key.name()
+    }
+}
+
+/// Index points of `node` as a change in its score unit.
+fn index_to_score_change(model: &Model, node: usize, points: f64) -> f64 {
+    let n = &model.nodes[node];
+    match n.metric {
+        Metric::Mean => points * (n.scale.max - n.scale.min) / 100.0,
+        _ => points,
+    }
+}
+
+/// A gain in the good direction shown as the change of the score (negative for
+/// churn going down).
+fn change_text(model: &Model, node: usize, points: f64) -> String {
+    let value = index_to_score_change(model, node, points) * model.nodes[node].direction.sign();
+    match model.nodes[node].metric {
+        Metric::Mean => format!("{value:+.2}"),
+        _ => format!("{value:+.1}"),
+    }
+}
+
+/// Render in `format`.
+pub fn render(report: &PlanReport, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json(report))?;
+            writeln!(out)
+        }
+        Format::Table => text(report, false, out),
+        Format::Md => text(report, true, out),
+    }
+}
+
+fn write_table(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    right: &[bool],
+    markdown: bool,
+) -> std::io::Result<()> {
+    let header: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+    if !markdown {
+        return write!(out, "{}", table(&header, rows, right));
+    }
+    let escape = |s: &str| s.replace('|', "\\|");
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .map(|c| escape(c))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    writeln!(out, "| {} |", line(&header))?;
+    let rule: Vec<&str> = right
+        .iter()
+        .map(|&r| if r { "---:" } else { "---" })
+        .collect();
+    writeln!(out, "| {} |", rule.join(" | "))?;
+    for row in rows {
+        writeln!(out, "| {} |", line(row))?;
+    }
+    Ok(())
+}
+
+fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let (model, result, lang) = (report.model, report.result, report.lang);
+    let heading = |out: &mut dyn Write, title: &str| -> std::io::Result<()> {
+        if markdown {
+            writeln!(out, "## {title}\n")
+        } else {
+            writeln!(out, "{title}")
+        }
+    };
+    if markdown {
+        writeln!(out, "# {}\n", t(lang, "行动计划", "Action plan"))?;
+    }
+    heading(out, t(lang, "目标", "Targets"))?;
+    let rows: Vec<Vec<String>> = result
+        .targets
+        .iter()
+        .map(|target| {
+            let node = &model.nodes[target.node];
+            vec![
+                node.label.text(lang, &node.id).to_string(),
+                format_score(node.metric, target.current),
+                format_score(node.metric, target.value),
+                target.due.to_string(),
+                change_text(model, target.node, target.need),
+            ]
+        })
+        .collect();
+    write_table(
+        out,
+        &[
+            t(lang, "结果", "Outcome"),
+            t(lang, "当前", "Now"),
+            t(lang, "目标", "Target"),
+            t(lang, "截止", "Due"),
+            t(lang, "需提升", "Needed"),
+        ],
+        &rows,
+        &[false, true, true, false, true],
+        markdown,
+    )?;
+    writeln!(
+        out,
+        "\n{} {}; {} {}\n",
+        t(lang, "候选行动", "Candidate actions:"),
+        result.candidates.len(),
+        t(lang, "今天", "today"),
+        report.today
+    )?;
+    match &result.status {
+        Status::Reached => {}
+        Status::OverBudget { budget } => writeln!(
+            out,
+            "{} {budget}{}\n",
+            t(
+                lang,
+                "预算内无法达成目标：预算",
+                "No plan within the budget of"
+            ),
+            t(
+                lang,
+                "；以下是不计预算的最低成本方案。",
+                "; below are the cheapest plans regardless of it."
+            )
+        )?,
+        Status::Unreachable { shortfalls } => {
+            writeln!(
+                out,
+                "{}",
+                t(
+                    lang,
+                    "目标无法达成：所有候选行动加在一起也不够。以下是可达到的最好结果及其最低成本方案。",
+                    "The targets cannot be reached: all candidate actions together fall short. Below are the best reachable outcome and the cheapest plan for it."
+                )
+            )?;
+            for issue in shortfalls {
+                writeln!(out, "- {issue}")?;
+            }
+            writeln!(out)?;
+        }
+    }
+    let Some(best) = result.plans.first() else {
+        writeln!(out, "{}", t(lang, "没有方案。", "No plan."))?;
+        return Ok(());
+    };
+    heading(
+        out,
+        &format!(
+            "{} ({} {})",
+            t(lang, "方案", "Plan"),
+            t(lang, "成本", "cost"),
+            best.cost
+        ),
+    )?;
+    let parts = contributions(&result.problem, best);
+    let mut header = vec![
+        "#",
+        t(lang, "行动", "Action"),
+        t(lang, "驱动因素", "Driver"),
+        t(lang, "分群", "Segment"),
+        t(lang, "成本", "Cost"),
+        t(lang, "天数", "Days"),
+        t(lang, "最晚开始", "Start by"),
+    ];
+    let labels: Vec<String> = result
+        .targets
+        .iter()
+        .map(|tg| {
+            model.nodes[tg.node]
+                .label
+                .text(lang, &model.nodes[tg.node].id)
+                .to_string()
+        })
+        .collect();
+    header.extend(labels.iter().map(String::as_str));
+    let rows: Vec<Vec<String>> = best
+        .chosen
+        .iter()
+        .zip(&parts)
+        .enumerate()
+        .map(|(k, (&i, part))| {
+            let c = &result.candidates[i];
+            let driver = &model.nodes[c.action.driver];
+            let mut row = vec![
+                (k + 1).to_string(),
+                c.action.title.text(lang, &c.action.rule).to_string(),
+                driver.label.text(lang, &driver.id).to_string(),
+                segment_name(&c.action.segment, lang),
+                format!("{}", c.action.cost),
+                c.duration_days.to_string(),
+                start_by(result, i).to_string(),
+            ];
+            row.extend(
+                result
+                    .targets
+                    .iter()
+                    .zip(part)
+                    .map(|(tg, &p)| change_text(model, tg.node, p)),
+            );
+            row
+        })
+        .collect();
+    let mut right = vec![true, false, false, false, true, true, false];
+    right.extend(result.targets.iter().map(|_| true));
+    write_table(out, &header, &rows, &right, markdown)?;
+    writeln!(out)?;
+    heading(out, t(lang, "预计结果", "Projected outcomes"))?;
+    let rows: Vec<Vec<String>> = result
+        .targets
+        .iter()
+        .zip(&best.gain)
+        .map(|(tg, &gain)| {
+            let node = &model.nodes[tg.node];
+            let after = projected(model, tg, gain);
+            let slack = node.direction.sign() * (after - tg.value);
+            vec![
+                node.label.text(lang, &node.id).to_string(),
+                format_score(node.metric, tg.current),
+                format_score(node.metric, after),
+                format_score(node.metric, tg.value),
+                match node.metric {
+                    Metric::Mean => format!("{slack:+.2}"),
+                    _ => format!("{slack:+.1}"),
+                },
+            ]
+        })
+        .collect();
+    write_table(
+        out,
+        &[
+            t(lang, "结果", "Outcome"),
+            t(lang, "当前", "Now"),
+            t(lang, "预计", "Projected"),
+            t(lang, "目标", "Target"),
+            t(lang, "余量", "Slack"),
+        ],
+        &rows,
+        &[false, true, true, true, true],
+        markdown,
+    )?;
+    if result.plans.len() > 1 {
+        writeln!(out)?;
+        heading(out, t(lang, "备选方案", "Runner-up plans"))?;
+        let rows: Vec<Vec<String>> = result.plans[1..]
+            .iter()
+            .enumerate()
+            .map(|(k, plan)| {
+                vec![
+                    (k + 2).to_string(),
+                    format!("{}", plan.cost),
+                    plan_titles(report, plan),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            &["#", t(lang, "成本", "Cost"), t(lang, "行动", "Actions")],
+            &rows,
+            &[true, true, false],
+            markdown,
+        )?;
+    }
+    if result.left_out > 0 {
+        writeln!(
+            out,
+            "\n{} {}",
+            result.left_out,
+            t(
+                lang,
+                "个排名靠后的行动超出 60 个候选上限，未纳入。",
+                "lower-ranked actions beyond the 60-candidate limit were left out."
+            )
+        )?;
+    }
+    writeln!(
+        out,
+        "\n{}",
+        t(
+            lang,
+            "预计值 = 总效应 × 驱动因素的提升（同一驱动因素上的多项行动累加，但不超过量表上限）；只计入能在截止日前完成的行动。",
+            "Projections = total effect × the driver's improvement (actions on one driver add up, but never past the top of its scale); only actions finished by the due date count."
+        )
+    )
+}
+
+fn plan_titles(report: &PlanReport, plan: &Plan) -> String {
+    plan.chosen
+        .iter()
+        .map(|&i| {
+            let c = &report.result.candidates[i];
+            let name = c.action.title.text(report.lang, &c.action.rule).to_string();
+            if c.action.segment.is_all() {
+                name
+            } else {
+                format!("{name} ({})", c.action.segment.name())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+#[derive(Serialize)]
+struct Json {
+    schema: &'static str,
+    today: String,
+    status: &'static str,
+    shortfalls: Vec<String>,
+    budget: Option<f64>,
+    candidates: usize,
+    targets: Vec<TargetJson>,
+    plans: Vec<PlanJson>,
+}
+
+#[derive(Serialize)]
+struct TargetJson {
+    outcome: String,
+    current: f64,
+    target: f64,
+    due: String,
+    reachable: f64,
+}
+
+#[derive(Serialize)]
+struct PlanJson {
+    cost: f64,
+    actions: Vec<ActionJson>,
+    projected: Vec<ProjectedJson>,
+}
+
+#[derive(Serialize)]
+struct ActionJson {
+    rule: String,
+    driver: String,
+    segment: String,
+    cost: f64,
+    duration_days: i64,
+    start_by: String,
+    contribution: Vec<f64>,
+}
+
+#[derive(Serialize)]
+struct ProjectedJson {
+    outcome: String,
+    projected: f64,
+    slack: f64,
+}
+
+fn json(report: &PlanReport) -> Json {
+    let (model, result) = (report.model, report.result);
+    let r4 = |v: f64| round(v, 4);
+    let (status, shortfalls) = match &result.status {
+        Status::Reached => ("reached", Vec::new()),
+        Status::OverBudget { .. } => ("over_budget", Vec::new()),
+        Status::Unreachable { shortfalls } => (
+            "unreachable",
+            shortfalls.iter().map(ToString::to_string).collect(),
+        ),
+    };
+    Json {
+        schema: "sattrace.plan/1",
+        today: report.today.to_string(),
+        status,
+        shortfalls,
+        budget: result.problem.budget,
+        candidates: result.candidates.len(),
+        targets: result
+            .targets
+            .iter()
+            .zip(&result.reachable)
+            .map(|(tg, &gain)| TargetJson {
+                outcome: model.nodes[tg.node].id.clone(),
+                current: r4(tg.current),
+                target: tg.value,
+                due: tg.due.to_string(),
+                reachable: r4(projected(model, tg, gain)),
+            })
+            .collect(),
+        plans: result
+            .plans
+            .iter()
+            .map(|plan| {
+                let parts = contributions(&result.problem, plan);
+                PlanJson {
+                    cost: r4(plan.cost),
+                    actions: plan
+                        .chosen
+                        .iter()
+                        .zip(&parts)
+                        .map(|(&i, part)| {
+                            let c = &result.candidates[i];
+                            ActionJson {
+                                rule: c.action.rule.clone(),
+                                driver: model.nodes[c.action.driver].id.clone(),
+                                segment: c.action.segment.name(),
+                                cost: c.action.cost,
+                                duration_days: c.duration_days,
+                                start_by: start_by(result, i).to_string(),
+                                contribution: result
+                                    .targets
+                                    .iter()
+                                    .zip(part)
+                                    .map(|(tg, &p)| {
+                                        let sign = model.nodes[tg.node].direction.sign();
+                                        r4(sign * index_to_score_change(model, tg.node, p))
+                                    })
+                                    .collect(),
+                            }
+                        })
+                        .collect(),
+                    projected: result
+                        .targets
+                        .iter()
+                        .zip(&plan.gain)
+                        .map(|(tg, &gain)| {
+                            let after = projected(model, tg, gain);
+                            let sign = model.nodes[tg.node].direction.sign();
+                            ProjectedJson {
+                                outcome: model.nodes[tg.node].id.clone(),
+                                projected: r4(after),
+                                slack: r4(sign * (after - tg.value)),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,155 @@
+//! What-if scenarios: move drivers for the respondents of a segment, let the change
+//! flow through the estimated effects to every outcome, and compare scores and
+//! actions before and after. See docs/whatif.md for the exact semantics.
+
+mod after;
+mod apply;
+mod diff;
+mod render;
+mod scenario;
+
+pub use after::{analysis_after, slice_moments};
+pub use apply::{apply, Applied, Basis};
+pub use diff::{diff, ActionChange, ActionStatus, NodeChange, SegmentDiff, WhatIfDiff};
+pub use render::{render, WhatIfReport};
+pub use scenario::{
+    delta_to_index, parse_scenario, scenario_from_flags, score_to_index, Move, MoveKind, Scenario,
+    ScenarioError,
+};
+
+use crate::analysis::{slices, Analysis};
+use crate::data::Survey;
+use crate::diag::did_you_mean;
+use crate::graph::DriverGraph;
+use crate::model::Model;
+
+/// Why a scenario could not be run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WhatIfError {
+    #[error("the survey was read without respondent rows, which a what-if needs")]
+    NoRespondents,
+    #[error("the analysis has no whole-sample result for the latest wave")]
+    NoBaseline,
+    #[error("no respondent in the latest wave has `{column}` = `{value}`{}", if help.is_empty() { String::new() } else { format!("\n  help: {help}") })]
+    NoMatch {
+        column: String,
+        value: String,
+        help: String,
+    },
+}
+
+/// The analysis after a scenario, and what it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhatIfRun {
+    pub after: Analysis,
+    /// Respondents in the filter (latest wave).
+    pub moved_rows: u64,
+    /// Where the effects come from (the whole sample of the latest wave).
+    pub basis: String,
+}
+
+/// Run `scenario` on the latest wave of `survey` (read with respondents kept).
+pub fn what_if(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    before: &Analysis,
+    scenario: &Scenario,
+    level: f64,
+) -> Result<WhatIfRun, WhatIfError> {
+    let respondents = survey
+        .respondents
+        .as_ref()
+        .ok_or(WhatIfError::NoRespondents)?;
+    let latest = before
+        .latest_wave()
+        .cloned()
+        .ok_or(WhatIfError::NoBaseline)?;
+    let whole = before
+        .latest()
+        .find(|s| s.key.is_all())
+        .ok_or(WhatIfError::NoBaseline)?;
+    let complete = slices(survey, Some(&latest))
+        .into_iter()
+        .next()
+        .map(|(_, m)| m.complete)
+        .ok_or(WhatIfError::NoBaseline)?;
+    let means: Vec<f64> = (0..model.nodes.len())
+        .map(|i| {
+            let sum = complete.sum.get(i).copied().unwrap_or(0.0);
+            if complete.sw > 0.0 {
+                sum / complete.sw
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let basis = Basis {
+        direct: whole.effects.direct.clone(),
+        means,
+    };
+    let selected = select_cells(survey, &latest, &scenario.filter)?;
+    let applied = apply(
+        model,
+        graph,
+        survey,
+        respondents,
+        &basis,
+        scenario,
+        &selected,
+    );
+    let moved = slice_moments(survey, &applied.cells, &latest);
+    Ok(WhatIfRun {
+        after: analysis_after(model, graph, before, &moved, level),
+        moved_rows: applied.moved_rows,
+        basis: whole.effects_basis.clone(),
+    })
+}
+
+/// Cells of the latest wave whose segment values pass the filter.
+fn select_cells(
+    survey: &Survey,
+    latest: &Option<String>,
+    filter: &[(String, String)],
+) -> Result<Vec<bool>, WhatIfError> {
+    let mut positions = Vec::new();
+    for (column, value) in filter {
+        let Some(position) = survey.segment_columns.iter().position(|c| c == column) else {
+            return Err(WhatIfError::NoMatch {
+                column: column.clone(),
+                value: value.clone(),
+                help: String::new(),
+            });
+        };
+        let mut seen: Vec<&str> = survey
+            .cells
+            .iter()
+            .filter(|c| c.key.wave == *latest)
+            .filter_map(|c| c.key.segments.get(position).map(String::as_str))
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        if !seen.contains(&value.as_str()) {
+            let help = match did_you_mean(value, seen.iter().copied()) {
+                hint if hint.is_empty() => format!("values of `{column}`: {}", seen.join(", ")),
+                hint => hint,
+            };
+            return Err(WhatIfError::NoMatch {
+                column: column.clone(),
+                value: value.clone(),
+                help,
+            });
+        }
+        positions.push((position, value.as_str()));
+    }
+    Ok(survey
+        .cells
+        .iter()
+        .map(|c| {
+            c.key.wave == *latest
+                && positions
+                    .iter()
+                    .all(|&(p, v)| c.key.segments.get(p).map(String::as_str) == Some(v))
+        })
+        .collect())
+}

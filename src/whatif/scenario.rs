@@ -1,0 +1,295 @@
+//! Scenarios: which drivers move (set to a score, or shifted by a delta) and for
+//! whom (a segment filter), from a YAML file or from command-line flags, checked
+//! against the model's drivers and scales.
+
+use std::collections::BTreeMap;
+
+use serde_saphyr::Spanned;
+
+use crate::diag::{did_you_mean, Loc};
+use crate::model::{Metric, Model, Node};
+use crate::yaml::parse_yaml;
+
+/// A scenario that could not be read or does not fit the model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{loc}: {message}{}", if help.is_empty() { String::new() } else { format!("\n  help: {help}") })]
+pub struct ScenarioError {
+    pub loc: Loc,
+    pub message: String,
+    pub help: String,
+}
+
+impl ScenarioError {
+    fn new(loc: Loc, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Self {
+            loc,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// How one driver moves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MoveKind {
+    /// To this score, in the driver's score unit (4.2 on a 1–5 scale).
+    Set(f64),
+    /// By this many score units (+0.3 on a 1–5 scale).
+    Shift(f64),
+}
+
+/// One driver's move.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Move {
+    /// Index into `model.nodes`.
+    pub node: usize,
+    pub kind: MoveKind,
+}
+
+impl Move {
+    /// The moved value of one respondent, in index units, clamped to the node's range.
+    pub fn apply(&self, node: &Node, index: f64) -> f64 {
+        let (low, high) = node.index_range();
+        let moved = match self.kind {
+            MoveKind::Set(score) => score_to_index(node, score),
+            MoveKind::Shift(delta) => index + delta_to_index(node, delta),
+        };
+        moved.clamp(low, high)
+    }
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scenario {
+    pub name: String,
+    /// In model order of the moved nodes; at most one move per node.
+    pub moves: Vec<Move>,
+    /// Segment filter: (segment column, value); all must match. Empty = everyone.
+    pub filter: Vec<(String, String)>,
+}
+
+/// A score in the node's unit → its index.
+pub fn score_to_index(node: &Node, score: f64) -> f64 {
+    match node.metric {
+        Metric::Mean => node.scale.to_index(score),
+        _ => score,
+    }
+}
+
+/// A change in the node's score unit → index points.
+pub fn delta_to_index(node: &Node, delta: f64) -> f64 {
+    match node.metric {
+        Metric::Mean => delta / (node.scale.max - node.scale.min) * 100.0,
+        _ => delta,
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    set: BTreeMap<String, Spanned<f64>>,
+    #[serde(default)]
+    shift: BTreeMap<String, Spanned<f64>>,
+    #[serde(default, rename = "where")]
+    filter: BTreeMap<String, Spanned<String>>,
+}
+
+/// Read a scenario file (`name`, `set`, `shift`, `where`).
+pub fn parse_scenario(model: &Model, file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let raw: RawScenario =
+        parse_yaml(file, text).map_err(|e| ScenarioError::new(e.loc.clone(), e.message, e.help))?;
+    let _ = raw.description;
+    let mut builder = Builder::new(model);
+    let at = |l: serde_saphyr::Location| Loc::from_yaml(file, l);
+    for (id, value) in &raw.set {
+        builder.add(id, MoveKind::Set(value.value), at(value.referenced))?;
+    }
+    for (id, value) in &raw.shift {
+        builder.add(id, MoveKind::Shift(value.value), at(value.referenced))?;
+    }
+    for (column, value) in &raw.filter {
+        builder.filter(column, &value.value, at(value.referenced))?;
+    }
+    let name = raw.name.unwrap_or_else(|| {
+        std::path::Path::new(file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    Ok(builder.finish(name))
+}
+
+/// A scenario from `--set id=v`, `--shift id=±d` and `--where column=value` flags,
+/// added to `base` (a scenario file's moves, which flags override driver by driver).
+pub fn scenario_from_flags(
+    model: &Model,
+    base: Option<Scenario>,
+    set: &[String],
+    shift: &[String],
+    filter: &[String],
+) -> Result<Scenario, ScenarioError> {
+    let mut builder = Builder::new(model);
+    let name = match base {
+        Some(base) => {
+            builder.moves = base.moves;
+            builder.filter = base.filter;
+            base.name
+        }
+        None => String::new(),
+    };
+    let flag_loc = |flag: &str| Loc::new(flag, 0, 0);
+    for text in set {
+        let (id, value) = split_number("--set", text)?;
+        builder.replace(id, MoveKind::Set(value), flag_loc("--set"))?;
+    }
+    for text in shift {
+        let (id, value) = split_number("--shift", text)?;
+        builder.replace(id, MoveKind::Shift(value), flag_loc("--shift"))?;
+    }
+    for text in filter {
+        let Some((column, value)) = text.split_once('=') else {
+            return Err(ScenarioError::new(
+                flag_loc("--where"),
+                format!("expected `column=value`, found `{text}`"),
+                "for example `--where region=华东`",
+            ));
+        };
+        builder.filter(column.trim(), value.trim(), flag_loc("--where"))?;
+    }
+    let name = if name.is_empty() {
+        flags_name(set, shift, filter)
+    } else {
+        name
+    };
+    Ok(builder.finish(name))
+}
+
+fn flags_name(set: &[String], shift: &[String], filter: &[String]) -> String {
+    let mut parts: Vec<String> = set.iter().map(|s| format!("set {s}")).collect();
+    parts.extend(shift.iter().map(|s| format!("shift {s}")));
+    parts.extend(filter.iter().map(|s| format!("where {s}")));
+    parts.join(", ")
+}
+
+fn split_number<'a>(flag: &str, text: &'a str) -> Result<(&'a str, f64), ScenarioError> {
+    let loc = Loc::new(flag, 0, 0);
+    let Some((id, value)) = text.split_once('=') else {
+        return Err(ScenarioError::new(
+            loc,
+            format!("expected `driver=value`, found `{text}`"),
+            format!("for example `{flag} response_time=4.2`"),
+        ));
+    };
+    match value.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok((id.trim(), v)),
+        _ => Err(ScenarioError::new(
+            loc,
+            format!("`{}` is not a number in `{text}`", value.trim()),
+            String::new(),
+        )),
+    }
+}
+
+struct Builder<'m> {
+    model: &'m Model,
+    moves: Vec<Move>,
+    filter: Vec<(String, String)>,
+}
+
+impl<'m> Builder<'m> {
+    fn new(model: &'m Model) -> Self {
+        Self {
+            model,
+            moves: Vec::new(),
+            filter: Vec::new(),
+        }
+    }
+
+    fn check(&self, id: &str, kind: MoveKind, loc: &Loc) -> Result<usize, ScenarioError> {
+        let model = self.model;
+        let Some(index) = model.node_index(id) else {
+            return Err(ScenarioError::new(
+                loc.clone(),
+                format!("unknown driver `{id}`"),
+                did_you_mean(id, model.node_ids()),
+            ));
+        };
+        let node = &model.nodes[index];
+        if node.outcome {
+            return Err(ScenarioError::new(
+                loc.clone(),
+                format!("`{id}` is an outcome, not a driver"),
+                "a scenario moves drivers; outcomes follow from them",
+            ));
+        }
+        let (low, high) = match node.metric {
+            Metric::Mean => (node.scale.min, node.scale.max),
+            _ => node.index_range(),
+        };
+        match kind {
+            MoveKind::Set(v) if !(low..=high).contains(&v) => Err(ScenarioError::new(
+                loc.clone(),
+                format!("{v} is outside the scale of `{id}` ({low}–{high})"),
+                "set a score on the driver's own scale",
+            )),
+            MoveKind::Shift(d) if d.abs() > high - low => Err(ScenarioError::new(
+                loc.clone(),
+                format!("a shift of {d} is larger than the whole scale of `{id}` ({low}–{high})"),
+                "shift by score points on the driver's own scale, e.g. +0.3",
+            )),
+            _ => Ok(index),
+        }
+    }
+
+    fn add(&mut self, id: &str, kind: MoveKind, loc: Loc) -> Result<(), ScenarioError> {
+        let node = self.check(id, kind, &loc)?;
+        if self.moves.iter().any(|m| m.node == node) {
+            return Err(ScenarioError::new(
+                loc,
+                format!("`{id}` is moved twice"),
+                "give each driver either `set` or `shift`, not both",
+            ));
+        }
+        self.moves.push(Move { node, kind });
+        Ok(())
+    }
+
+    fn replace(&mut self, id: &str, kind: MoveKind, loc: Loc) -> Result<(), ScenarioError> {
+        let node = self.check(id, kind, &loc)?;
+        self.moves.retain(|m| m.node != node);
+        self.moves.push(Move { node, kind });
+        Ok(())
+    }
+
+    fn filter(&mut self, column: &str, value: &str, loc: Loc) -> Result<(), ScenarioError> {
+        let segments = &self.model.segments;
+        if !segments.iter().any(|s| s == column) {
+            let help = match did_you_mean(column, segments.iter().map(String::as_str)) {
+                hint if hint.is_empty() => format!("segment columns: {}", segments.join(", ")),
+                hint => hint,
+            };
+            return Err(ScenarioError::new(
+                loc,
+                format!("`{column}` is not a segment column of the model"),
+                help,
+            ));
+        }
+        self.filter.retain(|(c, _)| c != column);
+        self.filter.push((column.to_string(), value.to_string()));
+        Ok(())
+    }
+
+    fn finish(mut self, name: String) -> Scenario {
+        self.moves.sort_by_key(|m| m.node);
+        self.filter.sort();
+        Scenario {
+            name,
+            moves: self.moves,
+            filter: self.filter,
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Timings for bench/whatif_plan.sh (ignored in normal runs): `plan`'s search on
+//! 60 candidates × 3 targets, and `whatif` on a simulated survey after ingest.
+//! Run with `cargo test --release --test bench_whatif_plan -- --ignored --nocapture`.
+
+use std::time::Instant;
+
+use sattrace::actions::recommend;
+use sattrace::analysis::{analyze, AnalysisOptions};
+use sattrace::data::{ingest, IngestOptions};
+use sattrace::graph::DriverGraph;
+use sattrace::model::load_model;
+use sattrace::plan::{solve, Candidate, Problem};
+use sattrace::rules::{default_rules, load_rules, Known, RuleEngine};
+use sattrace::whatif::{diff, scenario_from_flags, what_if};
+
+/// A deterministic pseudo-random stream (xorshift).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[test]
+#[ignore = "benchmark"]
+fn plan_60_candidates_3_targets() {
+    for seed in 1..=5u64 {
+        let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15);
+        let groups = 20;
+        let candidates: Vec<Candidate> = (0..60)
+            .map(|i| Candidate {
+                cost: (1.0 + 9.0 * rng.next()).round(),
+                group: i % groups,
+                delta: 2.0 + 10.0 * rng.next(),
+                in_time: (0..3).map(|_| rng.next() < 0.9).collect(),
+            })
+            .collect();
+        let effects: Vec<Vec<f64>> = (0..groups)
+            .map(|_| (0..3).map(|_| 0.3 * rng.next()).collect())
+            .collect();
+        let caps: Vec<f64> = (0..groups).map(|_| 10.0 + 20.0 * rng.next()).collect();
+        let mut problem = Problem {
+            candidates,
+            caps,
+            effects,
+            need: vec![0.0; 3],
+            budget: None,
+        };
+        let all: Vec<usize> = (0..60).collect();
+        let reachable = problem.gain(&all);
+        // Half of what everything together reaches: the hardest middle ground.
+        problem.need = reachable.iter().map(|g| 0.5 * g).collect();
+        let start = Instant::now();
+        let plans = solve(&problem, 4);
+        let elapsed = start.elapsed();
+        let best = plans.first().map_or(f64::NAN, |p| p.cost);
+        println!(
+            "plan seed={seed}: 60 candidates, 3 targets, best cost {best}, {} plans kept, {:.3} s",
+            plans.len(),
+            elapsed.as_secs_f64()
+        );
+        // Not asserted yet: the 1 s goal is not met (see bench/whatif_plan.md).
+    }
+}
+
+#[test]
+#[ignore = "benchmark"]
+fn whatif_after_ingest() {
+    let Ok(data) = std::env::var("BENCH_DATA") else {
+        println!("BENCH_DATA not set; skipped");
+        return;
+    };
+    let text = std::fs::read_to_string("bench/model/model.yaml").expect("model");
+    let model = load_model("bench/model/model.yaml", &text).expect("model");
+    let graph = DriverGraph::build(&model).expect("graph");
+    let file = std::fs::File::open(&data).expect("data");
+    let start = Instant::now();
+    let survey = ingest(
+        &model,
+        graph.order(),
+        &data,
+        std::io::BufReader::new(file),
+        &IngestOptions::default(),
+    )
+    .expect("ingest");
+    let analysis = analyze(&model, &graph, &survey, &AnalysisOptions::default()).expect("analysis");
+    let engine = RuleEngine::new();
+    let known = Known {
+        drivers: model.nodes.iter().map(|n| n.id.clone()).collect(),
+        tags: model.nodes.iter().flat_map(|n| n.tags.clone()).collect(),
+        segment_columns: model.segments.clone(),
+    };
+    let rules = load_rules(&engine, &default_rules(), &known).expect("rules");
+    let before = recommend(&model, &graph, &analysis, &rules, &engine);
+    println!(
+        "ingest + analyze + recommend ({} rows, respondents kept): {:.3} s",
+        survey.rows,
+        start.elapsed().as_secs_f64()
+    );
+    let drivers: Vec<&str> = model
+        .nodes
+        .iter()
+        .filter(|n| !n.outcome && n.inputs.is_empty())
+        .map(|n| n.id.as_str())
+        .collect();
+    let shift: Vec<String> = drivers
+        .iter()
+        .take(3)
+        .map(|d| format!("{d}=+0.3"))
+        .collect();
+    let scenario = scenario_from_flags(&model, None, &[], &shift, &[]).expect("scenario");
+    for _ in 0..3 {
+        let start = Instant::now();
+        let run = what_if(&model, &graph, &survey, &analysis, &scenario, 0.95).expect("run");
+        let after = recommend(&model, &graph, &run.after, &rules, &engine);
+        let compared = diff(
+            &model,
+            &analysis,
+            &run.after,
+            &before.actions,
+            &after.actions,
+        );
+        let elapsed = start.elapsed().as_secs_f64();
+        println!(
+            "whatif (shift {}; {} of {} rows moved: the latest wave), rescore, rules, diff: {elapsed:.3} s ({} segments)",
+            shift.join(", "),
+            run.moved_rows,
+            survey.rows,
+            compared.segments.len()
+        );
+        assert!(elapsed < 1.0);
+    }
+}

@@ -1,0 +1,242 @@
+//! `sattrace whatif` and `sattrace plan` on the bundled example: the staffing
+//! scenario and a plan a quality manager can act on, and one test per SMART failure.
+
+use assert_cmd::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let output = Command::cargo_bin("sattrace")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const SCENARIO: &str = "fixtures/telecom/scenarios/staffing.yaml";
+
+#[test]
+fn staffing_scenario_lifts_service_satisfaction_and_nps_in_huadong() {
+    let (code, stdout, stderr) = run(&[
+        "whatif",
+        "fixtures/telecom",
+        "--scenario",
+        SCENARIO,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["schema"], "sattrace.whatif/1");
+    let segment = |name: &str| {
+        json["segments"]
+            .as_array()
+            .and_then(|s| s.iter().find(|s| s["segment"] == name))
+            .cloned()
+            .expect("segment")
+    };
+    let change = |seg: &serde_json::Value, id: &str| {
+        seg["nodes"]
+            .as_array()
+            .and_then(|n| n.iter().find(|n| n["id"] == id))
+            .and_then(|n| n["change"].as_f64())
+            .expect("node")
+    };
+    let east = segment("region=华东");
+    assert!((east["nodes"][0]["after"].as_f64().expect("after") - 4.2).abs() < 1e-3);
+    assert!(change(&east, "satisfaction") > 0.1);
+    assert!(change(&east, "nps") > 5.0);
+    assert!(change(&east, "churn") < 0.0);
+    let south = segment("region=华南");
+    assert_eq!(south["changed"], false);
+    let (code, again, _) = run(&[
+        "whatif",
+        "fixtures/telecom",
+        "--scenario",
+        SCENARIO,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, again, "byte-identical runs");
+}
+
+#[test]
+fn whatif_flags_table_and_markdown() {
+    let (code, stdout, stderr) = run(&[
+        "whatif",
+        "fixtures/telecom",
+        "--set",
+        "response_time=4.2",
+        "--shift",
+        "network=+0.3",
+        "--where",
+        "region=华东",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Score changes (region=华东)"), "{stdout}");
+    assert!(stdout.contains("Action changes"), "{stdout}");
+    let (code, md, _) = run(&[
+        "whatif",
+        "fixtures/telecom",
+        "--shift",
+        "network=-0.2",
+        "--format",
+        "md",
+    ]);
+    assert_eq!(code, 0);
+    assert!(md.starts_with("# 情景分析"), "{md}");
+}
+
+#[test]
+fn whatif_bad_input_is_located() {
+    let (code, _, stderr) = run(&["whatif", "fixtures/telecom", "--set", "respons_time=4.2"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--set: unknown driver `respons_time`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `response_time`?"), "{stderr}");
+    let (code, _, stderr) = run(&["whatif", "fixtures/telecom", "--set", "response_time=7"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("7 is outside the scale of `response_time` (1–5)"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&[
+        "whatif",
+        "fixtures/telecom",
+        "--shift",
+        "network=+0.1",
+        "--where",
+        "region=华冬",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no respondent in the latest wave has `region` = `华冬`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn plan_for_satisfaction_four_and_nps_thirty() {
+    let (code, stdout, stderr) = run(&[
+        "plan",
+        "fixtures/telecom",
+        "--target",
+        "satisfaction=4.0",
+        "--target",
+        "nps=30",
+        "--due",
+        "2027-06-30",
+        "--today",
+        "2026-07-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["schema"], "sattrace.plan/1");
+    assert_eq!(json["status"], "reached");
+    let best = &json["plans"][0];
+    assert_eq!(best["cost"], 7.0);
+    let rules: Vec<&str> = best["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["rule"].as_str())
+        .collect();
+    assert_eq!(rules.len(), 2, "{rules:?}");
+    assert_eq!(best["actions"][0]["start_by"], "2027-04-01");
+    for p in best["projected"].as_array().expect("projected") {
+        assert!(p["slack"].as_f64().expect("slack") >= 0.0, "{p}");
+    }
+}
+
+#[test]
+fn plan_within_a_budget_and_over_it() {
+    let args = [
+        "plan",
+        "fixtures/telecom",
+        "--target",
+        "satisfaction=4.0",
+        "--due",
+        "2027-06-30",
+        "--today",
+        "2026-07-01",
+        "--budget",
+        "5",
+        "--lang",
+        "en",
+    ];
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("No plan within the budget of 5"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn unreachable_targets_show_the_best_reachable_plan_and_exit_2() {
+    let (code, stdout, stderr) = run(&[
+        "plan",
+        "fixtures/telecom",
+        "--today",
+        "2026-07-01",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("cannot be reached"), "{stdout}");
+    assert!(stdout.contains("Plan (cost 9)"), "{stdout}");
+    assert!(
+        stderr.contains("target `satisfaction=4.2` is not achievable"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0.17 short"), "{stderr}");
+}
+
+#[test]
+fn smart_failures_each_have_a_message() {
+    let check = |args: &[&str], expected: &str| {
+        let mut all = vec!["plan", "fixtures/telecom", "--today", "2026-07-01"];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = run(&all);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(
+            stderr.contains(expected),
+            "expected `{expected}` in {stderr}"
+        );
+    };
+    check(
+        &["--target", "nsp=30", "--due", "2027-06-30"],
+        "target `nsp=30` is not specific: unknown outcome `nsp`",
+    );
+    check(
+        &["--target", "nsp=30", "--due", "2027-06-30"],
+        "did you mean `nps`?",
+    );
+    check(
+        &["--target", "satisfaction=80", "--due", "2027-06-30"],
+        "80 on the 0–100 index is 4.20",
+    );
+    check(
+        &["--target", "satisfaction=4", "--due", "2026-01-01"],
+        "is not time-bound: its due date 2026-01-01 is in the past",
+    );
+    check(
+        &["--target", "response_time=4"],
+        "`response_time` is a driver, not an outcome",
+    );
+    check(
+        &["--target", "satisfaction=4", "--due", "2027-02-30"],
+        "`2027-02-30` is not a date",
+    );
+}
