@@ -40,6 +40,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Exit> {
         encoding: args.project.encoding,
         on_invalid: args.project.on_invalid,
         keep_respondents: false,
+        keep_items: false,
     };
     let survey = ingest(
         model,

@@ -106,6 +106,7 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
         // Rows are needed for the bootstrap and for listwise deletion over the chosen
         // variables only when some rows are incomplete.
         keep_respondents: true,
+        keep_items: false,
     };
     let survey = ingest(
         model,
