@@ -22,6 +22,7 @@ pub mod dominance;
 mod error;
 mod linalg;
 pub mod lmg;
+pub mod pls;
 pub mod relweights;
 mod subsets;
 
