@@ -61,9 +61,15 @@ fn keep_items_reads_every_item_in_node_order() {
     assert!(items.weights.iter().all(|&w| w == 1.0));
 }
 
-fn check_scheme(scheme: Scheme, reference: &Value, model: &Model, items: &ItemRows) {
-    let name = format!("{scheme:?}");
-    let pm = PathModel::from_model(model, items, &[]).expect("path model");
+fn check_scheme(
+    scheme: Scheme,
+    formative: &[String],
+    reference: &Value,
+    model: &Model,
+    items: &ItemRows,
+) {
+    let name = format!("{scheme:?} {formative:?}");
+    let pm = PathModel::from_model(model, items, formative).expect("path model");
     let data: Matrix = complete_rows(items);
     let fit = estimate(
         &pm,
@@ -207,7 +213,15 @@ fn check_scheme(scheme: Scheme, reference: &Value, model: &Model, items: &ItemRo
 fn matches_seminr_for_every_scheme() {
     let (model, items) = load();
     let json: Value = serde_json::from_str(&fixture("reference/pls_seminr.json")).expect("json");
-    check_scheme(Scheme::Path, &json["path"], &model, &items);
-    check_scheme(Scheme::Factor, &json["factor"], &model, &items);
-    check_scheme(Scheme::Centroid, &json["centroid"], &model, &items);
+    check_scheme(Scheme::Path, &[], &json["path"], &model, &items);
+    check_scheme(Scheme::Factor, &[], &json["factor"], &model, &items);
+    check_scheme(Scheme::Centroid, &[], &json["centroid"], &model, &items);
+    let image = ["image".to_string()];
+    check_scheme(
+        Scheme::Path,
+        &image,
+        &json["path_image_formative"],
+        &model,
+        &items,
+    );
 }

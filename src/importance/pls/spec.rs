@@ -7,7 +7,6 @@ use crate::model::Model;
 
 /// How a construct's outer weights are estimated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Reflective / correlation weights: the covariance of each standardized item
     /// with the construct's inner proxy.
