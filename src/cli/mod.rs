@@ -4,6 +4,7 @@
 mod analyze;
 mod exit;
 mod importance;
+mod importance_pls;
 mod output;
 mod project;
 mod simulate;
