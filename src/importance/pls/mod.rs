@@ -23,3 +23,6 @@ pub use ipma::{ipma, IpmaPoint};
 pub use matrix::Matrix;
 pub use reliability::{htmt, reliability, Htmt, Reliability};
 pub use spec::{complete_rows, Construct, Mode, PathModel, Scheme};
+
+#[cfg(test)]
+mod tests;
