@@ -97,7 +97,6 @@ fn pls_table_and_refusals() {
     assert!(out.starts_with("pls on loyalty : n = 250"), "{out}");
     assert!(out.contains("IPMA for loyalty"), "{out}");
     for args in [
-        &["--bootstrap", "10"][..],
         &["--by", "wave"][..],
         &["--drivers", "image"][..],
         &["--formative", "imgae"][..],
@@ -107,5 +106,40 @@ fn pls_table_and_refusals() {
         let (code, _, err) = run(&all);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("error"), "{err}");
+    }
+}
+
+#[test]
+fn pls_bootstrap_is_the_same_for_any_thread_count() {
+    let args = |threads: &'static str| {
+        [
+            "importance",
+            "fixtures/ecsi",
+            "--method",
+            "pls",
+            "--format",
+            "json",
+            "--bootstrap",
+            "40",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+        ]
+    };
+    let (code, one, err) = run(&args("1"));
+    assert_eq!(code, 0, "{err}");
+    let (_, three, _) = run(&args("3"));
+    assert_eq!(one, three);
+    let v: Value = serde_json::from_str(&one).expect("json");
+    assert_eq!(v["bootstrap"]["replicates"], 40);
+    for p in v["paths"].as_array().expect("paths") {
+        assert!(
+            f(&p["ci_low"]) <= f(&p["coef"]) && f(&p["coef"]) <= f(&p["ci_high"]),
+            "{p}"
+        );
+    }
+    for d in v["drivers"].as_array().expect("drivers") {
+        assert!(d["ci_low"].is_number() && d["ci_high"].is_number(), "{d}");
     }
 }

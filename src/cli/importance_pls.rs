@@ -11,9 +11,10 @@ use super::output::write_output;
 use super::Exit;
 use sattrace::data::{ingest, IngestOptions};
 use sattrace::importance::pls::{
-    complete_rows, estimate, htmt, ipma, reliability, Htmt, IpmaPoint, PathModel, PlsFit,
-    PlsOptions, Reliability,
+    bootstrap, complete_rows, estimate, htmt, ipma, reliability, Htmt, IpmaPoint, PathModel,
+    PlsFit, PlsIntervals, PlsOptions, Reliability,
 };
+use sattrace::importance::BootstrapOptions;
 
 /// Everything the report shows.
 struct Estimate {
@@ -25,13 +26,11 @@ struct Estimate {
     htmt: Vec<Htmt>,
     ipma: Vec<IpmaPoint>,
     outcome_performance: f64,
+    intervals: Option<PlsIntervals>,
     warnings: Vec<String>,
 }
 
 pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
-    if args.bootstrap > 0 {
-        bail!("--bootstrap is not available for --method pls yet");
-    }
     if args.by.is_some() {
         bail!("--by is not available for --method pls yet");
     }
@@ -120,7 +119,29 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
             ));
         }
     }
+    let intervals = if args.bootstrap > 0 {
+        let threads = args.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let boot = BootstrapOptions {
+            replicates: args.bootstrap,
+            seed: args.seed,
+            threads,
+            level_percent: 95,
+        };
+        let iv = bootstrap(&pm, &data, &pls_options, &boot).map_err(anyhow::Error::msg)?;
+        if iv.failed > 0 {
+            warnings.push(format!(
+                "{} bootstrap replicates failed and are left out",
+                iv.failed
+            ));
+        }
+        Some(iv)
+    } else {
+        None
+    };
     let est = Estimate {
+        intervals,
         reliability: reliability(&pm, &data, &fit),
         htmt: htmt(&pm, &data),
         ipma: points,
@@ -146,6 +167,7 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
 fn json_report(e: &Estimate, args: &ImportanceArgs) -> Value {
     let id = |k: usize| e.pm.constructs[k].id.as_str();
     let o = e.outcome;
+    let c = e.pm.constructs.len();
     let drivers: Vec<Value> = (0..e.pm.constructs.len())
         .filter(|&k| k != o && e.fit.total.get(k, o) != 0.0)
         .map(|k| {
@@ -154,8 +176,8 @@ fn json_report(e: &Estimate, args: &ImportanceArgs) -> Value {
                 "importance": e.fit.total.get(k, o),
                 "direct": e.fit.coefficients.get(k, o),
                 "share": Value::Null,
-                "ci_low": Value::Null,
-                "ci_high": Value::Null,
+                "ci_low": ci(e, |iv| iv.total.get(k * c + o)).0,
+                "ci_high": ci(e, |iv| iv.total.get(k * c + o)).1,
             })
         })
         .collect();
@@ -176,14 +198,17 @@ fn json_report(e: &Estimate, args: &ImportanceArgs) -> Value {
             "r2": e.fit.r2[k].map(|r| r.0),
             "adj_r2": e.fit.r2[k].map(|r| r.1),
         })).collect::<Vec<_>>(),
-        "paths": e.fit.paths.iter().map(|p| json!({
-            "from": id(p.from), "to": id(p.to), "coef": p.coef,
-        })).collect::<Vec<_>>(),
-        "outer": e.fit.outer.iter().map(|x| json!({
+        "paths": e.fit.paths.iter().enumerate().map(|(i, p)| {
+            let (lo, hi) = ci(e, |iv| iv.paths.get(i));
+            json!({"from": id(p.from), "to": id(p.to), "coef": p.coef, "ci_low": lo, "ci_high": hi})
+        }).collect::<Vec<_>>(),
+        "outer": e.fit.outer.iter().enumerate().map(|(i, x)| json!({
             "construct": id(x.construct),
             "item": e.pm.item_names[x.item],
             "weight": x.weight,
             "loading": x.loading,
+            "weight_ci": ci_pair(e, |iv| iv.weights.get(i)),
+            "loading_ci": ci_pair(e, |iv| iv.loadings.get(i)),
         })).collect::<Vec<_>>(),
         "total_effects": total_effects(e),
         "ipma": e.ipma.iter().map(|p| json!({
@@ -197,7 +222,26 @@ fn json_report(e: &Estimate, args: &ImportanceArgs) -> Value {
             "a": id(h.a), "b": id(h.b), "value": h.value,
         })).collect::<Vec<_>>(),
         "warnings": e.warnings,
+        "bootstrap": e.intervals.as_ref().map(|iv| json!({
+            "replicates": iv.replicates, "failed": iv.failed, "seed": args.seed,
+            "level": 0.95, "kind": "percentile",
+        })),
     })
+}
+
+/// The interval picked by `pick`, as two JSON values (null without a bootstrap).
+fn ci(e: &Estimate, pick: impl Fn(&PlsIntervals) -> Option<&(f64, f64)>) -> (Value, Value) {
+    match e.intervals.as_ref().and_then(pick) {
+        Some(&(lo, hi)) => (json!(lo), json!(hi)),
+        None => (Value::Null, Value::Null),
+    }
+}
+
+fn ci_pair(e: &Estimate, pick: impl Fn(&PlsIntervals) -> Option<&(f64, f64)>) -> Value {
+    match ci(e, pick) {
+        (Value::Null, _) => Value::Null,
+        (lo, hi) => json!([lo, hi]),
+    }
 }
 
 fn total_effects(e: &Estimate) -> Vec<Value> {
@@ -207,10 +251,13 @@ fn total_effects(e: &Estimate) -> Vec<Value> {
         for to in 0..c {
             let v = e.fit.total.get(from, to);
             if v != 0.0 {
+                let (lo, hi) = ci(e, |iv| iv.total.get(from * c + to));
                 out.push(json!({
                     "from": e.pm.constructs[from].id,
                     "to": e.pm.constructs[to].id,
                     "effect": v,
+                    "ci_low": lo,
+                    "ci_high": hi,
                 }));
             }
         }
@@ -243,9 +290,28 @@ fn table(e: &Estimate) -> String {
             " (not converged)"
         }
     );
-    let _ = writeln!(out, "\npaths\n{:<w$}  {:<w$}  {:>8}", "from", "to", "coef");
-    for p in &e.fit.paths {
-        let _ = writeln!(out, "{:<w$}  {:<w$}  {:>8.4}", id(p.from), id(p.to), p.coef);
+    let _ = writeln!(
+        out,
+        "\npaths\n{:<w$}  {:<w$}  {:>8}  {:>21}",
+        "from", "to", "coef", "95% CI"
+    );
+    for (i, p) in e.fit.paths.iter().enumerate() {
+        let interval = e
+            .intervals
+            .as_ref()
+            .and_then(|iv| iv.paths.get(i))
+            .map(|(lo, hi)| {
+                let zero = if *lo <= 0.0 && *hi >= 0.0 { " *" } else { "" };
+                format!("{lo:.4} – {hi:.4}{zero}")
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:<w$}  {:<w$}  {:>8.4}  {interval:>21}",
+            id(p.from),
+            id(p.to),
+            p.coef
+        );
     }
     let _ = writeln!(
         out,

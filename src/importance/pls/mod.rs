@@ -6,10 +6,12 @@
 //!   weighting), outer weights and loadings, path coefficients, R², total effects and
 //!   construct scores, matching R seminr's `simplePLS` (SmartPLS's algorithm);
 //! - [`reliability`]: Cronbach's α, ρc, AVE and HTMT;
-//! - [`ipma`]: importance–performance map analysis as in SmartPLS.
+//! - [`ipma`]: importance–performance map analysis as in SmartPLS;
+//! - [`bootstrap`]: seeded percentile intervals, identical for any thread count.
 //!
 //! Formulas and references are in `docs/methods.md`.
 
+pub mod bootstrap;
 mod error;
 pub mod estimate;
 pub mod ipma;
@@ -17,6 +19,7 @@ mod matrix;
 pub mod reliability;
 pub mod spec;
 
+pub use bootstrap::{bootstrap, PlsIntervals};
 pub use error::PlsError;
 pub use estimate::{estimate, Outer, Path, PlsFit, PlsOptions};
 pub use ipma::{ipma, IpmaPoint};

@@ -140,3 +140,26 @@ fn complete_rows_drops_rows_with_a_missing_item() {
     let m = complete_rows(&items);
     assert_eq!((m.rows, m.data.clone()), (2, vec![1.0, 2.0, 4.0, 5.0]));
 }
+
+#[test]
+fn bootstrap_is_the_same_for_any_thread_count() {
+    let (pm, d) = (chain(), data(200));
+    let boot = |threads| {
+        let options = crate::importance::BootstrapOptions {
+            replicates: 60,
+            seed: 9,
+            threads,
+            level_percent: 95,
+        };
+        super::bootstrap(&pm, &d, &PlsOptions::default(), &options).expect("bootstrap")
+    };
+    let one = boot(1);
+    assert_eq!(one, boot(4));
+    assert_eq!(one.failed, 0);
+    let fit = estimate(&pm, &d, &PlsOptions::default()).expect("fit");
+    for (p, (lo, hi)) in fit.paths.iter().zip(&one.paths) {
+        assert!(lo < &p.coef && &p.coef < hi, "{lo} {} {hi}", p.coef);
+    }
+    assert_eq!(one.total.len(), 9);
+    assert_eq!(one.weights.len(), 6);
+}
