@@ -1,7 +1,7 @@
 //! The PLS path modeling iteration (Wold; Lohmöller 1989), step for step as seminr's
 //! `simplePLS`, which is SmartPLS's standard PLS algorithm.
 
-use super::matrix::{cov, ols, standardize, total_effects};
+use super::matrix::{centred_cov, cov, ols, standardize, total_effects};
 use super::{Matrix, Mode, PathModel, PlsError, Scheme};
 use crate::importance::linalg::{cholesky, cholesky_solve};
 
@@ -104,10 +104,13 @@ pub fn estimate(
         let ycols: Vec<Vec<f64>> = (0..c).map(|k| y.column(k)).collect();
         let inner = inner_weights(model, options.scheme, &ycols, &adjacent, &preds)?;
         let mut proxy = Matrix::zeros(n, c);
-        for r in 0..n {
-            for j in 0..c {
-                let v: f64 = (0..c).map(|a| y.get(r, a) * inner.get(a, j)).sum();
-                proxy.set(r, j, v);
+        for (out, row) in proxy.data.chunks_mut(c).zip(y.data.chunks(c)) {
+            for (a, &ya) in row.iter().enumerate() {
+                if ya != 0.0 {
+                    for (o, e) in out.iter_mut().zip(inner.row(a)) {
+                        *o += ya * e;
+                    }
+                }
             }
         }
         standardize(&mut proxy).map_err(|j| {
@@ -241,7 +244,8 @@ fn inner_weights(
     for a in 0..c {
         for j in 0..c {
             let (forward, backward) = (adjacent.get(j, a) != 0.0, adjacent.get(a, j) != 0.0);
-            let r = || cov(&y[a], &y[j]);
+            // y is standardized (centred)
+            let r = || centred_cov(&y[a], &y[j]);
             let v = match scheme {
                 // successors of j by correlation; predecessors are set below
                 Scheme::Path if forward => r(),

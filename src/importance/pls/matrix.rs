@@ -49,6 +49,13 @@ pub(crate) fn cov(x: &[f64], y: &[f64]) -> f64 {
     s / (x.len() as f64 - 1.0)
 }
 
+/// Sample covariance of two columns already centred (mean 0): `Σ x y / (n − 1)`,
+/// one pass instead of three.
+pub(crate) fn centred_cov(x: &[f64], y: &[f64]) -> f64 {
+    let s: f64 = x.iter().zip(y).map(|(a, b)| a * b).sum();
+    s / (x.len() as f64 - 1.0)
+}
+
 /// Sample standard deviation (divisor `n − 1`), as R's `sd`.
 pub(crate) fn sd(x: &[f64]) -> f64 {
     cov(x, x).sqrt()
