@@ -14,6 +14,7 @@ use super::project::ProjectArgs;
 use super::Exit;
 use sattrace::data::{ingest, IngestOptions, Moments, Survey};
 use sattrace::diag::did_you_mean;
+use sattrace::importance::pls::Scheme;
 use sattrace::importance::{
     bootstrap, estimate, BootstrapOptions, Correlations, EstimateOptions, Importance,
     ImportanceError, Intervals, Method, RowData,
@@ -63,6 +64,12 @@ pub struct ImportanceArgs {
     /// Write to this file (atomically) instead of stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// PLS inner weighting scheme (`--method pls`).
+    #[arg(long, value_enum, default_value = "path")]
+    pub scheme: Scheme,
+    /// PLS constructs estimated in mode B (formative), comma-separated (`--method pls`).
+    #[arg(long, value_delimiter = ',')]
+    pub formative: Vec<String>,
 }
 
 /// One group's estimate.
@@ -73,6 +80,9 @@ struct Group {
 }
 
 pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
+    if args.method == Method::Pls {
+        return super::importance_pls::run(args);
+    }
     let project = args.project.load()?;
     let model = &project.model;
     let outcome_id = args.outcome.as_deref().unwrap_or(&model.primary_outcome);
@@ -106,6 +116,7 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
         // Rows are needed for the bootstrap and for listwise deletion over the chosen
         // variables only when some rows are incomplete.
         keep_respondents: true,
+        keep_items: false,
     };
     let survey = ingest(
         model,

@@ -37,6 +37,7 @@ pub fn run_pipeline(args: &ProjectArgs, keep_respondents: bool) -> anyhow::Resul
         encoding: args.encoding,
         on_invalid: args.on_invalid,
         keep_respondents,
+        keep_items: false,
     };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress::bytes(size, &data_name);

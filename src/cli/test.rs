@@ -201,6 +201,7 @@ fn test_project(engine: &RuleEngine, dir: &Path, report: &mut TestReport) -> any
             encoding: Encoding::Auto,
             on_invalid: OnInvalid::Error,
             keep_respondents: false,
+            keep_items: false,
         };
         let survey = ingest(
             model,

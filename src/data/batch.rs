@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use csv::ByteRecord;
 
-use super::{Cell, CellKey, DataError, InvalidReport, Moments, Respondents, Survey};
+use super::{Cell, CellKey, DataError, InvalidReport, ItemRows, Moments, Respondents, Survey};
 
 /// Records per batch. Batch boundaries fix the order of floating-point additions,
 /// so this constant (not the thread count) is part of what makes results repeatable.
@@ -26,6 +26,8 @@ pub(crate) struct Batch {
     pub cells: Vec<(CellKey, Moments)>,
     /// Respondents of the batch; `cells` index into `Batch::cells`.
     pub respondents: Respondents,
+    /// Item values of the batch's rows, when items are kept.
+    pub items: ItemRows,
     pub invalid: InvalidReport,
     /// The first error in the batch; the rows after it are not read.
     pub error: Option<DataError>,
@@ -41,6 +43,7 @@ impl Batch {
             rows: 0,
             cells: Vec::new(),
             respondents: Respondents::new(nodes),
+            items: ItemRows::default(),
             invalid: InvalidReport::default(),
             error: None,
         }
@@ -56,6 +59,7 @@ impl Batch {
         self.respondents.values.clear();
         self.respondents.weights.clear();
         self.respondents.cells.clear();
+        self.items.clear();
         self.invalid = InvalidReport::default();
         self.error = None;
     }
@@ -70,6 +74,7 @@ pub(crate) struct Merger {
     keys: Vec<CellKey>,
     moments: Vec<Moments>,
     respondents: Option<Respondents>,
+    items: Option<ItemRows>,
     rows: u64,
     invalid: InvalidReport,
     error: Option<DataError>,
@@ -78,7 +83,8 @@ pub(crate) struct Merger {
 }
 
 impl Merger {
-    pub(crate) fn new(nodes: usize, keep_respondents: bool) -> Self {
+    /// `items`: the item rows to fill (names set, no rows), when items are kept.
+    pub(crate) fn new(nodes: usize, keep_respondents: bool, items: Option<ItemRows>) -> Self {
         Self {
             nodes,
             next_seq: 0,
@@ -87,6 +93,7 @@ impl Merger {
             keys: Vec::new(),
             moments: Vec::new(),
             respondents: keep_respondents.then(|| Respondents::new(nodes)),
+            items,
             rows: 0,
             invalid: InvalidReport::default(),
             error: None,
@@ -141,6 +148,10 @@ impl Merger {
                     .map(|&c| remap.get(c as usize).copied().unwrap_or(c)),
             );
         }
+        if let Some(all) = &mut self.items {
+            all.values.extend_from_slice(&batch.items.values);
+            all.weights.extend_from_slice(&batch.items.weights);
+        }
         if let Some(error) = batch.error.take() {
             self.error = Some(error);
         }
@@ -175,6 +186,7 @@ impl Merger {
             weight_column: None,
             cells: cells.into_iter().map(|(_, c)| c).collect(),
             respondents,
+            items: self.items,
             rows: self.rows,
             invalid: self.invalid,
         }

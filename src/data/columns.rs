@@ -47,6 +47,21 @@ pub(crate) struct Columns {
 }
 
 impl Columns {
+    /// Empty item rows naming every item of every item node, in node order.
+    pub(crate) fn item_rows(&self) -> super::ItemRows {
+        let mut rows = super::ItemRows::default();
+        for (node, source) in self.sources.iter().enumerate() {
+            if let NodeSource::Items { items, .. } = source {
+                for item in items {
+                    let name = self.header.get(item.field).cloned().unwrap_or_default();
+                    rows.names.push(name);
+                    rows.node_of.push(node);
+                }
+            }
+        }
+        rows
+    }
+
     pub(crate) fn new(
         model: &Model,
         eval_order: &[usize],

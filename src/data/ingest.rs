@@ -60,9 +60,11 @@ pub fn ingest<R: Read>(
         detected,
         on_invalid: options.on_invalid,
         keep_respondents: options.keep_respondents,
+        keep_items: options.keep_items,
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
-    let mut merger = Merger::new(model.nodes.len(), options.keep_respondents);
+    let items = options.keep_items.then(|| shared.columns.item_rows());
+    let mut merger = Merger::new(model.nodes.len(), options.keep_respondents, items);
     let read_error = run(&shared, &mut csv, threads, &mut merger);
     if let Some(error) = merger.take_error() {
         return Err(error);

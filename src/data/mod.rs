@@ -14,6 +14,7 @@ mod decode;
 mod error;
 mod fxhash;
 mod ingest;
+mod items;
 mod lines;
 mod moments;
 mod options;
@@ -24,6 +25,7 @@ mod survey;
 
 pub use error::{DataError, ValueKind};
 pub use ingest::ingest;
+pub use items::ItemRows;
 pub use moments::{CrossMoments, Moments, NodeMoments};
 pub use options::{Encoding, IngestOptions, OnInvalid};
 pub use respondents::Respondents;

@@ -36,6 +36,9 @@ pub struct IngestOptions {
     /// Keep respondent-level node values (for the bootstrap and respondent-level
     /// what-if); costs `4 × (nodes + 2)` bytes per row.
     pub keep_respondents: bool,
+    /// Keep every model item's value per row ([`crate::data::ItemRows`], for PLS);
+    /// costs `4 × (items + 1)` bytes per row.
+    pub keep_items: bool,
 }
 
 impl Default for IngestOptions {
@@ -44,6 +47,7 @@ impl Default for IngestOptions {
             encoding: Encoding::Auto,
             on_invalid: OnInvalid::Error,
             keep_respondents: true,
+            keep_items: false,
         }
     }
 }

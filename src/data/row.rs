@@ -24,6 +24,7 @@ pub(crate) struct Shared<'a> {
     pub detected: Detected,
     pub on_invalid: OnInvalid,
     pub keep_respondents: bool,
+    pub keep_items: bool,
 }
 
 impl Shared<'_> {
@@ -45,6 +46,8 @@ enum KeyEntry {
 pub(crate) struct RowReader<'s, 'a> {
     shared: &'s Shared<'a>,
     values: Vec<f64>,
+    /// The current row's item values (reverse-coded, NaN missing), when kept.
+    items: Vec<f64>,
     /// Length-prefixed raw (untrimmed) segment and wave bytes of the current row.
     key: Vec<u8>,
     last_key: Vec<u8>,
@@ -60,6 +63,7 @@ impl<'s, 'a> RowReader<'s, 'a> {
         Self {
             shared,
             values: vec![f64::NAN; shared.model.nodes.len()],
+            items: Vec::new(),
             key: Vec::new(),
             last_key: Vec::new(),
             last_entry: None,
@@ -123,6 +127,9 @@ impl<'s, 'a> RowReader<'s, 'a> {
         }
         if shared.keep_respondents {
             batch.respondents.push(&self.values, weight, slot);
+        }
+        if shared.keep_items {
+            batch.items.push(&self.items, weight);
         }
         Ok(())
     }
@@ -258,6 +265,7 @@ impl<'s, 'a> RowReader<'s, 'a> {
         batch: &mut Batch,
     ) -> Result<(), DataError> {
         let shared = self.shared;
+        self.items.clear();
         for (index, source) in shared.columns.sources.iter().enumerate() {
             let NodeSource::Items {
                 items,
@@ -272,20 +280,33 @@ impl<'s, 'a> RowReader<'s, 'a> {
             for item in items {
                 let raw = record.get(item.field).unwrap_or_default().trim_ascii();
                 match shared.tokens.number(raw) {
-                    Ok(None) => {}
-                    Ok(Some(v)) if scale.contains(v) => {
-                        sum += if item.reverse { scale.flip(v) } else { v };
-                        count += 1;
+                    Ok(None) => {
+                        if shared.keep_items {
+                            self.items.push(f64::NAN);
+                        }
                     }
-                    _ => reject(
-                        shared,
-                        record,
-                        item.field,
-                        line,
-                        expected,
-                        ValueKind::Item,
-                        batch,
-                    )?,
+                    Ok(Some(v)) if scale.contains(v) => {
+                        let v = if item.reverse { scale.flip(v) } else { v };
+                        sum += v;
+                        count += 1;
+                        if shared.keep_items {
+                            self.items.push(v);
+                        }
+                    }
+                    _ => {
+                        if shared.keep_items {
+                            self.items.push(f64::NAN);
+                        }
+                        reject(
+                            shared,
+                            record,
+                            item.field,
+                            line,
+                            expected,
+                            ValueKind::Item,
+                            batch,
+                        )?;
+                    }
                 }
             }
             let value = if count == 0 {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Moments, Respondents};
+use super::{ItemRows, Moments, Respondents};
 
 /// A cell: one combination of segment values and wave.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
@@ -63,6 +63,8 @@ pub struct Survey {
     pub cells: Vec<Cell>,
     /// Respondent-level values, when asked for.
     pub respondents: Option<Respondents>,
+    /// Item-level values, when asked for ([`crate::data::IngestOptions::keep_items`]).
+    pub items: Option<ItemRows>,
     /// Data rows read (without the header), including rows skipped as invalid.
     pub rows: u64,
     pub invalid: InvalidReport,

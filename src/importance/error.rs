@@ -17,4 +17,6 @@ pub enum ImportanceError {
     TooManyDrivers { p: usize, max: usize },
     #[error("the data give a correlation that is not finite")]
     NotFinite,
+    #[error("this method works on items, not on driver scores (see importance::pls)")]
+    NeedsItems,
 }

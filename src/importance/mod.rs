@@ -22,6 +22,7 @@ pub mod dominance;
 mod error;
 mod linalg;
 pub mod lmg;
+pub mod pls;
 pub mod relweights;
 mod subsets;
 
@@ -47,6 +48,8 @@ pub enum Method {
     Lmg,
     /// Dominance analysis; its general dominance equals LMG.
     Dominance,
+    /// PLS path model on items ([`pls`]); importance = total effect on the outcome.
+    Pls,
 }
 
 impl Method {
@@ -57,6 +60,7 @@ impl Method {
             Method::Relweights => "relweights",
             Method::Lmg => "lmg",
             Method::Dominance => "dominance",
+            Method::Pls => "pls",
         }
     }
 
@@ -233,6 +237,7 @@ pub fn estimate(
             out.importance = d.general.clone();
             out.dominance = Some(d);
         }
+        Method::Pls => return Err(ImportanceError::NeedsItems),
     }
     Ok(out)
 }

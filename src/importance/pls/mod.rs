@@ -1,0 +1,31 @@
+//! PLS path modeling (PLS-SEM) on items, with reliability figures and IPMA.
+//!
+//! - [`spec`]: the path model (constructs as blocks of items, structural paths) from
+//!   a sattrace model, and the complete item rows it is estimated on;
+//! - [`estimate`]: the iteration (modes A and B; path, centroid and factor inner
+//!   weighting), outer weights and loadings, path coefficients, R², total effects and
+//!   construct scores, matching R seminr's `simplePLS` (SmartPLS's algorithm);
+//! - [`reliability`]: Cronbach's α, ρc, AVE and HTMT;
+//! - [`ipma`]: importance–performance map analysis as in SmartPLS;
+//! - [`bootstrap`]: seeded percentile intervals, identical for any thread count.
+//!
+//! Formulas and references are in `docs/methods.md`.
+
+pub mod bootstrap;
+mod error;
+pub mod estimate;
+pub mod ipma;
+mod matrix;
+pub mod reliability;
+pub mod spec;
+
+pub use bootstrap::{bootstrap, PlsIntervals};
+pub use error::PlsError;
+pub use estimate::{estimate, Outer, Path, PlsFit, PlsOptions};
+pub use ipma::{ipma, IpmaPoint};
+pub use matrix::Matrix;
+pub use reliability::{htmt, reliability, Htmt, Reliability};
+pub use spec::{complete_rows, Construct, Mode, PathModel, Scheme};
+
+#[cfg(test)]
+mod tests;

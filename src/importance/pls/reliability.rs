@@ -1,0 +1,108 @@
+//! Measurement quality: Cronbach's α, composite reliability ρc, AVE, HTMT; as seminr
+//! computes them (α from the item correlation matrix, i.e. standardized α).
+
+use super::matrix::cor;
+use super::{Matrix, PathModel, PlsFit};
+
+/// Reliability of one construct.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reliability {
+    pub construct: usize,
+    /// Cronbach's α of the standardized items (1 for a single item).
+    pub alpha: f64,
+    /// Composite reliability (Dillon–Goldstein's ρ): `(Σλ)² / ((Σλ)² + Σ(1 − λ²))`.
+    pub rho_c: f64,
+    /// Average variance extracted: mean of `λ²`.
+    pub ave: f64,
+}
+
+/// Heterotrait–monotrait ratio of two constructs (Henseler, Ringle & Sarstedt 2015).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Htmt {
+    pub a: usize,
+    pub b: usize,
+    pub value: f64,
+}
+
+/// α, ρc and AVE of every construct.
+pub fn reliability(model: &PathModel, data: &Matrix, fit: &PlsFit) -> Vec<Reliability> {
+    model
+        .constructs
+        .iter()
+        .enumerate()
+        .map(|(j, construct)| {
+            let k = construct.items.len();
+            if k < 2 {
+                return Reliability {
+                    construct: j,
+                    alpha: 1.0,
+                    rho_c: 1.0,
+                    ave: 1.0,
+                };
+            }
+            let cols: Vec<Vec<f64>> = construct.items.iter().map(|&i| data.column(i)).collect();
+            let mut total = 0.0;
+            for x in &cols {
+                for y in &cols {
+                    total += cor(x, y);
+                }
+            }
+            let kf = k as f64;
+            let alpha = kf / (kf - 1.0) * (1.0 - kf / total);
+            let lambdas: Vec<f64> = fit
+                .outer
+                .iter()
+                .filter(|o| o.construct == j)
+                .map(|o| o.loading)
+                .collect();
+            let sum: f64 = lambdas.iter().sum();
+            let error: f64 = lambdas.iter().map(|l| 1.0 - l * l).sum();
+            let ave = lambdas.iter().map(|l| l * l).sum::<f64>() / kf;
+            Reliability {
+                construct: j,
+                alpha,
+                rho_c: sum * sum / (sum * sum + error),
+                ave,
+            }
+        })
+        .collect()
+}
+
+/// HTMT of every pair of constructs `a < b`: the mean absolute correlation between
+/// their items over the geometric mean of their mean absolute within-block
+/// correlations (1 for a single item).
+pub fn htmt(model: &PathModel, data: &Matrix) -> Vec<Htmt> {
+    let cols: Vec<Vec<f64>> = (0..data.cols).map(|c| data.column(c)).collect();
+    let within = |items: &[usize]| -> f64 {
+        let k = items.len();
+        if k < 2 {
+            return 1.0;
+        }
+        let mut s = 0.0;
+        for (i, &x) in items.iter().enumerate() {
+            for &y in &items[i + 1..] {
+                s += cor(&cols[x], &cols[y]).abs();
+            }
+        }
+        s * 2.0 / (k * (k - 1)) as f64
+    };
+    let mut out = Vec::new();
+    for (a, ca) in model.constructs.iter().enumerate() {
+        for (b, cb) in model.constructs.iter().enumerate().skip(a + 1) {
+            let mut s = 0.0;
+            for &x in &ca.items {
+                for &y in &cb.items {
+                    s += cor(&cols[x], &cols[y]).abs();
+                }
+            }
+            let hetero = s / (ca.items.len() * cb.items.len()) as f64;
+            let mono = (within(&ca.items) * within(&cb.items)).sqrt();
+            out.push(Htmt {
+                a,
+                b,
+                value: hetero / mono,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,145 @@
+//! `sattrace importance --method pls` end to end on the ECSI fixture: the JSON
+//! sections against seminr's values, the table, and the options it refuses.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("sattrace")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn reference() -> Value {
+    let path = format!(
+        "{}/fixtures/ecsi/reference/pls_seminr.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().expect("number")
+}
+
+#[test]
+fn pls_json_has_every_section_and_matches_seminr() {
+    let (code, out, err) = run(&[
+        "importance",
+        "fixtures/ecsi",
+        "--method",
+        "pls",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json");
+    let want = &reference()["path"];
+    assert_eq!(v["schema"], "sattrace.importance/1");
+    assert_eq!(v["method"], "pls");
+    assert_eq!(v["scheme"], "path");
+    assert_eq!(v["outcome"], "satisfaction");
+    assert_eq!(v["n"], 250);
+    assert_eq!(v["converged"], true);
+    assert!((f(&v["r2"]) - 0.681_078_291_389).abs() < 1e-6);
+    for section in [
+        "paths",
+        "outer",
+        "total_effects",
+        "ipma",
+        "reliability",
+        "htmt",
+    ] {
+        assert!(v[section].is_array(), "{section}");
+    }
+    let paths = v["paths"].as_array().expect("paths");
+    for (got, r) in paths.iter().zip(want["paths"].as_array().expect("paths")) {
+        assert_eq!((&got["from"], &got["to"]), (&r["from"], &r["to"]));
+        assert!((f(&got["coef"]) - f(&r["coef"])).abs() < 1e-6);
+    }
+    let ipma = v["ipma"].as_array().expect("ipma");
+    let want_ipma = want["ipma_satisfaction"].as_array().expect("ipma");
+    assert_eq!(ipma.len(), want_ipma.len());
+    for (got, r) in ipma.iter().zip(want_ipma) {
+        assert_eq!(got["id"], r["id"]);
+        assert!((f(&got["importance"]) - f(&r["importance"])).abs() < 1e-6);
+        assert!((f(&got["performance"]) - f(&r["performance"])).abs() < 1e-6);
+    }
+    let drivers = v["drivers"].as_array().expect("drivers");
+    let ids: Vec<&str> = drivers.iter().filter_map(|d| d["id"].as_str()).collect();
+    assert_eq!(ids, ["image", "expectation", "quality", "value"]);
+    assert_eq!(v["outer"].as_array().expect("outer").len(), 24);
+    assert_eq!(v["reliability"].as_array().expect("reliability").len(), 7);
+    assert_eq!(v["htmt"].as_array().expect("htmt").len(), 21);
+}
+
+#[test]
+fn pls_table_and_refusals() {
+    let (code, out, err) = run(&[
+        "importance",
+        "fixtures/ecsi",
+        "--method",
+        "pls",
+        "--outcome",
+        "loyalty",
+        "--scheme",
+        "centroid",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("pls on loyalty : n = 250"), "{out}");
+    assert!(out.contains("IPMA for loyalty"), "{out}");
+    for args in [
+        &["--by", "wave"][..],
+        &["--drivers", "image"][..],
+        &["--formative", "imgae"][..],
+    ] {
+        let mut all = vec!["importance", "fixtures/ecsi", "--method", "pls"];
+        all.extend_from_slice(args);
+        let (code, _, err) = run(&all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("error"), "{err}");
+    }
+}
+
+#[test]
+fn pls_bootstrap_is_the_same_for_any_thread_count() {
+    let args = |threads: &'static str| {
+        [
+            "importance",
+            "fixtures/ecsi",
+            "--method",
+            "pls",
+            "--format",
+            "json",
+            "--bootstrap",
+            "40",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+        ]
+    };
+    let (code, one, err) = run(&args("1"));
+    assert_eq!(code, 0, "{err}");
+    let (_, three, _) = run(&args("3"));
+    assert_eq!(one, three);
+    let v: Value = serde_json::from_str(&one).expect("json");
+    assert_eq!(v["bootstrap"]["replicates"], 40);
+    for p in v["paths"].as_array().expect("paths") {
+        assert!(
+            f(&p["ci_low"]) <= f(&p["coef"]) && f(&p["coef"]) <= f(&p["ci_high"]),
+            "{p}"
+        );
+    }
+    for d in v["drivers"].as_array().expect("drivers") {
+        assert!(d["ci_low"].is_number() && d["ci_high"].is_number(), "{d}");
+    }
+}
