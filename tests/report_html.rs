@@ -212,3 +212,71 @@ fn run_with_timeout(command: &mut std::process::Command) -> std::process::Output
         stderr: err.join().expect("stderr thread"),
     }
 }
+
+const WHATIF_PLAN: [&str; 11] = [
+    "--scenario",
+    "fixtures/telecom/scenarios/staffing.yaml",
+    "--target",
+    "satisfaction=4.0",
+    "--target",
+    "nps=30",
+    "--due",
+    "2027-06-30",
+    "--today",
+    "2026-11-23",
+    "--lang",
+];
+
+#[test]
+fn whatif_and_plan_sections_snapshots() {
+    let mut html_args = vec!["report", "fixtures/telecom"];
+    html_args.extend(WHATIF_PLAN);
+    html_args.push("en");
+    let html = report(&html_args);
+    assert!(
+        html.contains("What-if: 华东高峰增派客服"),
+        "what-if section"
+    );
+    assert!(html.contains("Action plan"), "plan section");
+    assert!(html.contains("id=\"whatif0-title\""), "what-if chart");
+    insta::assert_snapshot!("telecom_html_whatif_plan_en", html);
+    let mut md_args = vec!["report", "fixtures/telecom", "--format", "md"];
+    md_args.extend(WHATIF_PLAN);
+    md_args.push("zh");
+    let md = report(&md_args);
+    assert!(md.contains("## 情景分析: 华东高峰增派客服"), "{md}");
+    assert!(md.contains("## 行动计划"), "{md}");
+    insta::assert_snapshot!("telecom_report_md_whatif_plan_zh", md);
+    for _ in 0..2 {
+        assert_eq!(report(&html_args), html);
+        assert_eq!(report(&md_args), md);
+    }
+}
+
+#[test]
+fn hostile_scenario_name_stays_inert() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string("fixtures/telecom/scenarios/staffing.yaml")
+        .expect("scenario")
+        .replace(
+            "name: 华东高峰增派客服",
+            &format!("name: '{SCRIPT} {}'", FORMULA.replace('\'', "''")),
+        );
+    let path = dir.path().join("hostile.yaml");
+    std::fs::write(&path, text).expect("write");
+    let path = path.to_str().expect("path");
+    let html = report(&["report", "fixtures/telecom", "--scenario", path]);
+    assert!(!html.contains(SCRIPT), "the scenario name opened a script");
+    assert!(!html.contains(FORMULA));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("=HYPERLINK(&quot;http://x&quot;)"));
+    let md = report(&[
+        "report",
+        "fixtures/telecom",
+        "--format",
+        "md",
+        "--scenario",
+        path,
+    ]);
+    assert!(!md.contains(SCRIPT), "{md}");
+}

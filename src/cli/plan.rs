@@ -59,14 +59,20 @@ fn system_today() -> Date {
     Date::from_days((seconds / 86_400) as i64)
 }
 
-pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
-    let today = match &args.today {
+/// The plan request from the flags (`--target`, `--due`, `--budget`, `--today`).
+pub fn request(
+    target: &[String],
+    due: Option<&str>,
+    budget: Option<f64>,
+    today: Option<&str>,
+) -> anyhow::Result<PlanRequest> {
+    let today = match today {
         Some(text) => date("--today", text)?,
         None => system_today(),
     };
-    let due = args.due.as_deref().map(|d| date("--due", d)).transpose()?;
+    let due = due.map(|d| date("--due", d)).transpose()?;
     let mut targets = Vec::new();
-    for text in &args.target {
+    for text in target {
         let Some((id, value)) = text.split_once('=') else {
             bail!("--target: expected `outcome=value`, found `{text}`\n  help: for example `--target satisfaction=4.2`");
         };
@@ -75,19 +81,29 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
         };
         targets.push((id.trim().to_string(), value));
     }
-    if let Some(budget) = args.budget {
+    if let Some(budget) = budget {
         if !(budget.is_finite() && budget >= 0.0) {
             bail!("--budget: `{budget}` is not a cost; give a number from 0 up");
         }
     }
-    let pipeline = run_pipeline(&args.project, false)?;
-    let model = &pipeline.project.model;
-    let request = PlanRequest {
+    Ok(PlanRequest {
         targets,
         due,
         today,
-        budget: args.budget,
-    };
+        budget,
+    })
+}
+
+pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
+    let request = request(
+        &args.target,
+        args.due.as_deref(),
+        args.budget,
+        args.today.as_deref(),
+    )?;
+    let today = request.today;
+    let pipeline = run_pipeline(&args.project, false)?;
+    let model = &pipeline.project.model;
     let result = plan(
         model,
         &pipeline.project.graph,

@@ -5,10 +5,14 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::output::write_output;
+use super::project::read_text;
 use super::project::ProjectArgs;
 use super::{pipeline, Exit};
 use sattrace::model::Lang;
-use sattrace::report::{html, render, Format};
+use sattrace::plan::{plan, PlanReport};
+use sattrace::report::html::{plan_section, whatif_section};
+use sattrace::report::{html, md_escape, render, Format};
+use sattrace::whatif::{self, parse_scenario, WhatIfReport};
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -32,16 +36,132 @@ pub struct ReportArgs {
     /// Language of labels and action texts.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
+    /// Add a what-if section for this scenario file (repeatable).
+    #[arg(long)]
+    pub scenario: Vec<PathBuf>,
+    /// Add a plan section with this target: `--target satisfaction=4.2` (repeatable;
+    /// any plan flag adds the section, default targets from the model).
+    #[arg(long, value_name = "OUTCOME=VALUE", allow_hyphen_values = true)]
+    pub target: Vec<String>,
+    /// Due date of every plan target, YYYY-MM-DD.
+    #[arg(long)]
+    pub due: Option<String>,
+    /// The most the plan may cost.
+    #[arg(long)]
+    pub budget: Option<f64>,
+    /// Today's date for the plan, YYYY-MM-DD (default: the system date).
+    #[arg(long)]
+    pub today: Option<String>,
 }
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
-    let outcome = pipeline::run(&args.project)?;
+    let wants_plan = !args.target.is_empty()
+        || args.due.is_some()
+        || args.budget.is_some()
+        || args.today.is_some();
+    let request = wants_plan
+        .then(|| {
+            super::plan::request(
+                &args.target,
+                args.due.as_deref(),
+                args.budget,
+                args.today.as_deref(),
+            )
+        })
+        .transpose()?;
+    let outcome = pipeline::run_pipeline(&args.project, !args.scenario.is_empty())?;
+    let model = &outcome.project.model;
+    let mut inputs = outcome.project.inputs.clone();
     let report = outcome.report(args.lang);
+    let wave = outcome.analysis.latest_wave().cloned().flatten();
+    // Finished sections: (HTML, Markdown).
+    let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
+    for (k, path) in args.scenario.iter().enumerate() {
+        inputs.push(path.clone());
+        let name = path.display().to_string();
+        let scenario =
+            parse_scenario(model, &name, &read_text(path)?).map_err(anyhow::Error::msg)?;
+        let (moved_rows, basis, compared) = super::whatif::compare(&outcome, &scenario)?;
+        let mut scenario = scenario;
+        if args.format == ReportFormat::Md {
+            scenario.name = md_escape(&scenario.name);
+        }
+        let whatif = WhatIfReport {
+            model,
+            scenario: &scenario,
+            diff: &compared,
+            moved_rows,
+            basis: &basis,
+            wave: wave.as_deref(),
+            lang: args.lang,
+        };
+        extra.push(section(
+            args.format,
+            || whatif_section(&whatif, k),
+            |out| whatif::render(&whatif, Format::Md, out),
+        )?);
+    }
+    if let Some(request) = &request {
+        let result = plan(
+            model,
+            &outcome.project.graph,
+            &outcome.analysis,
+            &outcome.recommendations.actions,
+            request,
+        )
+        .map_err(anyhow::Error::msg)?;
+        let report = PlanReport {
+            model,
+            result: &result,
+            today: request.today,
+            lang: args.lang,
+        };
+        extra.push(section(
+            args.format,
+            || plan_section(&report),
+            |out| sattrace::plan::render(&report, Format::Md, out),
+        )?);
+    }
     let mut bytes = Vec::new();
     match args.format {
-        ReportFormat::Html => html::render(&report, &mut bytes)?,
-        ReportFormat::Md => render(&report, Format::Md, &mut bytes)?,
+        ReportFormat::Html => {
+            let html: Vec<String> = extra.into_iter().map(|(h, _)| h).collect();
+            html::render_with(&report, &html, &mut bytes)?
+        }
+        ReportFormat::Md => {
+            render(&report, Format::Md, &mut bytes)?;
+            for (_, md) in extra {
+                bytes.push(b'\n');
+                bytes.extend(md);
+            }
+        }
     }
-    write_output(args.output.as_deref(), &bytes, &outcome.project.inputs)?;
+    write_output(args.output.as_deref(), &bytes, &inputs)?;
     Ok(Exit::Ok)
+}
+
+/// One extra section in the chosen format; Markdown headings go one level down so
+/// they nest under the report's title.
+fn section(
+    format: ReportFormat,
+    html: impl FnOnce() -> String,
+    markdown: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> anyhow::Result<(String, Vec<u8>)> {
+    Ok(match format {
+        ReportFormat::Html => (html(), Vec::new()),
+        ReportFormat::Md => {
+            let mut raw = Vec::new();
+            markdown(&mut raw)?;
+            let text = String::from_utf8(raw)?;
+            let mut md = String::new();
+            for line in text.lines() {
+                if line.starts_with('#') {
+                    md.push('#');
+                }
+                md.push_str(line);
+                md.push('\n');
+            }
+            (String::new(), md.into_bytes())
+        }
+    })
 }

@@ -6,14 +6,16 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::output::write_output;
-use super::pipeline::run_pipeline;
+use super::pipeline::{run_pipeline, Outcome};
 use super::project::{read_text, ProjectArgs};
 use super::Exit;
 use sattrace::actions::recommend;
 use sattrace::analysis::AnalysisOptions;
 use sattrace::model::Lang;
 use sattrace::report::Format;
-use sattrace::whatif::{diff, parse_scenario, render, scenario_from_flags, what_if, WhatIfReport};
+use sattrace::whatif::{
+    diff, parse_scenario, render, scenario_from_flags, what_if, Scenario, WhatIfDiff, WhatIfReport,
+};
 
 #[derive(Debug, Args)]
 pub struct WhatIfArgs {
@@ -61,13 +63,37 @@ pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
     }
     let scenario = scenario_from_flags(model, base, &args.set, &args.shift, &args.filter)
         .map_err(anyhow::Error::msg)?;
+    let (moved_rows, basis, compared) = compare(&pipeline, &scenario)?;
+    let wave = pipeline.analysis.latest_wave().cloned().flatten();
+    let report = WhatIfReport {
+        model,
+        scenario: &scenario,
+        diff: &compared,
+        moved_rows,
+        basis: &basis,
+        wave: wave.as_deref(),
+        lang: args.lang,
+    };
+    let mut bytes = Vec::new();
+    render(&report, args.format, &mut bytes)?;
+    write_output(args.output.as_deref(), &bytes, &inputs)?;
+    Ok(Exit::Ok)
+}
+
+/// Run `scenario` on a pipeline read with respondents kept: respondents moved, the
+/// effects' basis, and the before/after comparison.
+pub fn compare(
+    pipeline: &Outcome,
+    scenario: &Scenario,
+) -> anyhow::Result<(u64, String, WhatIfDiff)> {
+    let model = &pipeline.project.model;
     let level = AnalysisOptions::default().level;
     let run = what_if(
         model,
         &pipeline.project.graph,
         &pipeline.survey,
         &pipeline.analysis,
-        &scenario,
+        scenario,
         level,
     )
     .map_err(anyhow::Error::msg)?;
@@ -85,18 +111,5 @@ pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
         &pipeline.recommendations.actions,
         &after.actions,
     );
-    let wave = pipeline.analysis.latest_wave().cloned().flatten();
-    let report = WhatIfReport {
-        model,
-        scenario: &scenario,
-        diff: &compared,
-        moved_rows: run.moved_rows,
-        basis: &run.basis,
-        wave: wave.as_deref(),
-        lang: args.lang,
-    };
-    let mut bytes = Vec::new();
-    render(&report, args.format, &mut bytes)?;
-    write_output(args.output.as_deref(), &bytes, &inputs)?;
-    Ok(Exit::Ok)
+    Ok((run.moved_rows, run.basis, compared))
 }

@@ -4,7 +4,7 @@
 
 mod build;
 mod date;
-mod render;
+pub(crate) mod render;
 mod smart;
 mod solve;
 

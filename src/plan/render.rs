@@ -43,7 +43,7 @@ fn index_to_score_change(model: &Model, node: usize, points: f64) -> f64 {
 
 /// A gain in the good direction shown as the change of the score (negative for
 /// churn going down).
-fn change_text(model: &Model, node: usize, points: f64) -> String {
+pub(crate) fn change_text(model: &Model, node: usize, points: f64) -> String {
     let value = index_to_score_change(model, node, points) * model.nodes[node].direction.sign();
     match model.nodes[node].metric {
         Metric::Mean => format!("{value:+.2}"),
@@ -318,7 +318,7 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
     )
 }
 
-fn plan_titles(report: &PlanReport, plan: &Plan) -> String {
+pub(crate) fn plan_titles(report: &PlanReport, plan: &Plan) -> String {
     plan.chosen
         .iter()
         .map(|&i| {

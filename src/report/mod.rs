@@ -10,6 +10,7 @@ mod text;
 mod waves;
 
 pub use json::analysis_json;
+pub use markdown::md_escape;
 pub use text::{display_width, pad, table};
 
 use std::io::Write;

@@ -5,7 +5,7 @@
 mod after;
 mod apply;
 mod diff;
-mod render;
+pub(crate) mod render;
 mod scenario;
 
 pub use after::{analysis_after, slice_moments};

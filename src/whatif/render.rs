@@ -28,7 +28,7 @@ fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-fn segment_name(key: &SliceKey, lang: Lang) -> String {
+pub(crate) fn segment_name(key: &SliceKey, lang: Lang) -> String {
     if key.is_all() {
         t(lang, "全部", "all").to_string()
     } else {
@@ -36,7 +36,7 @@ fn segment_name(key: &SliceKey, lang: Lang) -> String {
     }
 }
 
-fn score(model: &Model, node: usize, value: Option<f64>) -> String {
+pub(crate) fn score(model: &Model, node: usize, value: Option<f64>) -> String {
     match (value, model.nodes[node].metric) {
         (None, _) => "–".to_string(),
         (Some(v), Metric::Mean) => format!("{v:.2}"),
@@ -45,7 +45,7 @@ fn score(model: &Model, node: usize, value: Option<f64>) -> String {
     }
 }
 
-fn change(model: &Model, node: usize, value: f64) -> String {
+pub(crate) fn change(model: &Model, node: usize, value: f64) -> String {
     let decimals = if model.nodes[node].metric == Metric::Mean {
         2
     } else {
@@ -253,7 +253,7 @@ fn text(report: &WhatIfReport, markdown: bool, out: &mut dyn Write) -> std::io::
     )
 }
 
-fn status_label(status: ActionStatus, lang: Lang) -> &'static str {
+pub(crate) fn status_label(status: ActionStatus, lang: Lang) -> &'static str {
     match status {
         ActionStatus::New => t(lang, "新增", "new"),
         ActionStatus::Dropped => t(lang, "消失", "dropped"),

@@ -5,6 +5,7 @@
 
 mod bars;
 mod escape;
+mod extras;
 mod graph;
 mod ipma;
 mod svg;
@@ -12,6 +13,7 @@ mod table;
 mod trends;
 
 pub use escape::escape;
+pub use extras::{plan_section, whatif_section};
 pub use graph::layers;
 
 use std::io::Write;
@@ -26,6 +28,12 @@ const STYLE: &str = include_str!("style.css");
 
 /// Render the report as one HTML page.
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    render_with(report, &[], out)
+}
+
+/// Render the report with `extra` sections (finished HTML from [`whatif_section`]
+/// and [`plan_section`]) after the root causes.
+pub fn render_with(report: &Report, extra: &[String], out: &mut dyn Write) -> std::io::Result<()> {
     let lang = report.lang;
     let model = report.model;
     let analysis = report.analysis;
@@ -104,6 +112,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         ));
     }
     html.push_str(&root_causes(report, all));
+    for section in extra {
+        html.push_str(section);
+    }
     let notes: Vec<String> = analysis
         .notes
         .iter()
