@@ -74,7 +74,7 @@ fn write_table(
     if !markdown {
         return write!(out, "{}", table(&header, rows, right));
     }
-    let escape = |s: &str| s.replace('|', "\\|");
+    let escape = crate::report::md_escape;
     let line = |cells: &[String]| {
         cells
             .iter()
