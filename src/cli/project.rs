@@ -124,7 +124,7 @@ impl ProjectArgs {
 
 /// `*.yaml` and `*.yml` files directly in `dir`, sorted by name, then the helper
 /// libraries `lib/*.rhai`.
-fn rule_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+pub fn rule_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = files_in(dir, &["yaml", "yml"])?;
     let lib = dir.join("lib");
     if lib.is_dir() {
@@ -133,7 +133,7 @@ fn rule_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn files_in(dir: &Path, extensions: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
+pub fn files_in(dir: &Path, extensions: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read `{}`", dir.display()))?
         .filter_map(Result::ok)

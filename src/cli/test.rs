@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
 use super::output::write_output;
-use super::project::{read_text, ProjectArgs};
+use super::project::{files_in, read_text, rule_files_in, ProjectArgs};
 use super::Exit;
 use sattrace::actions::recommend;
 use sattrace::analysis::{analyze, AnalysisOptions};
@@ -82,7 +82,7 @@ fn test_path(engine: &RuleEngine, path: &Path, report: &mut TestReport) -> anyho
         return test_project(engine, path, report);
     }
     let files = if path.is_dir() {
-        rule_files(path)?
+        rule_files_in(path)?
     } else if path.is_file() {
         vec![path.to_path_buf()]
     } else {
@@ -100,31 +100,6 @@ fn test_path(engine: &RuleEngine, path: &Path, report: &mut TestReport) -> anyho
         .map(|(file, text)| RuleSource { file, text })
         .collect();
     run_rules(engine, &sources, &Known::default(), report, &[])
-}
-
-/// `*.yaml` in `dir` and `lib/*.rhai` under it, sorted.
-fn rule_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = files_with(dir, &["yaml", "yml"])?;
-    let lib = dir.join("lib");
-    if lib.is_dir() {
-        files.extend(files_with(&lib, &["rhai"])?);
-    }
-    Ok(files)
-}
-
-fn files_with(dir: &Path, extensions: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read `{}`", dir.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.is_file()
-                && p.extension()
-                    .is_some_and(|e| extensions.iter().any(|x| e == *x))
-        })
-        .collect();
-    files.sort();
-    Ok(files)
 }
 
 fn read_all(files: &[PathBuf]) -> anyhow::Result<Vec<(String, String)>> {
@@ -167,7 +142,7 @@ fn test_project(engine: &RuleEngine, dir: &Path, report: &mut TestReport) -> any
     let known = known(model);
     let rules_dir = dir.join("rules");
     let texts = if rules_dir.is_dir() {
-        read_all(&rule_files(&rules_dir)?)?
+        read_all(&rule_files_in(&rules_dir)?)?
     } else {
         Vec::new()
     };
@@ -183,7 +158,7 @@ fn test_project(engine: &RuleEngine, dir: &Path, report: &mut TestReport) -> any
     // Scenarios: the whole pipeline once, compared with each file's expectations.
     let tests_dir = dir.join("tests");
     let scenario_files = if tests_dir.is_dir() {
-        files_with(&tests_dir, &["yaml", "yml"])?
+        files_in(&tests_dir, &["yaml", "yml"])?
     } else {
         Vec::new()
     };
