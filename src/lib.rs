@@ -19,6 +19,7 @@ pub mod model;
 pub mod plan;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod simulate;
 pub mod stats;
 pub mod whatif;

@@ -15,19 +15,22 @@ use crate::model::{Metric, Model, Node};
 use crate::yaml::parse_yaml;
 
 /// The YAML shape of a scenario file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     /// What the scenario is called in reports.
     pub name: String,
     /// Driver id → the score it is set to, in the driver's own unit.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, f64>")]
     pub set: BTreeMap<String, Spanned<f64>>,
     /// Driver id → a change of its score (`+0.3`, `-0.2`), in the driver's own unit.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, f64>")]
     pub shift: BTreeMap<String, Spanned<f64>>,
     /// Segment column → value: apply the scenario to that segment only.
     #[serde(default, rename = "where")]
+    #[schemars(with = "BTreeMap<String, String>")]
     pub segment: BTreeMap<String, Spanned<String>>,
 }
 

@@ -13,6 +13,7 @@ mod plan;
 mod progress;
 mod project;
 mod report;
+mod schema;
 mod simulate;
 mod test;
 mod whatif;
@@ -52,6 +53,8 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// What happens to scores and actions if drivers move (a scenario).
     Whatif(whatif::WhatIfArgs),
+    /// Print the JSON Schema of model, rule or scenario files.
+    Schema(schema::SchemaArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -81,6 +84,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Report(args) => report::run(&args),
         Command::Whatif(args) => whatif::run(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Schema(args) => schema::run(&args),
     };
     match result {
         Ok(exit) => exit,

@@ -11,7 +11,7 @@ pub enum Lang {
 }
 
 /// A display text: `label: 客服响应时间` or `label: {zh: 客服响应时间, en: Support response time}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Label {
     Plain(String),

@@ -14,3 +14,8 @@ pub use check::{check_model, Day};
 pub use label::{Label, Lang};
 pub use load::{load_model, parse_date, ModelError};
 pub use types::{Direction, Method, Metric, Model, Node, Scale, Weights};
+
+/// The JSON Schema of `model.yaml` (`sattrace schema model`).
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(raw::RawModel)).unwrap_or_default()
+}

@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 use super::types::{Direction, Method, Metric, Scale};
 use super::Label;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawModel {
     #[serde(default)]
@@ -20,31 +20,40 @@ pub(crate) struct RawModel {
     #[serde(default)]
     pub scale: Option<Scale>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub segments: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub wave: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub weight: Option<Spanned<String>>,
     #[serde(default)]
     pub missing: Option<Vec<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub primary_outcome: Option<Spanned<String>>,
     pub drivers: Vec<RawNode>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawNode {
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     #[serde(default)]
     pub label: Option<Label>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub items: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub reverse: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<Scale>")]
     pub scale: Option<Spanned<Scale>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub inputs: Vec<Spanned<String>>,
     #[serde(default)]
     pub outcome: bool,
@@ -53,16 +62,19 @@ pub(crate) struct RawNode {
     #[serde(default)]
     pub direction: Option<Direction>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub target: Option<Spanned<f64>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub due: Option<Spanned<String>>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
+    #[schemars(with = "Option<RawWeights>")]
     pub weights: Option<Spanned<RawWeights>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum RawWeights {
     Method { method: Method },

@@ -44,3 +44,8 @@ pub struct Known {
     pub tags: Vec<String>,
     pub segment_columns: Vec<String>,
 }
+
+/// The JSON Schema of a rule file (`sattrace schema rules`).
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(file::RawFile)).unwrap_or_default()
+}

@@ -83,7 +83,7 @@ pub struct RuleTest {
 }
 
 /// What a rule test expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Expect {
     Fires,
@@ -91,7 +91,7 @@ pub enum Expect {
 }
 
 /// `{min, max}`: an inclusive range; either bound may be left out.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
     #[serde(default)]
