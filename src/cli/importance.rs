@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::output::write_output;
 use super::project::ProjectArgs;
 use super::Exit;
-use sattrace::data::{ingest, IngestOptions, Moments, Survey};
+use sattrace::data::{Moments, Survey};
 use sattrace::diag::did_you_mean;
 use sattrace::importance::pls::Scheme;
 use sattrace::importance::{
@@ -107,25 +107,9 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
         x.push(j);
     }
 
-    let data_name = project.data_path.display().to_string();
-    let file = std::fs::File::open(&project.data_path)
-        .with_context(|| format!("cannot read `{data_name}`"))?;
-    let options = IngestOptions {
-        encoding: args.project.encoding,
-        on_invalid: args.project.on_invalid,
-        // Rows are needed for the bootstrap and for listwise deletion over the chosen
-        // variables only when some rows are incomplete.
-        keep_respondents: true,
-        keep_items: false,
-    };
-    let survey = ingest(
-        model,
-        project.graph.order(),
-        &data_name,
-        std::io::BufReader::new(file),
-        &options,
-    )
-    .map_err(anyhow::Error::msg)?;
+    // Rows are needed for the bootstrap and for listwise deletion over the chosen
+    // variables only when some rows are incomplete.
+    let survey = project.ingest(&args.project, true, false)?;
 
     let estimate_options = EstimateOptions {
         permutations: args.permutations,

@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use super::importance::{ImportanceArgs, ImportanceFormat};
 use super::output::write_output;
 use super::Exit;
-use sattrace::data::{ingest, IngestOptions};
 use sattrace::importance::pls::{
     bootstrap, complete_rows, estimate, htmt, ipma, reliability, Htmt, IpmaPoint, PathModel,
     PlsFit, PlsIntervals, PlsOptions, Reliability,
@@ -45,23 +44,7 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
         }
     }
     let outcome_id = args.outcome.as_deref().unwrap_or(&model.primary_outcome);
-    let data_name = project.data_path.display().to_string();
-    let file = std::fs::File::open(&project.data_path)
-        .with_context(|| format!("cannot read `{data_name}`"))?;
-    let options = IngestOptions {
-        encoding: args.project.encoding,
-        on_invalid: args.project.on_invalid,
-        keep_respondents: false,
-        keep_items: true,
-    };
-    let survey = ingest(
-        model,
-        project.graph.order(),
-        &data_name,
-        std::io::BufReader::new(file),
-        &options,
-    )
-    .map_err(anyhow::Error::msg)?;
+    let survey = project.ingest(&args.project, false, true)?;
     let items = survey.items.context("item rows were not kept")?;
     let pm = PathModel::from_model(model, &items, &args.formative).map_err(anyhow::Error::msg)?;
     let Some(outcome) = pm.constructs.iter().position(|c| c.id == outcome_id) else {

@@ -122,6 +122,35 @@ impl ProjectArgs {
     }
 }
 
+impl Project {
+    /// Read the project's survey in one pass, keeping respondent or item rows when
+    /// a method needs them.
+    pub fn ingest(
+        &self,
+        args: &ProjectArgs,
+        keep_respondents: bool,
+        keep_items: bool,
+    ) -> anyhow::Result<sattrace::data::Survey> {
+        let data_name = self.data_path.display().to_string();
+        let file = std::fs::File::open(&self.data_path)
+            .with_context(|| format!("cannot read `{data_name}`"))?;
+        let options = sattrace::data::IngestOptions {
+            encoding: args.encoding,
+            on_invalid: args.on_invalid,
+            keep_respondents,
+            keep_items,
+        };
+        sattrace::data::ingest(
+            &self.model,
+            self.graph.order(),
+            &data_name,
+            std::io::BufReader::new(file),
+            &options,
+        )
+        .map_err(anyhow::Error::msg)
+    }
+}
+
 /// `*.yaml` and `*.yml` files directly in `dir`, sorted by name, then the helper
 /// libraries `lib/*.rhai`.
 pub fn rule_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
