@@ -9,51 +9,10 @@ use sattrace::graph::DriverGraph;
 use sattrace::model::load_model;
 use sattrace::rules::{load_rules, Known, RuleEngine, RuleSource};
 
-const MODEL: &str = "\
-name: exact
-scale: {min: 0, max: 100}
-segments: [region]
-wave: wave
-drivers:
-  - {id: x1, items: [a], target: 80}
-  - {id: x2, items: [b], target: 50}
-  - {id: y, items: [c], inputs: [x1, x2]}
-  - {id: z, items: [d], inputs: [y], outcome: true, target: 90}
-";
+#[path = "support/exact.rs"]
+mod exact;
 
-/// y = 10 + 0.5·x1 + 0.3·x2 and z = 5 + 0.8·y exactly; x1, x2 spread over 20–80.
-fn csv() -> String {
-    let mut text = String::from("region,wave,a,b,c,d\n");
-    for i in 0..400u32 {
-        let x1 = 20.0 + f64::from((i * 37) % 61);
-        let x2 = 20.0 + f64::from((i * 53) % 59);
-        let y = 10.0 + 0.5 * x1 + 0.3 * x2;
-        let z = 5.0 + 0.8 * y;
-        let region = if i % 4 == 0 { "south" } else { "north" };
-        let wave = if i < 200 { "W1" } else { "W2" };
-        text.push_str(&format!("{region},{wave},{x1},{x2},{y},{z}\n"));
-    }
-    text
-}
-
-fn setup() -> (
-    sattrace::model::Model,
-    DriverGraph,
-    sattrace::analysis::Analysis,
-) {
-    let model = load_model("model.yaml", MODEL).expect("model");
-    let graph = DriverGraph::build(&model).expect("graph");
-    let survey = ingest(
-        &model,
-        graph.order(),
-        "data.csv",
-        csv().as_bytes(),
-        &IngestOptions::default(),
-    )
-    .expect("ingest");
-    let analysis = analyze(&model, &graph, &survey, &AnalysisOptions::default()).expect("analysis");
-    (model, graph, analysis)
-}
+use exact::{csv, setup, MODEL};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6
@@ -61,7 +20,7 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn ols_recovers_exact_effects_and_total_effects_multiply_along_paths() {
-    let (_, _, analysis) = setup();
+    let (_, _, _, analysis) = setup();
     let all = analysis.latest().next().expect("all");
     assert_eq!(all.key.name(), "all");
     assert!(
@@ -85,7 +44,7 @@ fn ols_recovers_exact_effects_and_total_effects_multiply_along_paths() {
 
 #[test]
 fn scores_gaps_and_trends() {
-    let (_, _, analysis) = setup();
+    let (_, _, _, analysis) = setup();
     assert_eq!(
         analysis.waves,
         vec![Some("W1".to_string()), Some("W2".to_string())]
@@ -112,7 +71,7 @@ fn scores_gaps_and_trends() {
 
 #[test]
 fn root_causes_are_effect_times_gap_and_strongest_first() {
-    let (model, _, analysis) = setup();
+    let (model, _, _, analysis) = setup();
     let (key, causes) = &analysis.root_causes[0];
     assert!(key.is_all());
     let all = analysis.latest().next().expect("all");
@@ -135,7 +94,7 @@ fn root_causes_are_effect_times_gap_and_strongest_first() {
 
 #[test]
 fn quadrants_split_at_mean_importance_and_performance() {
-    let (_, _, analysis) = setup();
+    let (_, _, _, analysis) = setup();
     let all = analysis.latest().next().expect("all");
     // Importance (total effect on z): y 0.8 > x1 0.4 > x2 0.24; mean 0.48.
     assert_eq!(all.quadrant[3], None, "the outcome has no quadrant");
@@ -151,7 +110,7 @@ fn quadrants_split_at_mean_importance_and_performance() {
 
 #[test]
 fn uplift_is_effect_times_capped_delta_and_ranking_is_stable() {
-    let (model, graph, analysis) = setup();
+    let (model, graph, _, analysis) = setup();
     let rules = "rules:
   - id: lift-x1
     title: x1
@@ -257,7 +216,7 @@ fn thin_slices_fall_back_to_a_larger_sample_and_say_so() {
 
 #[test]
 fn a_rule_firing_only_in_a_segment_is_kept_with_the_segment_share() {
-    let (model, graph, analysis) = setup();
+    let (model, graph, _, analysis) = setup();
     let rules = "rules:
   - id: south-only
     title: south

@@ -3,53 +3,14 @@
 //! driver), a scenario that moves nothing must change nothing, and bad scenarios
 //! fail with located messages.
 
-use sattrace::analysis::{analyze, Analysis, AnalysisOptions};
-use sattrace::data::{ingest, IngestOptions, Survey};
-use sattrace::graph::DriverGraph;
-use sattrace::model::{load_model, Model};
+use sattrace::analysis::Analysis;
+use sattrace::model::Model;
 use sattrace::whatif::{diff, parse_scenario, scenario_from_flags, what_if};
 
-const MODEL: &str = "\
-name: exact
-scale: {min: 0, max: 100}
-segments: [region]
-wave: wave
-drivers:
-  - {id: x1, items: [a], target: 80}
-  - {id: x2, items: [b], target: 50}
-  - {id: y, items: [c], inputs: [x1, x2]}
-  - {id: z, items: [d], inputs: [y], outcome: true, target: 90}
-";
+#[path = "support/exact.rs"]
+mod exact;
 
-/// y = 10 + 0.5·x1 + 0.3·x2 and z = 5 + 0.8·y exactly; x1, x2 spread over 20–80.
-fn csv() -> String {
-    let mut text = String::from("region,wave,a,b,c,d\n");
-    for i in 0..400u32 {
-        let x1 = 20.0 + f64::from((i * 37) % 61);
-        let x2 = 20.0 + f64::from((i * 53) % 59);
-        let y = 10.0 + 0.5 * x1 + 0.3 * x2;
-        let z = 5.0 + 0.8 * y;
-        let region = if i % 4 == 0 { "south" } else { "north" };
-        let wave = if i < 200 { "W1" } else { "W2" };
-        text.push_str(&format!("{region},{wave},{x1},{x2},{y},{z}\n"));
-    }
-    text
-}
-
-fn setup() -> (Model, DriverGraph, Survey, Analysis) {
-    let model = load_model("model.yaml", MODEL).expect("model");
-    let graph = DriverGraph::build(&model).expect("graph");
-    let survey = ingest(
-        &model,
-        graph.order(),
-        "data.csv",
-        csv().as_bytes(),
-        &IngestOptions::default(),
-    )
-    .expect("ingest");
-    let analysis = analyze(&model, &graph, &survey, &AnalysisOptions::default()).expect("analysis");
-    (model, graph, survey, analysis)
-}
+use exact::setup;
 
 fn change_of(analysis: &Analysis, after: &Analysis, model: &Model, segment: &str, id: &str) -> f64 {
     let node = model.node_index(id).expect("node");
