@@ -81,7 +81,10 @@ pub fn whatif_section(report: &WhatIfReport, k: usize) -> String {
     );
     if !bars.is_empty() {
         let (label_w, half, row_h, top) = (300.0, 170.0, 28.0, 30.0);
-        let width = label_w + 2.0 * half + 60.0;
+        // The longest bar stops short of the edge by room for its value label
+        // ("+21.63 (+21.6)"), so labels are never clipped.
+        let label_room = 110.0;
+        let width = label_w + 2.0 * half + 20.0;
         let height = top + bars.len() as f64 * row_h + 10.0;
         let max = bars.iter().map(|b| b.1.abs()).fold(0.0, f64::max).max(1e-9);
         let zero = label_w + half;
@@ -97,7 +100,7 @@ pub fn whatif_section(report: &WhatIfReport, k: usize) -> String {
                 "bar-label",
                 &truncate(label, label_w - 20.0, FONT, false),
             );
-            let w = value.abs() / max * half;
+            let w = value.abs() / max * (half - label_room);
             let (x, class) = if *value >= 0.0 {
                 (zero, "bar-uplift")
             } else {
