@@ -20,6 +20,11 @@
 //! with probability about 6e-5 per comparison, while a biased one (e.g. a
 //! coefficient off by 10%, ≈ 0.03 here, with SEs ≈ 0.005–0.01) fails.
 
+#![allow(
+    clippy::needless_range_loop,
+    reason = "small dense linear algebra reads clearest with indices"
+)]
+
 use assert_cmd::Command;
 use serde_json::Value;
 
