@@ -9,15 +9,17 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
+use super::importance_change::{wave_changes, WaveChange};
 use super::output::write_output;
+use super::progress;
 use super::project::ProjectArgs;
 use super::Exit;
 use sattrace::data::{Moments, Survey};
 use sattrace::diag::did_you_mean;
 use sattrace::importance::pls::Scheme;
 use sattrace::importance::{
-    bootstrap, estimate, BootstrapOptions, Correlations, EstimateOptions, Importance,
-    ImportanceError, Intervals, Method, RowData,
+    bootstrap_with, estimate, group_seed, BootstrapExtras, BootstrapOptions, Correlations,
+    EstimateOptions, Importance, ImportanceError, IntervalKind, Intervals, Method, RowData,
 };
 use sattrace::model::Model;
 
@@ -46,9 +48,12 @@ pub struct ImportanceArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ImportanceFormat,
-    /// Bootstrap resamples for percentile intervals (0: none).
+    /// Bootstrap resamples for 95% intervals (0: none).
     #[arg(long, default_value_t = 0)]
     pub bootstrap: usize,
+    /// Kind of bootstrap interval: percentile, or BCa (bias-corrected and accelerated).
+    #[arg(long, value_enum, default_value = "percentile")]
+    pub ci: IntervalKind,
     /// Seed of the bootstrap and of LMG sampling above 25 drivers.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -73,10 +78,10 @@ pub struct ImportanceArgs {
 }
 
 /// One group's estimate.
-struct Group {
-    name: String,
-    n: u64,
-    result: Result<(Importance, Option<Intervals>), String>,
+pub(super) struct Group {
+    pub name: String,
+    pub n: u64,
+    pub result: Result<(Importance, Option<Intervals>), String>,
 }
 
 pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
@@ -131,19 +136,24 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
     let groups: Vec<Group> = match &args.by {
         None => Vec::new(),
         Some(by) => grouping(&survey, by)?
-            .iter()
+            .into_iter()
             .map(|(name, cells)| {
                 run_group(
                     args,
                     &survey,
-                    name,
-                    cells,
+                    &name,
+                    &cells,
                     (y, &x),
                     (&driver_ids, outcome_id),
                     &estimate_options,
                 )
             })
             .collect(),
+    };
+    let changes = if by_wave(&survey, args.by.as_deref()) {
+        wave_changes(&groups, 0.95)
+    } else {
+        Vec::new()
     };
 
     let report = Report {
@@ -154,6 +164,8 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
         by: args.by.as_deref(),
         bootstrap: args.bootstrap,
         seed: args.seed,
+        ci: args.ci,
+        changes: &changes,
     };
     let bytes = match args.format {
         ImportanceFormat::Json => {
@@ -186,9 +198,15 @@ fn all_cells(survey: &Survey) -> Vec<usize> {
     (0..survey.cells.len()).collect()
 }
 
-/// Cells per group value, sorted by value.
-fn grouping(survey: &Survey, by: &str) -> anyhow::Result<BTreeMap<String, Vec<usize>>> {
-    let wave = by == "wave" || survey.wave_column.as_deref() == Some(by);
+/// Whether `--by` names the wave.
+fn by_wave(survey: &Survey, by: Option<&str>) -> bool {
+    by.is_some_and(|by| by == "wave" || survey.wave_column.as_deref() == Some(by))
+}
+
+/// Cells per group value: waves in survey order (so consecutive groups are
+/// consecutive waves), segment values sorted.
+fn grouping(survey: &Survey, by: &str) -> anyhow::Result<Vec<(String, Vec<usize>)>> {
+    let wave = by_wave(survey, Some(by));
     let segment = survey.segment_columns.iter().position(|c| c == by);
     if wave && survey.wave_column.is_none() {
         bail!("--by wave: the model names no wave column\n  help: add `wave: COLUMN` to the model");
@@ -217,7 +235,14 @@ fn grouping(survey: &Survey, by: &str) -> anyhow::Result<BTreeMap<String, Vec<us
             groups.entry(key).or_default().push(i);
         }
     }
-    Ok(groups)
+    if !wave {
+        return Ok(groups.into_iter().collect());
+    }
+    Ok(sattrace::analysis::waves(survey)
+        .into_iter()
+        .flatten()
+        .filter_map(|w| groups.remove_entry(&w))
+        .collect())
 }
 
 fn run_group(
@@ -270,13 +295,27 @@ fn run_group(
             let threads = args.threads.unwrap_or_else(|| {
                 std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
             });
+            // The whole sample keeps the run's seed; each group draws its own stream.
+            let seed = if name == "all" {
+                args.seed
+            } else {
+                group_seed(args.seed, name)
+            };
             let b = BootstrapOptions {
                 replicates: args.bootstrap,
-                seed: args.seed,
+                seed,
                 threads,
                 level_percent: 95,
             };
-            Some(bootstrap(data, &rows, y, x, args.method, &b).map_err(named)?)
+            let bar = progress::replicates(args.bootstrap as u64, &format!("bootstrap {name}"));
+            let tick = |k: u64| bar.inc(k);
+            let extras = BootstrapExtras {
+                kind: args.ci,
+                progress: Some(&tick),
+            };
+            let iv = bootstrap_with(data, &rows, y, x, args.method, &b, &extras);
+            bar.finish_and_clear();
+            Some(iv.map_err(named)?)
         } else {
             None
         };
@@ -348,6 +387,8 @@ struct Report<'a> {
     by: Option<&'a str>,
     bootstrap: usize,
     seed: u64,
+    ci: IntervalKind,
+    changes: &'a [WaveChange],
 }
 
 impl Report<'_> {
@@ -438,7 +479,7 @@ impl Report<'_> {
             }
         }
         if self.bootstrap > 0 {
-            v["bootstrap"] = json!({"replicates": self.bootstrap, "seed": self.seed, "level": 0.95, "kind": "percentile"});
+            v["bootstrap"] = json!({"replicates": self.bootstrap, "seed": self.seed, "level": 0.95, "kind": self.ci.name()});
         }
         if let Some(by) = self.by {
             v["by"] = json!(by);
@@ -453,6 +494,9 @@ impl Report<'_> {
                     Err(e) => json!({"group": g.name, "n": g.n, "error": e}),
                 })
                 .collect();
+        }
+        if !self.changes.is_empty() {
+            v["changes"] = super::importance_change::json(self.changes, self.drivers);
         }
         v
     }
@@ -469,6 +513,7 @@ impl Report<'_> {
                 }
             }
         }
+        super::importance_change::table(&mut out, self.changes, self.drivers, self.method);
         out
     }
 
@@ -501,7 +546,10 @@ impl Report<'_> {
         let _ = writeln!(
             out,
             "{:<width$}  {:>10}  {:>7}  {:>21}",
-            "driver", "importance", "share", "95% CI"
+            "driver",
+            "importance",
+            "share",
+            ci_title(self.ci)
         );
         for (j, id) in self.drivers.iter().enumerate() {
             let imp = est.importance[j];
@@ -523,5 +571,13 @@ impl Report<'_> {
             let _ = writeln!(out, "warning: {w}");
         }
         out.push('\n');
+    }
+}
+
+/// The interval column's title.
+pub(super) fn ci_title(kind: IntervalKind) -> &'static str {
+    match kind {
+        IntervalKind::Percentile => "95% CI",
+        IntervalKind::Bca => "95% CI (BCa)",
     }
 }

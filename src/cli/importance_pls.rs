@@ -8,12 +8,13 @@ use serde_json::{json, Value};
 
 use super::importance::{ImportanceArgs, ImportanceFormat};
 use super::output::write_output;
+use super::progress;
 use super::Exit;
 use sattrace::importance::pls::{
-    bootstrap, complete_rows, estimate, htmt, ipma, reliability, Htmt, IpmaPoint, PathModel,
+    bootstrap_with, complete_rows, estimate, htmt, ipma, reliability, Htmt, IpmaPoint, PathModel,
     PlsFit, PlsIntervals, PlsOptions, Reliability,
 };
-use sattrace::importance::BootstrapOptions;
+use sattrace::importance::{BootstrapExtras, BootstrapOptions};
 
 /// Everything the report shows.
 struct Estimate {
@@ -112,7 +113,15 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
             threads,
             level_percent: 95,
         };
-        let iv = bootstrap(&pm, &data, &pls_options, &boot).map_err(anyhow::Error::msg)?;
+        let bar = progress::replicates(args.bootstrap as u64, "bootstrap");
+        let tick = |k: u64| bar.inc(k);
+        let extras = BootstrapExtras {
+            kind: args.ci,
+            progress: Some(&tick),
+        };
+        let iv = bootstrap_with(&pm, &data, &pls_options, &boot, &extras);
+        bar.finish_and_clear();
+        let iv = iv.map_err(anyhow::Error::msg)?;
         if iv.failed > 0 {
             warnings.push(format!(
                 "{} bootstrap replicates failed and are left out",
@@ -207,7 +216,7 @@ fn json_report(e: &Estimate, args: &ImportanceArgs) -> Value {
         "warnings": e.warnings,
         "bootstrap": e.intervals.as_ref().map(|iv| json!({
             "replicates": iv.replicates, "failed": iv.failed, "seed": args.seed,
-            "level": 0.95, "kind": "percentile",
+            "level": 0.95, "kind": iv.kind.name(),
         })),
     })
 }
@@ -276,7 +285,14 @@ fn table(e: &Estimate) -> String {
     let _ = writeln!(
         out,
         "\npaths\n{:<w$}  {:<w$}  {:>8}  {:>21}",
-        "from", "to", "coef", "95% CI"
+        "from",
+        "to",
+        "coef",
+        super::importance::ci_title(
+            e.intervals
+                .as_ref()
+                .map_or(Default::default(), |iv| iv.kind)
+        )
     );
     for (i, p) in e.fit.paths.iter().enumerate() {
         let interval = e

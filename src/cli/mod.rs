@@ -6,6 +6,7 @@ mod check;
 mod exit;
 mod graph;
 mod importance;
+mod importance_change;
 mod importance_pls;
 mod output;
 mod pipeline;

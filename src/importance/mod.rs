@@ -12,22 +12,27 @@
 //! - [`dominance`]: dominance analysis (complete, conditional, general), from the
 //!   same subset enumeration.
 //!
-//! [`bootstrap`] resamples respondent rows for percentile intervals, deterministic per
-//! seed for any thread count. Formulas and references are in `docs/methods.md`.
+//! [`bootstrap`] resamples respondent rows for percentile or BCa ([`interval`])
+//! intervals, deterministic per seed for any thread count. Formulas and references are in `docs/methods.md`.
 
 pub mod beta;
 pub mod bootstrap;
 pub mod correlation;
 pub mod dominance;
 mod error;
+pub mod interval;
 mod linalg;
 pub mod lmg;
 pub mod pls;
 pub mod relweights;
 mod subsets;
 
-pub use bootstrap::{bootstrap, BootstrapOptions, Intervals, RowData};
+pub use bootstrap::{
+    bootstrap, bootstrap_with, change_intervals, group_seed, BootstrapExtras, BootstrapOptions,
+    Intervals, RowData,
+};
 pub use error::ImportanceError;
+pub use interval::IntervalKind;
 
 /// The most drivers for which [`lmg`] enumerates all `2^p` subsets.
 pub const MAX_EXACT: usize = 25;

@@ -7,7 +7,7 @@
 //!   construct scores, matching R seminr's `simplePLS` (SmartPLS's algorithm);
 //! - [`reliability`]: Cronbach's α, ρc, AVE and HTMT;
 //! - [`ipma`]: importance–performance map analysis as in SmartPLS;
-//! - [`bootstrap`]: seeded percentile intervals, identical for any thread count.
+//! - [`bootstrap`]: seeded percentile or BCa intervals, identical for any thread count.
 //!
 //! Formulas and references are in `docs/methods.md`.
 
@@ -19,7 +19,7 @@ mod matrix;
 pub mod reliability;
 pub mod spec;
 
-pub use bootstrap::{bootstrap, PlsIntervals};
+pub use bootstrap::{bootstrap, bootstrap_with, PlsIntervals};
 pub use error::PlsError;
 pub use estimate::{estimate, Outer, Path, PlsFit, PlsOptions};
 pub use ipma::{ipma, IpmaPoint};

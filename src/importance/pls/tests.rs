@@ -163,3 +163,38 @@ fn bootstrap_is_the_same_for_any_thread_count() {
     assert_eq!(one.total.len(), 9);
     assert_eq!(one.weights.len(), 6);
 }
+
+#[test]
+fn bca_bootstrap_is_deterministic_counts_progress_and_moves_the_interval() {
+    use crate::importance::{BootstrapExtras, IntervalKind};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let (pm, d) = (chain(), data(200));
+    let done = AtomicU64::new(0);
+    let tick = |k: u64| {
+        done.fetch_add(k, Ordering::Relaxed);
+    };
+    let boot = |threads, kind| {
+        let options = crate::importance::BootstrapOptions {
+            replicates: 60,
+            seed: 9,
+            threads,
+            level_percent: 95,
+        };
+        let extras = BootstrapExtras {
+            kind,
+            progress: Some(&tick),
+        };
+        super::bootstrap_with(&pm, &d, &PlsOptions::default(), &options, &extras)
+            .expect("bootstrap")
+    };
+    let one = boot(1, IntervalKind::Bca);
+    assert_eq!(one, boot(3, IntervalKind::Bca));
+    assert_eq!(done.load(Ordering::Relaxed), 120);
+    let pct = boot(2, IntervalKind::Percentile);
+    assert_eq!(pct.kind, IntervalKind::Percentile);
+    assert_ne!(one.paths, pct.paths);
+    let fit = estimate(&pm, &d, &PlsOptions::default()).expect("fit");
+    for (p, (lo, hi)) in fit.paths.iter().zip(&one.paths) {
+        assert!(lo < &p.coef && &p.coef < hi, "{lo} {} {hi}", p.coef);
+    }
+}
