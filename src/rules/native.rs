@@ -3,16 +3,17 @@
 //! Running a compiled Rhai AST costs about a microsecond per evaluation, most of it
 //! spent building the `driver`, `segment`, `outcome` and `wave` maps and setting up
 //! Rhai's runtime state. Most rule expressions are only field reads, numbers,
-//! comparisons, `&&`/`||`/`!`, arithmetic, `score(id)` and friends and one-line
-//! helpers, so each expression is also translated once, at load time, into a small
-//! typed tree that reads the facts straight from the [`Context`].
+//! comparisons, `&&`/`||`/`!`, arithmetic, `score(id)` and friends, one-line
+//! helpers and `["a", "b"].contains(text)`, so each expression is also translated
+//! once, at load time, into a small typed tree that reads the facts straight from
+//! the [`Context`].
 //!
 //! The translation is refused (the expression then always runs in Rhai) for anything
 //! whose result could differ from Rhai's: integer arithmetic or comparisons between
 //! integers (Rhai checks overflow), mixed types, strings other than `==`/`!=`,
-//! arrays, `if`, built-in functions other than the rule functions, helpers that are
-//! not a single expression, and trees too big to be sure Rhai stays under its
-//! operation limit. The operators reproduce Rhai's built-in ones exactly, including
+//! arrays other than a list of strings, `if`, built-in functions other than the
+//! rule functions, helpers that are not a single expression, and trees too big to
+//! be sure Rhai stays under its operation limit. The operators reproduce Rhai's built-in ones exactly, including
 //! its epsilon-relative float comparisons. A native evaluation that would fail (an
 //! id `score(id)` does not know) reports [`Fallback`] and the caller runs Rhai, so
 //! errors are always Rhai's own. `tests/rules_native.rs` checks both paths give the
@@ -186,6 +187,8 @@ pub(crate) enum Bool {
     Or(Vec<Bool>),
     Not(Box<Bool>),
     HasTag(Str),
+    /// Rhai's array `contains`: `==` on each item, strings compared exactly.
+    InList(Vec<String>, Str),
 }
 
 #[derive(Debug, Clone)]
@@ -333,6 +336,10 @@ impl Env<'_> {
                 false
             }
             Bool::Not(b) => !self.bool(b)?,
+            Bool::InList(list, item) => {
+                let item = self.str(item);
+                list.iter().any(|s| s == item)
+            }
             Bool::HasTag(tag) => {
                 let tag = self.str(tag);
                 self.ctx.driver.tags.iter().any(|t| t == tag)
@@ -479,6 +486,22 @@ impl Translator<'_> {
                     return None;
                 }
                 self.variable(x.1.as_str(), b)
+            }
+            Expr::Dot(x, ..) if matches!(&x.rhs, Expr::MethodCall(..)) => {
+                let Expr::MethodCall(call, _) = &x.rhs else {
+                    return None;
+                };
+                // `["sme", "vip"].contains(segment.value)`: a list of strings only.
+                let list = string_list(&x.lhs)?;
+                match (call.name.as_str(), call.args.as_slice()) {
+                    ("contains", [item]) if call.namespace.is_empty() => {
+                        match self.expr(item, b)? {
+                            Typed::Str(item) => Some(Typed::Bool(Bool::InList(list, item))),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                }
             }
             Expr::Dot(x, ..) => {
                 let Typed::Record(record) = self.expr(&x.lhs, b)? else {
@@ -645,6 +668,29 @@ impl Translator<'_> {
         let typed = self.expr(body, &inner);
         self.depth -= 1;
         typed
+    }
+}
+
+/// The strings of an array literal holding nothing but string constants (as
+/// written, or folded into one constant by the optimizer).
+fn string_list(expr: &Expr) -> Option<Vec<String>> {
+    match expr {
+        Expr::Array(items, _) => items
+            .iter()
+            .map(|item| match item {
+                Expr::StringConstant(s, _) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect(),
+        Expr::DynamicConstant(value, _) => value
+            .read_lock::<rhai::Array>()?
+            .iter()
+            .map(|item| {
+                item.read_lock::<rhai::ImmutableString>()
+                    .map(|s| s.to_string())
+            })
+            .collect(),
+        _ => None,
     }
 }
 
