@@ -8,6 +8,8 @@ mod why;
 pub use rank::rank;
 pub use why::{format_number, why_text};
 
+use std::collections::BTreeSet;
+
 use crate::analysis::{Analysis, SliceKey};
 use crate::graph::{strongest_path, DriverGraph};
 use crate::model::{Label, Model};
@@ -70,7 +72,8 @@ pub fn recommend(
 ) -> Recommendations {
     let mut out = Recommendations::default();
     let primary = analysis.primary_outcome;
-    let mut fired_for_all: Vec<(String, usize)> = Vec::new();
+    // (rule index, driver) pairs that fired for the whole sample.
+    let mut fired_for_all: BTreeSet<(usize, usize)> = BTreeSet::new();
     let wave = facts::wave_facts(analysis);
     for slice in analysis.latest() {
         let facts = facts::slice_facts(model, analysis, slice);
@@ -78,7 +81,7 @@ pub fn recommend(
             continue;
         };
         let segment = facts::segment_facts(slice);
-        for rule in rules.rules.iter().filter(|r| !r.disabled) {
+        for (r, rule) in rules.rules.iter().enumerate().filter(|(_, r)| !r.disabled) {
             if !rule.applies_to_segment(&slice.key.column, &slice.key.value) {
                 continue;
             }
@@ -89,7 +92,7 @@ pub fn recommend(
                 if !rule.applies_to(&node.id, &node.tags) {
                     continue;
                 }
-                if !slice.key.is_all() && fired_for_all.contains(&(rule.id.clone(), driver)) {
+                if !slice.key.is_all() && fired_for_all.contains(&(r, driver)) {
                     continue;
                 }
                 let uplift = facts::uplift(model, slice, &facts, &outcome, driver, rule.delta);
@@ -104,7 +107,7 @@ pub fn recommend(
                 match rule.evaluate(engine, &context) {
                     Ok(evaluation) if evaluation.fired => {
                         if slice.key.is_all() {
-                            fired_for_all.push((rule.id.clone(), driver));
+                            fired_for_all.insert((r, driver));
                         }
                         out.actions.push(Action {
                             rank: 0,

@@ -8,6 +8,7 @@ use super::engine::{RuleEngine, DISABLED};
 use super::error::{lowercase_first, RuleError};
 use super::library::Library;
 use super::names;
+use super::native::{translate, Native};
 use super::span::ExprSpan;
 use super::Known;
 use crate::diag::{did_you_mean, suggest};
@@ -25,6 +26,8 @@ pub(crate) struct Compiled {
     pub uses: Uses,
     /// The expression as written, for the "why" of an action.
     pub source: String,
+    /// The same expression translated for native evaluation, when it can be.
+    pub native: Option<Native>,
 }
 
 /// Where an expression comes from, for messages.
@@ -82,6 +85,7 @@ pub(crate) fn compile(
     let ast = engine
         .engine
         .optimize_ast(&scope, ast, OptimizationLevel::Simple);
+    let native = translate(&ast, &library.helpers);
     let ast = library.merge_into(ast);
     Ok(Compiled {
         ast,
@@ -90,6 +94,7 @@ pub(crate) fn compile(
         uses_functions,
         uses,
         source: expr.value.split_whitespace().collect::<Vec<_>>().join(" "),
+        native,
     })
 }
 

@@ -6,24 +6,45 @@ use super::compile::Compiled;
 use super::context::{scope_for, Context};
 use super::engine::{RuleEngine, MAX_OPERATIONS};
 use super::error::{lowercase_first, RuleError};
-use super::functions::{install, Current};
+use super::functions::{install, Current, Installed};
 use super::rule::{Evaluation, Rule};
 
 impl Rule {
     /// Whether the rule fires on `ctx`, and its priority (the `priority` expression,
     /// or `uplift / cost`). Errors name the rule and where its expression is; the
     /// caller can carry on with other rules.
+    ///
+    /// Expressions translated at load time run natively (see `native.rs`); the
+    /// others, and any native evaluation that cannot decide, run in Rhai.
     pub fn evaluate(&self, engine: &RuleEngine, ctx: &Context) -> Result<Evaluation, RuleError> {
-        let uses = match &self.priority {
-            Some(p) => self.when.uses.union(p.uses),
-            None => self.when.uses,
-        };
-        let mut scope = scope_for(ctx, self.cost, self.delta, uses);
-        let needs_functions =
-            self.when.uses_functions || self.priority.as_ref().is_some_and(|p| p.uses_functions);
-        let _installed = needs_functions.then(|| install(Current::from_context(ctx)));
+        self.evaluate_with(engine, ctx, true)
+    }
 
-        let fired = self.run(engine, &mut scope, &self.when)?;
+    /// The same, always in Rhai: the reference the native path is tested and
+    /// benchmarked against.
+    #[doc(hidden)]
+    pub fn evaluate_interpreted(
+        &self,
+        engine: &RuleEngine,
+        ctx: &Context,
+    ) -> Result<Evaluation, RuleError> {
+        self.evaluate_with(engine, ctx, false)
+    }
+
+    /// Whether `when` and `priority` both run natively (for benchmarks and tests).
+    #[doc(hidden)]
+    pub fn is_native(&self) -> bool {
+        self.when.native.is_some() && self.priority.as_ref().is_none_or(|p| p.native.is_some())
+    }
+
+    fn evaluate_with(
+        &self,
+        engine: &RuleEngine,
+        ctx: &Context,
+        native: bool,
+    ) -> Result<Evaluation, RuleError> {
+        let mut rhai = None;
+        let fired = self.value(engine, ctx, &self.when, native, &mut rhai)?;
         let fired = fired.as_bool().map_err(|type_name| {
             self.eval_error(
                 &self.when,
@@ -38,7 +59,7 @@ impl Rule {
         let priority = match &self.priority {
             None => ctx.uplift / self.cost,
             Some(expr) => {
-                let value = self.run(engine, &mut scope, expr)?;
+                let value = self.value(engine, ctx, expr, native, &mut rhai)?;
                 let number = value
                     .as_float()
                     .or_else(|_| value.as_int().map(|i| i as f64))
@@ -64,6 +85,41 @@ impl Rule {
             }
         };
         Ok(Evaluation { fired, priority })
+    }
+
+    /// One expression's value: native when it can be, else in Rhai with the scope
+    /// and function facts built on first use and kept for the rule's other expression.
+    fn value(
+        &self,
+        engine: &RuleEngine,
+        ctx: &Context,
+        expr: &Compiled,
+        native: bool,
+        rhai: &mut Option<(Scope<'static>, Option<Installed>)>,
+    ) -> Result<Dynamic, RuleError> {
+        if native {
+            if let Some(Ok(value)) = expr
+                .native
+                .as_ref()
+                .map(|n| n.eval(ctx, self.cost, self.delta))
+            {
+                return Ok(value.into());
+            }
+        }
+        let (scope, _) = rhai.get_or_insert_with(|| {
+            let uses = match &self.priority {
+                Some(p) => self.when.uses.union(p.uses),
+                None => self.when.uses,
+            };
+            let needs_functions = self.when.uses_functions
+                || self.priority.as_ref().is_some_and(|p| p.uses_functions);
+            let scope = scope_for(ctx, self.cost, self.delta, uses);
+            (
+                scope,
+                needs_functions.then(|| install(Current::from_context(ctx))),
+            )
+        });
+        self.run(engine, scope, expr)
     }
 
     fn run(

@@ -14,6 +14,7 @@ use rhai::{ASTNode, Expr, AST};
 
 use super::engine::RuleEngine;
 use super::error::{lowercase_first, RuleError};
+use super::native::Helpers;
 use super::RuleSource;
 use crate::diag::{did_you_mean, Loc};
 
@@ -24,6 +25,8 @@ pub(crate) struct Library {
     pub ast: Option<AST>,
     /// Helper name → where it is defined.
     pub functions: BTreeMap<String, Loc>,
+    /// One-expression helpers, for the native evaluator to inline.
+    pub helpers: Helpers,
 }
 
 impl Library {
@@ -106,6 +109,9 @@ pub(crate) fn compile_library(
         check_calls(engine, &library, source.file, ast, errors);
     }
     library.ast = asts.into_iter().reduce(|a, b| a.merge(&b));
+    if let Some(ast) = &library.ast {
+        library.helpers = Helpers::of(ast);
+    }
     library
 }
 

@@ -16,6 +16,7 @@ mod library;
 mod lint;
 mod load;
 pub mod names;
+mod native;
 mod rule;
 mod span;
 pub mod testing;
