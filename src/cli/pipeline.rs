@@ -38,6 +38,7 @@ pub fn run_pipeline(args: &ProjectArgs, keep_respondents: bool) -> anyhow::Resul
         on_invalid: args.on_invalid,
         keep_respondents,
         keep_items: false,
+        item_moments: false,
     };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress::bytes(size, &data_name);

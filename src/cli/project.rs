@@ -139,6 +139,7 @@ impl Project {
             on_invalid: args.on_invalid,
             keep_respondents,
             keep_items,
+            item_moments: false,
         };
         sattrace::data::ingest(
             &self.model,

@@ -177,6 +177,7 @@ fn test_project(engine: &RuleEngine, dir: &Path, report: &mut TestReport) -> any
             on_invalid: OnInvalid::Error,
             keep_respondents: false,
             keep_items: false,
+            item_moments: false,
         };
         let survey = ingest(
             model,
