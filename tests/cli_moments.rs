@@ -238,20 +238,51 @@ fn bad_tables_fail_with_located_messages() {
 }
 
 #[test]
+fn whatif_from_a_table_runs_on_means_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = table_of(dir.path(), "m.csv", &[]);
+    let args = [
+        "whatif",
+        "fixtures/telecom",
+        "--shift",
+        "network=+0.3",
+        "--format",
+        "json",
+    ];
+    let direct = json(&ok(&args));
+    let mut with_table = args.to_vec();
+    with_table.extend_from_slice(&["--moments", path(&table)]);
+    let aggregate = json(&ok(&with_table));
+    let text = aggregate.to_string();
+    assert!(
+        text.contains("NPS and rates move as means, not as distributions"),
+        "{text}"
+    );
+    // The driver's mean moves by exactly +0.3 in the aggregate mode.
+    // (JSON rounds to 4 decimals.)
+    let network = |v: &Value| -> (f64, f64) {
+        let nodes = v["segments"][0]["nodes"].as_array().expect("nodes");
+        let n = nodes
+            .iter()
+            .find(|n| n["id"] == "network")
+            .expect("network");
+        (
+            n["before"].as_f64().expect("before"),
+            n["change"].as_f64().expect("change"),
+        )
+    };
+    let (before, change) = network(&aggregate);
+    assert!((change - 0.3).abs() < 1e-4, "{before} + {change}");
+    // Respondent-level clamps respondents at the top, so it moves less.
+    let (before_rows, change_rows) = network(&direct);
+    assert_eq!(before_rows, before);
+    assert!(change_rows < 0.3, "{change_rows}");
+}
+
+#[test]
 fn row_level_methods_refuse_a_table_and_point_to_a_sample() {
     let dir = tempfile::tempdir().expect("temp dir");
     let table = table_of(dir.path(), "m.csv", &[]);
-    fails_with(
-        &[
-            "whatif",
-            "fixtures/telecom",
-            "--moments",
-            path(&table),
-            "--shift",
-            "network=+0.3",
-        ],
-        &["respondent-level rows", "sattrace sql --sample N --seed S"],
-    );
     fails_with(
         &[
             "importance",
@@ -290,4 +321,63 @@ fn merging_tables_of_different_models_is_refused() {
         ],
         &["other.csv:2:", "fedcba9876543210"],
     );
+}
+
+#[test]
+fn importance_from_the_table_equals_the_direct_run_on_complete_data() {
+    // Without missing values listwise deletion over the chosen drivers and over
+    // all nodes (the table's complete-case block) keep the same rows.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path();
+    std::fs::copy("bench/model/model.yaml", project.join("model.yaml")).expect("model");
+    let spec = std::fs::read_to_string("bench/model/simulate.yaml").expect("spec");
+    assert!(spec.contains("missing_rate: 0.02"));
+    std::fs::write(
+        project.join("simulate.yaml"),
+        spec.replace("missing_rate: 0.02", "missing_rate: 0"),
+    )
+    .expect("spec");
+    let data = project.join("s.csv");
+    let model = project.join("model.yaml");
+    ok(&[
+        "simulate",
+        "--model",
+        path(&model),
+        "--n",
+        "3000",
+        "-o",
+        path(&data),
+    ]);
+    let table = project.join("m.csv");
+    ok(&[
+        "moments",
+        path(project),
+        "--data",
+        path(&data),
+        "-o",
+        path(&table),
+    ]);
+    for method in ["corr", "beta", "relweights", "lmg", "dominance"] {
+        let direct = ok(&[
+            "importance",
+            path(project),
+            "--data",
+            path(&data),
+            "--method",
+            method,
+            "--format",
+            "json",
+        ]);
+        let from_table = ok(&[
+            "importance",
+            path(project),
+            "--moments",
+            path(&table),
+            "--method",
+            method,
+            "--format",
+            "json",
+        ]);
+        assert_same(&json(&direct), &json(&from_table), method);
+    }
 }

@@ -31,10 +31,9 @@ pub fn run_pipeline(args: &ProjectArgs, keep_respondents: bool) -> anyhow::Resul
     let project = args.load()?;
     let model = &project.model;
     let data_name = project.data_path.display().to_string();
+    // A moments table has no respondent rows even when asked for: a what-if on it
+    // runs in aggregate mode (see `whatif::compare`).
     let survey = match &args.moments {
-        Some(_) if keep_respondents => {
-            return Err(super::moments::needs_rows("a respondent-level what-if"));
-        }
         Some(path) => super::moments::survey_from_table(&project, path, args.on_invalid)?,
         None => read_survey(&project, args, &data_name, keep_respondents)?,
     };
