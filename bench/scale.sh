@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/sattrace
+bin=${CARGO_TARGET_DIR:-target}/release/sattrace  # as bench/run.sh, built above
 data=${BENCH_DATA:-/tmp/sattrace_scale_survey.csv}
 table=${BENCH_TABLE:-/tmp/sattrace_scale_moments.csv}
 if [ ! -f "$data" ]; then
