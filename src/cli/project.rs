@@ -138,10 +138,11 @@ impl Project {
         keep_items: bool,
     ) -> anyhow::Result<sattrace::data::Survey> {
         if let Some(path) = &args.moments {
-            if keep_respondents || keep_items {
-                return Err(super::moments::needs_rows(
-                    "this method (bootstrap intervals, PLS or row-level correlations)",
-                ));
+            if keep_items {
+                return Err(super::moments::needs_rows("--method pls (item rows)"));
+            }
+            if keep_respondents {
+                return Err(super::moments::needs_rows("--bootstrap"));
             }
             return super::moments::survey_from_table(self, path, args.on_invalid);
         }
