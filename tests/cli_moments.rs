@@ -381,3 +381,63 @@ fn importance_from_the_table_equals_the_direct_run_on_complete_data() {
         assert_same(&json(&direct), &json(&from_table), method);
     }
 }
+
+#[test]
+fn skipped_invalid_values_travel_in_the_table() {
+    // One out-of-scale item value: with --on-invalid skip, the direct run and the
+    // run from the table (which counts it in `item:q_net1:invalid`) agree.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let survey = std::fs::read_to_string("fixtures/telecom/survey.csv").expect("survey");
+    let mut lines: Vec<String> = survey.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let at = header.iter().position(|c| *c == "q_net1").expect("q_net1");
+    let mut fields: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    fields[at] = "7".into();
+    lines[2] = fields.join(",");
+    let data = dir.path().join("survey.csv");
+    std::fs::write(&data, lines.join("\n") + "\n").expect("write");
+    let table = table_of(
+        dir.path(),
+        "m.csv",
+        &["--data", path(&data), "--on-invalid", "skip"],
+    );
+    let text = std::fs::read_to_string(&table).expect("table");
+    let columns: Vec<&str> = text.lines().next().expect("header").split(',').collect();
+    let invalid = columns
+        .iter()
+        .position(|c| *c == "item:q_net1:invalid")
+        .expect("column");
+    let total: u64 = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .nth(invalid)
+                .expect("field")
+                .parse::<u64>()
+                .expect("count")
+        })
+        .sum();
+    assert_eq!(total, 1);
+    let direct = json(&ok(&[
+        "analyze",
+        "fixtures/telecom",
+        "--data",
+        path(&data),
+        "--on-invalid",
+        "skip",
+        "--format",
+        "json",
+    ]));
+    let from_table = json(&ok(&[
+        "analyze",
+        "fixtures/telecom",
+        "--moments",
+        path(&table),
+        "--on-invalid",
+        "skip",
+        "--format",
+        "json",
+    ]));
+    assert_same(&direct, &from_table, "");
+}
