@@ -16,6 +16,7 @@ pub mod diag;
 pub mod graph;
 pub mod importance;
 pub mod model;
+pub mod moments;
 pub mod plan;
 pub mod report;
 pub mod rules;

@@ -14,7 +14,8 @@ use sattrace::analysis::AnalysisOptions;
 use sattrace::model::Lang;
 use sattrace::report::Format;
 use sattrace::whatif::{
-    diff, parse_scenario, render, scenario_from_flags, what_if, Scenario, WhatIfDiff, WhatIfReport,
+    diff, parse_scenario, render, scenario_from_flags, what_if, what_if_aggregate, Scenario,
+    WhatIfDiff, WhatIfReport,
 };
 
 #[derive(Debug, Args)]
@@ -45,7 +46,8 @@ pub struct WhatIfArgs {
 }
 
 pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
-    let pipeline = run_pipeline(&args.project, true)?;
+    // A moments table has no respondent rows: the what-if then runs on cell means.
+    let pipeline = run_pipeline(&args.project, args.project.moments.is_none())?;
     let model = &pipeline.project.model;
     let mut inputs = pipeline.project.inputs.clone();
     let base = match &args.scenario {
@@ -80,6 +82,9 @@ pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// Said in every aggregate what-if's output (its effects basis).
+const AGGREGATE_NOTE: &str = "; aggregate what-if from a moments table: driver means shifted and effects propagated to cell means, so NPS and rates move as means, not as distributions";
+
 /// Run `scenario` on a pipeline read with respondents kept: respondents moved, the
 /// effects' basis, and the before/after comparison.
 pub fn compare(
@@ -88,7 +93,13 @@ pub fn compare(
 ) -> anyhow::Result<(u64, String, WhatIfDiff)> {
     let model = &pipeline.project.model;
     let level = AnalysisOptions::default().level;
-    let run = what_if(
+    let aggregate = pipeline.survey.respondents.is_none();
+    let run = if aggregate {
+        what_if_aggregate
+    } else {
+        what_if
+    };
+    let mut run = run(
         model,
         &pipeline.project.graph,
         &pipeline.survey,
@@ -97,6 +108,9 @@ pub fn compare(
         level,
     )
     .map_err(anyhow::Error::msg)?;
+    if aggregate {
+        run.basis.push_str(AGGREGATE_NOTE);
+    }
     let after = recommend(
         model,
         &pipeline.project.graph,

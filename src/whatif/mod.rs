@@ -3,12 +3,14 @@
 //! actions before and after. See docs/whatif.md for the exact semantics.
 
 mod after;
+mod aggregate;
 mod apply;
 mod diff;
 pub(crate) mod render;
 mod scenario;
 
 pub use after::{analysis_after, slice_moments};
+pub use aggregate::apply_to_means;
 pub use apply::{apply, Applied, Basis};
 pub use diff::{diff, ActionChange, ActionStatus, NodeChange, SegmentDiff, WhatIfDiff};
 pub use render::{render, WhatIfReport};
@@ -61,6 +63,40 @@ pub fn what_if(
         .respondents
         .as_ref()
         .ok_or(WhatIfError::NoRespondents)?;
+    what_if_with(
+        model,
+        graph,
+        survey,
+        before,
+        scenario,
+        level,
+        Some(respondents),
+    )
+}
+
+/// Run `scenario` on cell means only (a survey known by its moments, without
+/// respondent rows): see [`apply_to_means`] and docs/whatif.md.
+pub fn what_if_aggregate(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    before: &Analysis,
+    scenario: &Scenario,
+    level: f64,
+) -> Result<WhatIfRun, WhatIfError> {
+    what_if_with(model, graph, survey, before, scenario, level, None)
+}
+
+/// Respondent-level with `respondents`, else on the cell means.
+fn what_if_with(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    before: &Analysis,
+    scenario: &Scenario,
+    level: f64,
+    respondents: Option<&crate::data::Respondents>,
+) -> Result<WhatIfRun, WhatIfError> {
     let latest = before
         .latest_wave()
         .cloned()
@@ -75,29 +111,25 @@ pub fn what_if(
         .map(|(_, m)| m.complete)
         .ok_or(WhatIfError::NoBaseline)?;
     let means: Vec<f64> = (0..model.nodes.len())
-        .map(|i| {
-            let sum = complete.sum.get(i).copied().unwrap_or(0.0);
-            if complete.sw > 0.0 {
-                sum / complete.sw
-            } else {
-                0.0
-            }
-        })
+        .map(|i| complete.mean(i).unwrap_or(0.0))
         .collect();
     let basis = Basis {
         direct: whole.effects.direct.clone(),
         means,
     };
     let selected = select_cells(survey, &latest, &scenario.filter)?;
-    let applied = apply(
-        model,
-        graph,
-        survey,
-        respondents,
-        &basis,
-        scenario,
-        &selected,
-    );
+    let applied = match respondents {
+        Some(respondents) => apply(
+            model,
+            graph,
+            survey,
+            respondents,
+            &basis,
+            scenario,
+            &selected,
+        ),
+        None => apply_to_means(model, graph, survey, &basis.direct, scenario, &selected),
+    };
     let moved = slice_moments(survey, &applied.cells, &latest);
     Ok(WhatIfRun {
         after: analysis_after(model, graph, before, &moved, level),

@@ -1,0 +1,93 @@
+//! Aggregate what-if, for surveys known only by their moments (`--moments FILE`):
+//! in each selected cell a moved driver's **mean** moves (to the set score, or by
+//! the shift, within the node's range) and every node below moves by
+//! `Σ direct effect × change of its inputs`, in topological order. Every present
+//! value of a node in the cell is shifted by the same amount, so its spread is kept
+//! and NPS, rates and top-2-box move as means, not as distributions (no latent
+//! propensity per respondent as in [`super::apply`]).
+
+use crate::data::{NodeMoments, Survey};
+use crate::graph::{DriverGraph, EdgeEffects};
+use crate::model::Model;
+
+use super::{Applied, Scenario};
+
+/// Shift every value of a node's moments by `c`: Σw(v + c − 50) = s1 + c·Σw and
+/// Σw(v + c − 50)² = s2 + 2c·s1 + c²·Σw.
+fn shift(m: &mut NodeMoments, c: f64) {
+    m.s2 += 2.0 * c * m.s1 + c * c * m.sw;
+    m.s1 += c * m.sw;
+}
+
+/// Apply `scenario` to the cell means of the cells `selected[c]` is true for.
+/// `moved_rows` counts the rows of the selected cells.
+pub fn apply_to_means(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    direct: &EdgeEffects,
+    scenario: &Scenario,
+    selected: &[bool],
+) -> Applied {
+    let count = model.nodes.len();
+    let mut cells: Vec<Vec<NodeMoments>> = survey
+        .cells
+        .iter()
+        .map(|c| c.moments.nodes.clone())
+        .collect();
+    let mut moved_rows = 0;
+    for (c, cell) in cells.iter_mut().enumerate() {
+        if !selected.get(c).copied().unwrap_or(false) {
+            continue;
+        }
+        moved_rows += survey.cells.get(c).map_or(0, |c| c.moments.rows);
+        let mut change = vec![0.0f64; count];
+        for &node in graph.order() {
+            let Some(m) = cell.get_mut(node) else {
+                continue;
+            };
+            let Some(mean) = m.mean() else {
+                continue;
+            };
+            let new = match scenario.moves.iter().find(|mv| mv.node == node) {
+                Some(mv) => mv.apply(&model.nodes[node], mean),
+                None => {
+                    let pushed: f64 = graph
+                        .inputs(node)
+                        .into_iter()
+                        .map(|i| direct[node][i] * change[i])
+                        .sum();
+                    let (low, high) = model.nodes[node].index_range();
+                    (mean + pushed).clamp(low, high)
+                }
+            };
+            change[node] = new - mean;
+            if change[node] != 0.0 {
+                shift(m, change[node]);
+            }
+        }
+    }
+    Applied { cells, moved_rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shifting_moments_moves_the_mean_and_keeps_the_variance() {
+        let mut m = NodeMoments::default();
+        for (w, v) in [(1.0, 20.0), (2.0, 60.0), (0.5, 90.0)] {
+            m.add(w, v);
+        }
+        let (mean, var) = (m.mean().expect("mean"), m.variance().expect("var"));
+        shift(&mut m, 7.5);
+        let mut moved = NodeMoments::default();
+        for (w, v) in [(1.0, 27.5), (2.0, 67.5), (0.5, 97.5)] {
+            moved.add(w, v);
+        }
+        assert!((m.mean().expect("mean") - (mean + 7.5)).abs() < 1e-12);
+        assert!((m.variance().expect("var") - var).abs() < 1e-9);
+        assert!((m.s2 - moved.s2).abs() < 1e-9 && (m.s1 - moved.s1).abs() < 1e-12);
+    }
+}
