@@ -763,3 +763,27 @@ fn wave_share_and_uplift_are_available() {
             .fired
     );
 }
+
+#[test]
+fn map_size_limit_stops_a_hostile_rule() {
+    // A map literal of 300 entries is past the 200-entry limit: refused with the rule named.
+    let entries: Vec<String> = (0..300).map(|i| format!("k{i}: {i}")).collect();
+    let when = format!("#{{{}}}.len() > 0", entries.join(", "));
+    let started = Instant::now();
+    let err = match load(&one_rule(&format!("{when:?}"), "")) {
+        Err(err) => err,
+        Ok(set) => {
+            let fixture = Fixture::new(response_time(3.2, 0.3));
+            set.rules[0]
+                .evaluate(&RuleEngine::new(), &fixture.ctx(1.0))
+                .expect_err("too big")
+        }
+    };
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(err.rule(), Some("r1"), "{err}");
+    assert_eq!(err.loc().line, 5, "{err}");
+    assert!(
+        err.to_string().contains("200") || err.to_string().contains("size"),
+        "{err}"
+    );
+}

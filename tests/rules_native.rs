@@ -225,7 +225,7 @@ proptest! {
 
 // ---- random expressions ----
 
-const LIB: &str = "fn below(d, by) { d.gap >= by }\nfn matters(d) { d.importance >= 0.1 }\nfn half(x) { x / 2 }\nfn twice(x) { let y = x; y * 2 }\n";
+const LIB: &str = "fn below(d, by) { d.gap >= by }\nfn matters(d) { d.importance >= 0.1 }\nfn half(x) { x / 2 }\nfn twice(x) { let y = x; y * 2 }\nfn first(a, b) { a }\nfn both(a, b) { a && b }\n";
 
 fn num_atom() -> impl Strategy<Value = String> {
     proptest::sample::select(
@@ -272,6 +272,8 @@ fn num_atom() -> impl Strategy<Value = String> {
             "uplift(\"d2\", 0.3)",
             "uplift(driver.id, 1)",
             "half(driver.gap)",
+            "first(driver.gap, score(\"nope\"))",
+            "first(driver.gap, score(\"d2\"))",
             "twice(driver.gap)",
             "abs(driver.trend)",
             "max(driver.gap, 0.2)",
@@ -300,6 +302,8 @@ fn bool_atom() -> impl Strategy<Value = String> {
             "driver.id == \"d1\"",
             "below(driver, 0.3)",
             "matters(driver)",
+            "both(false, score(\"nope\") > 1)",
+            "both(driver.has_target, gap(\"d2\") > 0.3)",
             "\"price\" in driver.tags",
             "[\"sme\", \"vip\"].contains(segment.value)",
             "[\"sme\", 1].contains(segment.value)",
@@ -394,9 +398,11 @@ fn the_generators_reach_the_native_path() {
     ];
     let rules = load_rules(&engine, &sources, &Known::default()).expect("loads");
     assert!(rules.rules[0].is_native());
-    // A helper of two statements, a built-in function and an array stay in Rhai.
+    // A helper of two statements, a helper given an argument that can fail (Rhai
+    // evaluates it even when unused), a built-in function and an array stay in Rhai.
     for when in [
         "twice(driver.gap) > 1",
+        "first(driver.gap, score(\"nope\")) > 0",
         "abs(driver.trend) > 0.2",
         "\"price\" in driver.tags",
     ] {

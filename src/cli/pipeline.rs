@@ -41,7 +41,9 @@ pub fn run_pipeline(args: &ProjectArgs, keep_respondents: bool) -> anyhow::Resul
         .map_err(anyhow::Error::msg)?;
 
     let engine = RuleEngine::new();
-    let sources: Vec<RuleSource> = if project.rule_files.is_empty() {
+    // The project's rules replace the built-in pack; without any, the pack is used
+    // unless `--no-default-rules` (docs/rules.md, "Which rules are loaded").
+    let sources: Vec<RuleSource> = if project.rule_files.is_empty() && !args.no_default_rules {
         default_rules()
     } else {
         project

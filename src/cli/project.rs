@@ -24,6 +24,10 @@ pub struct ProjectArgs {
     /// Rule directories or files (default: DIR/rules, else the built-in pack).
     #[arg(long = "rules")]
     pub rules: Vec<PathBuf>,
+    /// Never use the built-in rule pack: without rules of the project's own, no
+    /// actions are recommended.
+    #[arg(long)]
+    pub no_default_rules: bool,
     /// Survey file encoding; `auto` reads UTF-8 and falls back to GB18030 (GBK).
     #[arg(long, value_enum, default_value = "auto")]
     pub encoding: Encoding,

@@ -1,7 +1,8 @@
 //! `sattrace test`: run rule tests and scenario files, with coverage.
 //!
 //! Each PATH is tested on its own: a project directory (with `model.yaml`: its
-//! `rules/` or else the built-in pack, plus its `tests/*.yaml` scenarios), a rule
+//! `rules/` or else the built-in pack unless `--no-default-rules`, plus its
+//! `tests/*.yaml` scenarios), a rule
 //! directory (`*.yaml` and `lib/*.rhai`), or one rule file.
 
 use std::path::{Path, PathBuf};
@@ -41,6 +42,9 @@ pub struct TestArgs {
     /// Fail (exit 1) when fewer than this percent of rules are seen both firing and silent.
     #[arg(long, value_name = "PCT")]
     pub min_coverage: Option<f64>,
+    /// Never use the built-in rule pack for a project directory without `rules/`.
+    #[arg(long)]
+    pub no_default_rules: bool,
 }
 
 pub fn run(args: &TestArgs) -> anyhow::Result<Exit> {
@@ -52,7 +56,7 @@ pub fn run(args: &TestArgs) -> anyhow::Result<Exit> {
     };
     let mut report = TestReport::default();
     for path in &paths {
-        test_path(&engine, path, &mut report)?;
+        test_path(&engine, path, args.no_default_rules, &mut report)?;
     }
     let mut bytes = Vec::new();
     match args.format {
@@ -77,9 +81,14 @@ pub fn run(args: &TestArgs) -> anyhow::Result<Exit> {
     })
 }
 
-fn test_path(engine: &RuleEngine, path: &Path, report: &mut TestReport) -> anyhow::Result<()> {
+fn test_path(
+    engine: &RuleEngine,
+    path: &Path,
+    no_default_rules: bool,
+    report: &mut TestReport,
+) -> anyhow::Result<()> {
     if path.is_dir() && path.join("model.yaml").is_file() {
-        return test_project(engine, path, report);
+        return test_project(engine, path, no_default_rules, report);
     }
     let files = if path.is_dir() {
         rule_files_in(path)?
@@ -128,12 +137,18 @@ fn run_rules(
     Ok(())
 }
 
-fn test_project(engine: &RuleEngine, dir: &Path, report: &mut TestReport) -> anyhow::Result<()> {
+fn test_project(
+    engine: &RuleEngine,
+    dir: &Path,
+    no_default_rules: bool,
+    report: &mut TestReport,
+) -> anyhow::Result<()> {
     let project = ProjectArgs {
         dir: dir.to_path_buf(),
         model: None,
         data: None,
         rules: Vec::new(),
+        no_default_rules,
         encoding: Encoding::Auto,
         on_invalid: OnInvalid::Error,
         moments: None,
@@ -147,7 +162,7 @@ fn test_project(engine: &RuleEngine, dir: &Path, report: &mut TestReport) -> any
     } else {
         Vec::new()
     };
-    let sources: Vec<RuleSource> = if texts.is_empty() {
+    let sources: Vec<RuleSource> = if texts.is_empty() && !no_default_rules {
         default_rules()
     } else {
         texts

@@ -647,9 +647,11 @@ impl Translator<'_> {
     }
 
     /// A one-expression helper with its parameters bound to the arguments. Rhai
-    /// evaluates every argument before the call; inlined, an argument a helper
-    /// does not use is not evaluated, which cannot change the result because
-    /// native evaluation has no side effects and its only failure is a fallback.
+    /// evaluates every argument before the call; inlined, an argument is evaluated
+    /// only where (and if) the body uses it. That is the same result as long as no
+    /// argument can fail, so an argument that looks up a driver (`score(id)`…,
+    /// the only failure) keeps the call in Rhai. Native evaluation has no side
+    /// effects, so evaluating an argument twice changes nothing.
     fn inline(&mut self, name: &str, args: &[Expr], b: &Bindings) -> Option<Typed> {
         let (params, body) = self.helpers.bodies.get(&(name.to_string(), args.len()))?;
         let body = body.as_ref()?;
@@ -658,7 +660,11 @@ impl Translator<'_> {
         }
         let mut vars = Vec::with_capacity(args.len());
         for (param, arg) in params.iter().zip(args) {
-            vars.push((param.clone(), self.expr(arg, b)?));
+            let value = self.expr(arg, b)?;
+            if can_fail(&value) {
+                return None;
+            }
+            vars.push((param.clone(), value));
         }
         let inner = Bindings {
             vars,
@@ -668,6 +674,32 @@ impl Translator<'_> {
         let typed = self.expr(body, &inner);
         self.depth -= 1;
         typed
+    }
+}
+
+/// Whether evaluating this can fail: only looking up a driver by id can.
+fn can_fail(t: &Typed) -> bool {
+    fn num(n: &Num) -> bool {
+        match n {
+            Num::Const(_) | Num::Var(_) => false,
+            Num::Neg(x) => num(x),
+            Num::Arith(_, xy) => num(&xy.0) || num(&xy.1),
+            Num::Of(..) | Num::Uplift(..) => true,
+        }
+    }
+    fn boolean(b: &Bool) -> bool {
+        match b {
+            Bool::Const(_) | Bool::Var(_) | Bool::StrEq(..) | Bool::HasTag(_) => false,
+            Bool::InList(..) => false,
+            Bool::Cmp(_, xy) => num(&xy.0) || num(&xy.1),
+            Bool::And(all) | Bool::Or(all) => all.iter().any(boolean),
+            Bool::Not(x) => boolean(x),
+        }
+    }
+    match t {
+        Typed::Num(n) => num(n),
+        Typed::Bool(b) => boolean(b),
+        Typed::Int(_) | Typed::Str(_) | Typed::Record(_) => false,
     }
 }
 
