@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_saphyr::Spanned;
 
 use super::raw::{RawModel, RawNode, RawWeights};
-use super::types::{Metric, Model, Node, Scale, Weights};
+use super::types::{Method, Metric, Model, Node, Scale, Weights};
 use super::Label;
 use crate::diag::{did_you_mean, help_suffix, Loc};
 use crate::yaml::{parse_yaml, YamlError};
@@ -320,7 +320,16 @@ fn node_weights(file: &str, node: &RawNode, all_ids: &[&str]) -> Result<Weights,
     };
     let loc = Loc::from_yaml(file, spanned.referenced);
     match &spanned.value {
-        RawWeights::Method { method } => Ok(Weights::Estimated(*method)),
+        RawWeights::Method { method } => match Method::parse(&method.value) {
+            Some(m) => Ok(Weights::Estimated(m)),
+            None => Err(ModelError::invalid(
+                // The untagged enum buffers its content, so the inner span is lost:
+                // point at the `weights:` value.
+                loc,
+                format!("unknown method `{}`", method.value),
+                Method::hint(&method.value),
+            )),
+        },
         RawWeights::Declared(map) => {
             for (input, weight) in map {
                 if !node.inputs.iter().any(|i| &i.value == input) {

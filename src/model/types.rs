@@ -102,7 +102,10 @@ impl Direction {
     }
 }
 
-/// Key driver analysis method for estimated edge weights.
+/// Key driver analysis method of a node's inputs (`weights: {method: …}`). The
+/// effects used for totals, root causes and uplift are always OLS coefficients in
+/// index points (the only unit that adds up along paths and multiplies a gap); the
+/// method decides the *importance* shown and ranked (see `docs/model.md`).
 #[derive(
     Debug,
     Clone,
@@ -113,12 +116,68 @@ impl Direction {
     serde::Serialize,
     serde::Deserialize,
     schemars::JsonSchema,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
-    /// Ordinary least squares of the node on its inputs (weighted by survey weights).
+    /// Ordinary least squares of the node on its inputs (weighted by survey weights);
+    /// importance = standardized coefficient.
     #[default]
     Ols,
+    /// Shapley value / LMG share of R².
+    Lmg,
+    /// Johnson's relative weights (R² shares).
+    Relweights,
+    /// Standardized OLS coefficient (the same importance as `ols`).
+    Beta,
+    /// Pearson correlation with the node.
+    Corr,
+    /// General dominance (equal to LMG).
+    Dominance,
+    /// PLS path model on items: only in `sattrace importance --method pls`.
+    Pls,
+}
+
+impl Method {
+    /// The name used in model files, flags and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Ols => "ols",
+            Method::Lmg => "lmg",
+            Method::Relweights => "relweights",
+            Method::Beta => "beta",
+            Method::Corr => "corr",
+            Method::Dominance => "dominance",
+            Method::Pls => "pls",
+        }
+    }
+
+    /// The method named `name` in a model file.
+    pub fn parse(name: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// A "did you mean" or the list of methods, for an unknown `name`.
+    pub fn hint(name: &str) -> String {
+        let hint = crate::diag::did_you_mean(name, Method::ALL.iter().map(|m| m.as_str()));
+        if hint.is_empty() {
+            let all: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+            format!("use one of {}", all.join(", "))
+        } else {
+            hint
+        }
+    }
+
+    /// Every method, in the order of the docs (for "did you mean" hints).
+    pub const ALL: [Method; 7] = [
+        Method::Ols,
+        Method::Lmg,
+        Method::Relweights,
+        Method::Beta,
+        Method::Corr,
+        Method::Dominance,
+        Method::Pls,
+    ];
 }
 
 /// Where a node's input effects come from.
