@@ -183,6 +183,7 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
             due,
             tags: raw_node.tags.clone(),
             weights,
+            mode: raw_node.mode.unwrap_or_default(),
             loc: at(&raw_node.id),
             input_locs: raw_node.inputs.iter().map(at).collect(),
             item_locs: raw_node.items.iter().map(at).collect(),

@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 
 #[allow(unused_imports, reason = "named by the schema attribute")]
 use super::types::Method;
-use super::types::{Direction, Metric, Scale};
+use super::types::{BlockMode, Direction, Metric, Scale};
 use super::Label;
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -74,6 +74,8 @@ pub(crate) struct RawNode {
     #[serde(default)]
     #[schemars(with = "Option<RawWeights>")]
     pub weights: Option<Spanned<RawWeights>>,
+    #[serde(default)]
+    pub mode: Option<BlockMode>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]

@@ -105,7 +105,7 @@ impl Direction {
 /// Key driver analysis method of a node's inputs (`weights: {method: …}`). The
 /// effects used for totals, root causes and uplift are always OLS coefficients in
 /// index points (the only unit that adds up along paths and multiplies a gap); the
-/// method decides the *importance* shown and ranked (see `docs/model.md`).
+/// method decides the *importance* shown (see `docs/model.md`).
 #[derive(
     Debug,
     Clone,
@@ -180,6 +180,27 @@ impl Method {
     ];
 }
 
+/// How a node's items relate to it in a PLS path model (`mode:` in model.yaml).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockMode {
+    /// The items reflect the construct (PLS mode A): interchangeable indicators.
+    #[default]
+    Reflective,
+    /// The items form the construct (PLS mode B): each covers a distinct facet.
+    Formative,
+}
+
 /// Where a node's input effects come from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Weights {
@@ -217,6 +238,8 @@ pub struct Node {
     pub due: Option<String>,
     pub tags: Vec<String>,
     pub weights: Weights,
+    /// Measurement mode of the node's items in `sattrace importance --method pls`.
+    pub mode: BlockMode,
     /// Where the node's `id` is written.
     pub loc: Loc,
     /// Where each input reference is written, parallel to `inputs`.
