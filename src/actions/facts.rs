@@ -31,7 +31,7 @@ pub fn slice_facts(
                 target: score.target,
                 gap: score.gap,
                 index_gap: score.index_gap,
-                importance: slice.importance(i, primary),
+                importance: slice.standardized_effect(i, primary),
                 effect: slice.effect(i, primary),
                 n: score.n as f64,
                 ci_low: score.ci_low,

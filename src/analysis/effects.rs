@@ -3,12 +3,18 @@
 //!
 //! Effects are in IPMA units (Ringle & Sarstedt 2016): index points of the node per
 //! index point of the input, i.e. the unstandardized coefficient of the 0–100
-//! rescaled scores. Standardized coefficients are kept beside them for analysts and
-//! for importance.
+//! rescaled scores. Standardized coefficients are kept beside them for analysts.
+//!
+//! Importance is separate from effects: each node's inputs are weighed by the node's
+//! `weights: {method: …}` (or the `--importance` override), e.g. their LMG shares of
+//! the node's R², and carried to the outcomes below (see [`importance_totals`]).
+//! Effects stay OLS in index points whatever the method, because they are what
+//! multiplies a gap into outcome points (root causes, uplift) and adds up along paths.
 
 use crate::data::CrossMoments;
 use crate::graph::{total_effects, DriverGraph, EdgeEffects};
-use crate::model::{Model, Weights};
+use crate::importance::{self, Correlations, EstimateOptions};
+use crate::model::{Method, Model, Weights};
 use crate::stats;
 
 /// Effects estimated in one slice.
@@ -24,6 +30,14 @@ pub struct SliceEffects {
     pub standardized_total: Vec<Vec<f64>>,
     /// R² of each node's regression on its inputs (`None` for declared or no inputs).
     pub r2: Vec<Option<f64>>,
+    /// `importance[node][input]` by the node's method (standardized coefficient for
+    /// `ols`, `beta` and declared weights).
+    pub importance: EdgeEffects,
+    /// The method that weighed each node's inputs (`None`: declared or no inputs).
+    pub importance_method: Vec<Option<Method>>,
+    /// `importance_total[d][o]`: importance of `d` for `o` through every path
+    /// ([`importance_totals`]); equals `standardized_total` when every method is `ols`.
+    pub importance_total: Vec<Vec<f64>>,
     /// Complete cases the estimates rest on.
     pub n: u64,
 }
@@ -40,6 +54,8 @@ pub enum EffectsError {
     },
     #[error("cannot estimate `{node}`: {reason}")]
     Singular { node: String, reason: String },
+    #[error("`{node}`: method `pls` works on items and is available in `sattrace importance --method pls`, not in the analysis\n  help: use `weights: {{method: lmg}}` (or ols, relweights, beta, corr, dominance)")]
+    PlsInAnalysis { node: String },
 }
 
 /// The minimum complete cases for a regression on `k` inputs: ten per input and
@@ -54,10 +70,22 @@ pub fn estimate(
     graph: &DriverGraph,
     cross: &CrossMoments,
 ) -> Result<SliceEffects, EffectsError> {
+    estimate_with(model, graph, cross, None)
+}
+
+/// [`estimate`] with every estimated node's importance method replaced by `method`.
+pub fn estimate_with(
+    model: &Model,
+    graph: &DriverGraph,
+    cross: &CrossMoments,
+    method: Option<Method>,
+) -> Result<SliceEffects, EffectsError> {
     let count = model.nodes.len();
     let mut direct = vec![vec![0.0; count]; count];
     let mut standardized = vec![vec![0.0; count]; count];
     let mut r2 = vec![None; count];
+    let mut importance = vec![vec![0.0; count]; count];
+    let mut importance_method = vec![None; count];
     let sd: Vec<f64> = (0..count).map(|i| cross_sd(cross, i)).collect();
     for (node_index, node) in model.nodes.iter().enumerate() {
         let inputs = graph.inputs(node_index);
@@ -71,9 +99,10 @@ pub fn estimate(
                     direct[node_index][input] = effect;
                     standardized[node_index][input] =
                         standardize(effect, sd[input], sd[node_index]);
+                    importance[node_index][input] = standardized[node_index][input];
                 }
             }
-            Weights::Estimated(_) => {
+            Weights::Estimated(own) => {
                 let needed = min_cases(inputs.len());
                 if cross.n < needed {
                     return Err(EffectsError::TooFew {
@@ -100,19 +129,85 @@ pub fn estimate(
                     standardized[node_index][input] = fit.std_beta[k];
                 }
                 r2[node_index] = Some(fit.r2);
+                let chosen = method.unwrap_or(*own);
+                importance_method[node_index] = Some(chosen);
+                let weighed = match to_importance_method(chosen) {
+                    Ok(None) => fit.std_beta.clone(),
+                    Ok(Some(m)) => {
+                        let fail = |e: importance::ImportanceError| EffectsError::Singular {
+                            node: node.id.clone(),
+                            reason: e.to_string(),
+                        };
+                        let c = correlations(cross, node_index, &inputs).map_err(fail)?;
+                        importance::estimate(m, &c, &EstimateOptions::default())
+                            .map_err(fail)?
+                            .importance
+                    }
+                    Err(()) => {
+                        return Err(EffectsError::PlsInAnalysis {
+                            node: node.id.clone(),
+                        })
+                    }
+                };
+                for (k, &input) in inputs.iter().enumerate() {
+                    importance[node_index][input] = weighed[k];
+                }
             }
         }
     }
     let total = total_effects(graph, &direct);
     let standardized_total = total_effects(graph, &standardized);
+    let importance_total = importance_totals(graph, &importance);
     Ok(SliceEffects {
         direct,
         standardized,
         total,
         standardized_total,
         r2,
+        importance,
+        importance_method,
+        importance_total,
         n: cross.n,
     })
+}
+
+/// The importance estimator of a model method; `Ok(None)` for the OLS coefficient
+/// already fitted, `Err` for `pls` (items, not node scores).
+fn to_importance_method(m: Method) -> Result<Option<importance::Method>, ()> {
+    Ok(Some(match m {
+        Method::Ols | Method::Beta => return Ok(None),
+        Method::Lmg => importance::Method::Lmg,
+        Method::Relweights => importance::Method::Relweights,
+        Method::Corr => importance::Method::Corr,
+        Method::Dominance => importance::Method::Dominance,
+        Method::Pls => return Err(()),
+    }))
+}
+
+/// The correlations of `node` and its `inputs` over the slice's complete cases.
+fn correlations(
+    cross: &CrossMoments,
+    node: usize,
+    inputs: &[usize],
+) -> Result<Correlations, importance::ImportanceError> {
+    let mean = |i: usize| cross.sum[i] / cross.sw;
+    Correlations::from_covariance(
+        |a, b| cross.at(a, b).unwrap_or(f64::NAN) / cross.sw - mean(a) * mean(b),
+        node,
+        inputs,
+    )
+}
+
+/// Importance of every node for every outcome through all paths:
+/// `T[d][o] = Σ_v importance[v][d] · T[v][o]`, `T[o][o] = 1`, i.e. the total effects
+/// of the graph whose edge weights are the importances. For signed coefficients
+/// (`ols`, `beta`, declared) this is exactly the standardized total effect. For R²
+/// shares (`lmg`, `relweights`, `dominance`) it reads as shares of shares: `v` holds
+/// `T[v][o]` of the outcome's variance, and its input `d`, holding `importance[v][d]`
+/// of `v`'s variance, is allotted that fraction of it; the part of `v` its inputs do
+/// not explain (`1 − R²(v)`) stays with `v`.
+pub fn importance_totals(graph: &DriverGraph, importance: &EdgeEffects) -> Vec<Vec<f64>> {
+    total_effects(graph, importance)
 }
 
 fn standardize(effect: f64, sd_input: f64, sd_node: f64) -> f64 {

@@ -8,7 +8,9 @@ mod scores;
 mod slices;
 mod waves;
 
-pub use effects::{estimate, min_cases, EffectsError, SliceEffects};
+pub use effects::{
+    estimate, estimate_with, importance_totals, min_cases, EffectsError, SliceEffects,
+};
 pub use quadrant::{quadrants, Quadrant};
 pub use root_causes::{root_causes, RootCause};
 pub use scores::{score_node, NodeScore};
@@ -24,11 +26,17 @@ use crate::model::Model;
 pub struct AnalysisOptions {
     /// Confidence level of intervals.
     pub level: f64,
+    /// Importance method for every estimated node, overriding the model's
+    /// `weights: {method: …}` (`--importance`).
+    pub importance: Option<crate::model::Method>,
 }
 
 impl Default for AnalysisOptions {
     fn default() -> Self {
-        AnalysisOptions { level: 0.95 }
+        AnalysisOptions {
+            level: 0.95,
+            importance: None,
+        }
     }
 }
 
@@ -39,6 +47,8 @@ pub enum AnalysisError {
     Empty,
     #[error("cannot estimate driver effects even from the whole sample: {0}\n  help: collect more responses, or declare the weights in model.yaml (`weights: {{input: 0.3, …}}`)")]
     Effects(EffectsError),
+    #[error("{0}")]
+    Method(EffectsError),
 }
 
 /// One slice in one wave.
@@ -69,8 +79,15 @@ impl SliceResult {
         self.effects.total[node][outcome]
     }
 
-    /// Standardized total effect of `node` on `outcome`.
+    /// Importance of `node` for `outcome` by the nodes' importance methods (the
+    /// standardized total effect when every method is `ols`).
     pub fn importance(&self, node: usize, outcome: usize) -> f64 {
+        self.effects.importance_total[node][outcome]
+    }
+
+    /// Standardized total effect of `node` on `outcome`, whatever the importance
+    /// method: the unit rule conditions (`driver.importance`) are written in.
+    pub fn standardized_effect(&self, node: usize, outcome: usize) -> f64 {
         self.effects.standardized_total[node][outcome]
     }
 }
@@ -114,6 +131,15 @@ pub fn analyze(
         return Err(AnalysisError::Empty);
     }
     let primary = model.node_index(&model.primary_outcome).unwrap_or(0);
+    let pls = model.nodes.iter().find(|n| {
+        !n.inputs.is_empty()
+            && matches!(n.weights, crate::model::Weights::Estimated(m) if options.importance.unwrap_or(m) == crate::model::Method::Pls)
+    });
+    if let Some(node) = pls {
+        return Err(AnalysisError::Method(EffectsError::PlsInAnalysis {
+            node: node.id.clone(),
+        }));
+    }
     let waves = waves(survey);
     let mut notes = Vec::new();
 
@@ -121,13 +147,15 @@ pub fn analyze(
     // of the wave, then the whole sample pooled. Estimated once each.
     let pooled: Vec<(SliceKey, Moments)> = slices(survey, None);
     let pooled_all = &pooled[0].1;
-    let whole = estimate(model, graph, &pooled_all.complete).map_err(AnalysisError::Effects)?;
+    let estimate =
+        |cross: &crate::data::CrossMoments| estimate_with(model, graph, cross, options.importance);
+    let whole = estimate(&pooled_all.complete).map_err(AnalysisError::Effects)?;
 
     let mut results: Vec<SliceResult> = Vec::new();
     for wave in &waves {
         let wave_slices = slices(survey, Some(wave));
         let wave_total = wave_slices[0].1.sw;
-        let wave_all_effects = estimate(model, graph, &wave_slices[0].1.complete).ok();
+        let wave_all_effects = estimate(&wave_slices[0].1.complete).ok();
         for (key, moments) in wave_slices {
             if moments.rows == 0 {
                 continue;
@@ -139,12 +167,12 @@ pub fn analyze(
                 .map(|(node, m)| score_node(node, m, options.level))
                 .collect();
             let label = slice_label(&key, wave);
-            let (effects, basis) = match estimate(model, graph, &moments.complete) {
+            let (effects, basis) = match estimate(&moments.complete) {
                 Ok(effects) => (effects, label.clone()),
                 Err(reason) => {
                     let pooled_slice = pooled.iter().find(|(k, _)| *k == key).map(|(_, m)| m);
                     let fallback = if waves.len() > 1 {
-                        pooled_slice.and_then(|m| estimate(model, graph, &m.complete).ok())
+                        pooled_slice.and_then(|m| estimate(&m.complete).ok())
                     } else {
                         None
                     };

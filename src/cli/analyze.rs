@@ -14,6 +14,10 @@ use sattrace::report::{render, Format};
 pub struct AnalyzeArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
+    /// Importance method for every estimated node, overriding `weights: {method: …}`
+    /// in the model (effects used for root causes and uplift stay OLS).
+    #[arg(long, value_enum)]
+    pub importance: Option<sattrace::model::Method>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -26,7 +30,7 @@ pub struct AnalyzeArgs {
 }
 
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Exit> {
-    let outcome = pipeline::run(&args.project)?;
+    let outcome = pipeline::run_with(&args.project, false, args.importance)?;
     let mut bytes = Vec::new();
     render(&outcome.report(args.lang), args.format, &mut bytes)?;
     write_output(args.output.as_deref(), &bytes, &outcome.project.inputs)?;

@@ -103,6 +103,7 @@ fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
         encoding: Default::default(),
         on_invalid: OnInvalid::Error,
         moments: None,
+        no_default_rules: true,
     }
     .load()?;
     let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;

@@ -28,6 +28,16 @@ pub fn run(args: &ProjectArgs) -> anyhow::Result<Outcome> {
 
 /// The same, keeping respondent rows when `keep_respondents` (for a what-if).
 pub fn run_pipeline(args: &ProjectArgs, keep_respondents: bool) -> anyhow::Result<Outcome> {
+    run_with(args, keep_respondents, None)
+}
+
+/// The same, with every estimated node's importance method replaced by `importance`
+/// (`--importance`).
+pub fn run_with(
+    args: &ProjectArgs,
+    keep_respondents: bool,
+    importance: Option<sattrace::model::Method>,
+) -> anyhow::Result<Outcome> {
     let project = args.load()?;
     let model = &project.model;
     let data_name = project.data_path.display().to_string();
@@ -37,8 +47,11 @@ pub fn run_pipeline(args: &ProjectArgs, keep_respondents: bool) -> anyhow::Resul
         Some(path) => super::moments::survey_from_table(&project, path, args.on_invalid)?,
         None => read_survey(&project, args, &data_name, keep_respondents)?,
     };
-    let analysis = analyze(model, &project.graph, &survey, &AnalysisOptions::default())
-        .map_err(anyhow::Error::msg)?;
+    let options = AnalysisOptions {
+        importance,
+        ..AnalysisOptions::default()
+    };
+    let analysis = analyze(model, &project.graph, &survey, &options).map_err(anyhow::Error::msg)?;
 
     let engine = RuleEngine::new();
     // The project's rules replace the built-in pack; without any, the pack is used

@@ -27,6 +27,10 @@ pub enum ReportFormat {
 pub struct ReportArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
+    /// Importance method for every estimated node, overriding `weights: {method: …}`
+    /// in the model (effects used for root causes and uplift stay OLS).
+    #[arg(long, value_enum)]
+    pub importance: Option<sattrace::model::Method>,
     /// Output format.
     #[arg(long, value_enum, default_value = "html")]
     pub format: ReportFormat,
@@ -69,7 +73,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
             )
         })
         .transpose()?;
-    let outcome = pipeline::run_pipeline(&args.project, !args.scenario.is_empty())?;
+    let outcome = pipeline::run_with(&args.project, !args.scenario.is_empty(), args.importance)?;
     let model = &outcome.project.model;
     let mut inputs = outcome.project.inputs.clone();
     let report = outcome.report(args.lang);

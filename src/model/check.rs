@@ -333,8 +333,19 @@ impl Checker<'_> {
             return false;
         };
         let loc = self.at(spanned);
-        let RawWeights::Declared(map) = &spanned.value else {
-            return false;
+        let map = match &spanned.value {
+            RawWeights::Declared(map) => map,
+            RawWeights::Method { method } => {
+                if crate::model::Method::parse(&method.value).is_none() {
+                    self.push(
+                        Code::InvalidValue,
+                        &loc,
+                        format!("unknown method `{}`", method.value),
+                        crate::model::Method::hint(&method.value),
+                    );
+                }
+                return false;
+            }
         };
         let id = &node.id.value;
         for (input, weight) in map {

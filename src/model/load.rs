@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_saphyr::Spanned;
 
 use super::raw::{RawModel, RawNode, RawWeights};
-use super::types::{Metric, Model, Node, Scale, Weights};
+use super::types::{Method, Metric, Model, Node, Scale, Weights};
 use super::Label;
 use crate::diag::{did_you_mean, help_suffix, Loc};
 use crate::yaml::{parse_yaml, YamlError};
@@ -183,6 +183,7 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
             due,
             tags: raw_node.tags.clone(),
             weights,
+            mode: raw_node.mode.unwrap_or_default(),
             loc: at(&raw_node.id),
             input_locs: raw_node.inputs.iter().map(at).collect(),
             item_locs: raw_node.items.iter().map(at).collect(),
@@ -320,7 +321,16 @@ fn node_weights(file: &str, node: &RawNode, all_ids: &[&str]) -> Result<Weights,
     };
     let loc = Loc::from_yaml(file, spanned.referenced);
     match &spanned.value {
-        RawWeights::Method { method } => Ok(Weights::Estimated(*method)),
+        RawWeights::Method { method } => match Method::parse(&method.value) {
+            Some(m) => Ok(Weights::Estimated(m)),
+            None => Err(ModelError::invalid(
+                // The untagged enum buffers its content, so the inner span is lost:
+                // point at the `weights:` value.
+                loc,
+                format!("unknown method `{}`", method.value),
+                Method::hint(&method.value),
+            )),
+        },
         RawWeights::Declared(map) => {
             for (input, weight) in map {
                 if !node.inputs.iter().any(|i| &i.value == input) {

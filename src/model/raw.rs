@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::types::{Direction, Method, Metric, Scale};
+#[allow(unused_imports, reason = "named by the schema attribute")]
+use super::types::Method;
+use super::types::{BlockMode, Direction, Metric, Scale};
 use super::Label;
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -72,11 +74,18 @@ pub(crate) struct RawNode {
     #[serde(default)]
     #[schemars(with = "Option<RawWeights>")]
     pub weights: Option<Spanned<RawWeights>>,
+    #[serde(default)]
+    pub mode: Option<BlockMode>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum RawWeights {
-    Method { method: Method },
+    /// The name is checked by the loader, so that a misspelt method gets a located
+    /// "did you mean" instead of serde's "no variant matched".
+    Method {
+        #[schemars(with = "Method")]
+        method: Spanned<String>,
+    },
     Declared(BTreeMap<String, f64>),
 }

@@ -102,7 +102,85 @@ impl Direction {
     }
 }
 
-/// Key driver analysis method for estimated edge weights.
+/// Key driver analysis method of a node's inputs (`weights: {method: …}`). The
+/// effects used for totals, root causes and uplift are always OLS coefficients in
+/// index points (the only unit that adds up along paths and multiplies a gap); the
+/// method decides the *importance* shown (see `docs/model.md`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Ordinary least squares of the node on its inputs (weighted by survey weights);
+    /// importance = standardized coefficient.
+    #[default]
+    Ols,
+    /// Shapley value / LMG share of R².
+    Lmg,
+    /// Johnson's relative weights (R² shares).
+    Relweights,
+    /// Standardized OLS coefficient (the same importance as `ols`).
+    Beta,
+    /// Pearson correlation with the node.
+    Corr,
+    /// General dominance (equal to LMG).
+    Dominance,
+    /// PLS path model on items: only in `sattrace importance --method pls`.
+    Pls,
+}
+
+impl Method {
+    /// The name used in model files, flags and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Ols => "ols",
+            Method::Lmg => "lmg",
+            Method::Relweights => "relweights",
+            Method::Beta => "beta",
+            Method::Corr => "corr",
+            Method::Dominance => "dominance",
+            Method::Pls => "pls",
+        }
+    }
+
+    /// The method named `name` in a model file.
+    pub fn parse(name: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// A "did you mean" or the list of methods, for an unknown `name`.
+    pub fn hint(name: &str) -> String {
+        let hint = crate::diag::did_you_mean(name, Method::ALL.iter().map(|m| m.as_str()));
+        if hint.is_empty() {
+            let all: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+            format!("use one of {}", all.join(", "))
+        } else {
+            hint
+        }
+    }
+
+    /// Every method, in the order of the docs (for "did you mean" hints).
+    pub const ALL: [Method; 7] = [
+        Method::Ols,
+        Method::Lmg,
+        Method::Relweights,
+        Method::Beta,
+        Method::Corr,
+        Method::Dominance,
+        Method::Pls,
+    ];
+}
+
+/// How a node's items relate to it in a PLS path model (`mode:` in model.yaml).
 #[derive(
     Debug,
     Clone,
@@ -115,10 +193,12 @@ impl Direction {
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// Ordinary least squares of the node on its inputs (weighted by survey weights).
+pub enum BlockMode {
+    /// The items reflect the construct (PLS mode A): interchangeable indicators.
     #[default]
-    Ols,
+    Reflective,
+    /// The items form the construct (PLS mode B): each covers a distinct facet.
+    Formative,
 }
 
 /// Where a node's input effects come from.
@@ -158,6 +238,8 @@ pub struct Node {
     pub due: Option<String>,
     pub tags: Vec<String>,
     pub weights: Weights,
+    /// Measurement mode of the node's items in `sattrace importance --method pls`.
+    pub mode: BlockMode,
     /// Where the node's `id` is written.
     pub loc: Loc,
     /// Where each input reference is written, parallel to `inputs`.

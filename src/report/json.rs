@@ -16,6 +16,9 @@ pub struct AnalysisJson {
     pub rows: u64,
     pub skipped_values: u64,
     pub primary_outcome: String,
+    /// How `importance` was computed: the primary outcome's method (`ols`, `lmg`, …),
+    /// or `declared`.
+    pub importance_method: &'static str,
     pub waves: Vec<String>,
     pub latest_wave: Option<String>,
     pub segments: Vec<SegmentJson>,
@@ -231,6 +234,11 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
         rows: report.survey.rows,
         skipped_values: report.survey.invalid.total,
         primary_outcome: model.primary_outcome.clone(),
+        importance_method: analysis
+            .slices
+            .first()
+            .and_then(|s| s.effects.importance_method[analysis.primary_outcome])
+            .map_or("declared", |m| m.as_str()),
         waves: analysis.waves.iter().flatten().cloned().collect(),
         latest_wave: analysis.latest_wave().cloned().flatten(),
         segments,

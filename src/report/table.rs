@@ -7,7 +7,7 @@ use super::text::table;
 use super::Report;
 use crate::actions::why_text;
 use crate::analysis::{Quadrant, SliceKey, SliceResult};
-use crate::model::{Lang, Metric, Model};
+use crate::model::{Lang, Method, Metric, Model};
 
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
@@ -185,6 +185,25 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         )
         .replace("总体满意度", model.nodes[primary].label.text(lang, &model.nodes[primary].id))
     )?;
+    let method = all
+        .effects
+        .importance_method
+        .get(primary)
+        .copied()
+        .flatten()
+        .unwrap_or_default();
+    if !matches!(method, Method::Ols | Method::Beta) {
+        writeln!(
+            out,
+            "{}{}",
+            t(
+                lang,
+                "重要性方法（替代标准化总效应）：",
+                "importance method (instead of the standardized total effect): "
+            ),
+            method.as_str()
+        )?;
+    }
 
     if let Some((title, header, rows)) = super::waves::section(report) {
         writeln!(out, "\n{title}")?;

@@ -51,7 +51,8 @@ pub struct PathModel {
 impl PathModel {
     /// The constructs of `model` that take part in a structural path, in model node
     /// order, measured by their items in `items` (columns of [`ItemRows`]). Every
-    /// construct is mode A except those named in `formative`.
+    /// construct is mode A except those named in `formative` or declared
+    /// `mode: formative` in the model.
     pub fn from_model(
         model: &Model,
         items: &ItemRows,
@@ -75,7 +76,9 @@ impl PathModel {
                 return Err(PlsError::NoItems(node.id.clone()));
             }
             index[i] = constructs.len();
-            let mode = if formative.contains(&node.id) {
+            let mode = if formative.contains(&node.id)
+                || node.mode == crate::model::BlockMode::Formative
+            {
                 Mode::B
             } else {
                 Mode::A
