@@ -240,3 +240,132 @@ fn smart_failures_each_have_a_message() {
         "`2027-02-30` is not a date",
     );
 }
+
+/// The telecom project with its model edited by `edit`, in a temporary directory.
+fn project_with_model(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = std::fs::read_to_string("fixtures/telecom/model.yaml").expect("model");
+    std::fs::write(dir.path().join("model.yaml"), edit(model)).expect("model");
+    std::fs::copy("fixtures/telecom/survey.csv", dir.path().join("survey.csv")).expect("survey");
+    dir
+}
+
+fn plan_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let path = dir.to_str().expect("utf-8 path");
+    let mut all = vec!["plan", path, "--today", "2026-07-01", "--lang", "en"];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+#[test]
+fn smart_relevant_refuses_an_outcome_no_driver_reaches() {
+    // Churn without inputs: measured, but no action on any driver can move it.
+    let dir = project_with_model(|m| {
+        m.replace(
+            "    inputs: [satisfaction]\n    outcome: true\n    direction: lower_is_better",
+            "    outcome: true\n    direction: lower_is_better",
+        )
+    });
+    let (code, stdout, stderr) =
+        plan_in(dir.path(), &["--target", "churn=8", "--due", "2027-06-30"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("target `churn=8` is not relevant: no driver reaches `churn`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("give the outcome `inputs:`"), "{stderr}");
+    // The other outcomes of the same model still plan.
+    let (code, _, stderr) = plan_in(
+        dir.path(),
+        &["--target", "satisfaction=4.0", "--due", "2027-06-30"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn smart_time_bound_refuses_a_target_without_a_due_date() {
+    let dir = project_with_model(|m| m.replace("    due: 2027-06-30\n", ""));
+    let (code, stdout, stderr) = plan_in(dir.path(), &["--target", "satisfaction=4.0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("target `satisfaction=4` is not time-bound: no due date"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pass --due YYYY-MM-DD"), "{stderr}");
+}
+
+#[test]
+fn smart_measurable_refuses_scores_outside_the_metric() {
+    let (code, stdout, stderr) = run(&[
+        "plan",
+        "fixtures/telecom",
+        "--today",
+        "2026-07-01",
+        "--due",
+        "2027-06-30",
+        "--target",
+        "nps=150",
+        "--target",
+        "churn=-3",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains(
+            "target `nps=150` is not measurable: 150 is outside the range of `nps` (-100 to 100)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "target `churn=-3` is not measurable: -3 is outside the range of `churn` (0 to 100)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn smart_achievable_says_by_how_much() {
+    // Satisfaction 4.8 is far beyond what all the fired actions together reach.
+    let (code, _, stderr) = run(&[
+        "plan",
+        "fixtures/telecom",
+        "--today",
+        "2026-07-01",
+        "--due",
+        "2027-06-30",
+        "--target",
+        "satisfaction=4.8",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("target `satisfaction=4.8` is not achievable: all"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(" short"), "{stderr}");
+    assert!(stderr.contains("help: lower the target"), "{stderr}");
+}
+
+#[test]
+fn the_example_plan_is_exactly_what_its_page_shows() {
+    let page = std::fs::read_to_string("fixtures/telecom/plans/README.md").expect("page");
+    let command = page
+        .lines()
+        .find(|l| l.starts_with("sattrace plan "))
+        .expect("command line on the page");
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let shown = page
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("output block on the page");
+    assert_eq!(stdout.trim_end(), shown.trim_end());
+    assert!(stdout.contains("Plan (cost 7)"), "{stdout}");
+    assert!(stdout.contains("Slack"), "{stdout}");
+}

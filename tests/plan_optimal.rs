@@ -3,7 +3,98 @@
 //! targets, and runner-ups never beat the plan.
 
 use proptest::prelude::*;
-use sattrace::plan::{better, brute_force, solve, Candidate, Problem};
+use sattrace::plan::{better, brute_force, solve, Candidate, Plan, Problem};
+
+/// Every subset: the `keep` best *minimal* plans (dropping any action misses a
+/// target) within the budget, best first — what `solve` must return, runner-ups too.
+fn brute_force_kept(problem: &Problem, keep: usize) -> Vec<Vec<usize>> {
+    let n = problem.candidates.len();
+    let cost = |chosen: &[usize]| {
+        chosen
+            .iter()
+            .map(|&i| problem.candidates[i].cost)
+            .sum::<f64>()
+    };
+    let mut found: Vec<Plan> = Vec::new();
+    for mask in 0u64..(1u64 << n) {
+        let chosen: Vec<usize> = (0..n).filter(|i| mask >> i & 1 == 1).collect();
+        let total = cost(&chosen);
+        if problem.budget.is_some_and(|b| total > b + 1e-9)
+            || !problem.reaches(&problem.gain(&chosen))
+        {
+            continue;
+        }
+        let minimal = (0..chosen.len()).all(|k| {
+            let mut without = chosen.clone();
+            without.remove(k);
+            !problem.reaches(&problem.gain(&without))
+        });
+        if minimal {
+            let gain = problem.gain(&chosen);
+            found.push(Plan {
+                chosen,
+                cost: total,
+                gain,
+            });
+        }
+    }
+    found.sort_by(|a, b| {
+        if better(a, b) {
+            std::cmp::Ordering::Less
+        } else if better(b, a) {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    });
+    found.into_iter().take(keep).map(|p| p.chosen).collect()
+}
+
+/// Larger problems than [`problem`]: up to 14 candidates on few drivers, so groups
+/// often hold more actions than the bound enumerates, and costs with fractions.
+fn crowded_problem() -> impl Strategy<Value = Problem> {
+    (1usize..=3, 1usize..=3, 9usize..=14).prop_flat_map(|(targets, groups, n)| {
+        (
+            prop::collection::vec(
+                (
+                    1u32..=40,
+                    0..groups,
+                    1u32..=20,
+                    prop::collection::vec(prop::bool::weighted(0.8), targets),
+                ),
+                n,
+            ),
+            prop::collection::vec(5u32..=60, groups),
+            prop::collection::vec(prop::collection::vec(0u32..=10, targets), groups),
+            prop::collection::vec(0u32..=60, targets),
+            prop::option::weighted(0.3, 10u32..=80),
+            prop::bool::ANY,
+        )
+            .prop_map(|(cands, caps, effects, need, budget, quarters)| Problem {
+                candidates: cands
+                    .into_iter()
+                    .map(|(cost, group, delta, in_time)| Candidate {
+                        // Quarter costs: not whole numbers, so no rounding of bounds.
+                        cost: if quarters {
+                            f64::from(cost) / 4.0
+                        } else {
+                            f64::from(cost)
+                        },
+                        group,
+                        delta: f64::from(delta),
+                        in_time,
+                    })
+                    .collect(),
+                caps: caps.into_iter().map(f64::from).collect(),
+                effects: effects
+                    .into_iter()
+                    .map(|row| row.into_iter().map(|e| f64::from(e) / 10.0).collect())
+                    .collect(),
+                need: need.into_iter().map(f64::from).collect(),
+                budget: budget.map(f64::from),
+            })
+    })
+}
 
 fn problem() -> impl Strategy<Value = Problem> {
     (1usize..=3, 1usize..=4, 1usize..=11).prop_flat_map(|(targets, groups, n)| {
@@ -64,6 +155,22 @@ proptest! {
         for pair in plans.windows(2) {
             prop_assert!(better(&pair[0], &pair[1]));
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn plan_and_runner_ups_match_brute_force_on_crowded_drivers(p in crowded_problem()) {
+        let kept: Vec<Vec<usize>> = solve(&p, 4).into_iter().map(|plan| plan.chosen).collect();
+        prop_assert_eq!(kept, brute_force_kept(&p, 4));
+    }
+
+    #[test]
+    fn runner_ups_match_brute_force(p in problem()) {
+        let kept: Vec<Vec<usize>> = solve(&p, 4).into_iter().map(|plan| plan.chosen).collect();
+        prop_assert_eq!(kept, brute_force_kept(&p, 4));
     }
 }
 

@@ -8,10 +8,11 @@ use clap::Args;
 
 use super::output::write_output;
 use super::pipeline::run_pipeline;
+use super::progress;
 use super::project::ProjectArgs;
 use super::Exit;
 use sattrace::model::Lang;
-use sattrace::plan::{plan, render, Date, PlanReport, PlanRequest, Status};
+use sattrace::plan::{plan_observed, render, Date, PlanReport, PlanRequest, Status};
 use sattrace::report::Format;
 
 #[derive(Debug, Args)]
@@ -104,14 +105,19 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
     let today = request.today;
     let pipeline = run_pipeline(&args.project, false)?;
     let model = &pipeline.project.model;
-    let result = plan(
+    // The search reports now and then; the spinner shows it on a terminal only, so
+    // stdout and piped stderr stay byte-identical.
+    let spinner = progress::spinner("searching plans");
+    let result = plan_observed(
         model,
         &pipeline.project.graph,
         &pipeline.analysis,
         &pipeline.recommendations.actions,
         &request,
-    )
-    .map_err(anyhow::Error::msg)?;
+        &|nodes| spinner.set_message(format!("searching plans: {nodes} combinations tried")),
+    );
+    spinner.finish_and_clear();
+    let result = result.map_err(anyhow::Error::msg)?;
     let report = PlanReport {
         model,
         result: &result,

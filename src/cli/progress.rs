@@ -33,3 +33,19 @@ pub fn replicates(total: u64, what: &str) -> ProgressBar {
     bar.set_message(what.to_string());
     bar
 }
+
+/// A spinner for work of unknown length (the plan search), with a message the
+/// caller updates; hidden off a terminal.
+pub fn spinner(what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    // Ticks on its own thread, so the spinner turns between the caller's updates.
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}

@@ -14,7 +14,10 @@ pub use build::{
 pub use date::Date;
 pub use render::{render, PlanReport};
 pub use smart::{SmartError, SmartIssue, SmartKind};
-pub use solve::{better, brute_force, solve, Candidate, Plan, Problem, EPS};
+pub use solve::{
+    better, brute_force, solve, solve_observed, Candidate, Plan, Problem, Solution, EPS,
+    PROGRESS_EVERY,
+};
 
 use crate::actions::Action;
 use crate::analysis::{Analysis, SliceKey};
@@ -62,6 +65,19 @@ pub fn plan(
     actions: &[Action],
     request: &PlanRequest,
 ) -> Result<PlanResult, SmartError> {
+    plan_observed(model, graph, analysis, actions, request, &|_| {})
+}
+
+/// [`plan`], calling `progress(search nodes visited)` now and then during the
+/// search (see [`solve_observed`]) so a caller can show that it is alive.
+pub fn plan_observed(
+    model: &Model,
+    graph: &DriverGraph,
+    analysis: &Analysis,
+    actions: &[Action],
+    request: &PlanRequest,
+    progress: &dyn Fn(u64),
+) -> Result<PlanResult, SmartError> {
     let whole = analysis
         .latest()
         .find(|s| s.key.is_all())
@@ -98,11 +114,11 @@ pub fn plan(
         }
     }
     let (status, plans) = if shortfalls.is_empty() {
-        let plans = solve(&problem, PLANS_SHOWN);
+        let plans = solve_observed(&problem, PLANS_SHOWN, progress).plans;
         match (plans.is_empty(), problem.budget) {
             (true, Some(budget)) => {
                 problem.budget = None;
-                let plans = solve(&problem, PLANS_SHOWN);
+                let plans = solve_observed(&problem, PLANS_SHOWN, progress).plans;
                 problem.budget = Some(budget);
                 (Status::OverBudget { budget }, plans)
             }
@@ -117,7 +133,7 @@ pub fn plan(
         }
         (
             Status::Unreachable { shortfalls },
-            solve(&reduced, PLANS_SHOWN),
+            solve_observed(&reduced, PLANS_SHOWN, progress).plans,
         )
     };
     Ok(PlanResult {

@@ -96,6 +96,25 @@ pub fn better(a: &Plan, b: &Plan) -> bool {
 /// The `keep` best minimal plans that reach every target, best first; empty when
 /// none does (within the budget). Minimal: dropping any action misses a target.
 pub fn solve(problem: &Problem, keep: usize) -> Vec<Plan> {
+    solve_observed(problem, keep, &|_| {}).plans
+}
+
+/// What [`solve_observed`] found and how much searching it took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// As from [`solve`].
+    pub plans: Vec<Plan>,
+    /// Search nodes visited (for benchmarks and progress).
+    pub nodes: u64,
+}
+
+/// How often (in search nodes) the progress callback is called: rare enough to
+/// cost nothing, often enough for a spinner (a node takes microseconds).
+pub const PROGRESS_EVERY: u64 = 4096;
+
+/// [`solve`], calling `progress(nodes visited)` every [`PROGRESS_EVERY`] nodes so a
+/// caller can show that a long search is alive; the result does not depend on it.
+pub fn solve_observed(problem: &Problem, keep: usize, progress: &dyn Fn(u64)) -> Solution {
     let n = problem.candidates.len();
     let order = effectiveness_order(problem);
     let mut search = Search {
@@ -106,6 +125,7 @@ pub fn solve(problem: &Problem, keep: usize) -> Vec<Plan> {
         chosen: Vec::new(),
         sums: vec![vec![0.0; problem.caps.len()]; problem.need.len()],
         nodes: 0,
+        progress,
         integral: problem
             .candidates
             .iter()
@@ -114,7 +134,10 @@ pub fn solve(problem: &Problem, keep: usize) -> Vec<Plan> {
     if n <= 64 {
         search.descend(0, 0.0);
     }
-    search.kept
+    Solution {
+        plans: search.kept,
+        nodes: search.nodes,
+    }
 }
 
 /// Candidates by cost effectiveness: needed-share of every target gained per unit
@@ -146,6 +169,7 @@ struct Search<'p> {
     /// `sums[target][group]`: in-time deltas chosen so far.
     sums: Vec<Vec<f64>>,
     nodes: u64,
+    progress: &'p dyn Fn(u64),
     /// Every cost is a whole number, so bounds round up.
     integral: bool,
 }
@@ -153,6 +177,9 @@ struct Search<'p> {
 impl Search<'_> {
     fn descend(&mut self, depth: usize, cost: f64) {
         self.nodes += 1;
+        if self.nodes.is_multiple_of(PROGRESS_EVERY) {
+            (self.progress)(self.nodes);
+        }
         let p = self.problem;
         let gain = p.gain_of_sums(&self.sums);
         if p.reaches(&gain) {
