@@ -131,6 +131,9 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
     let estimate_options = EstimateOptions {
         permutations: args.permutations,
         seed: args.seed,
+        threads: args.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+        }),
     };
     let whole = run_group(
         args,

@@ -7,33 +7,30 @@
 //! `R²(S ∪ {j}) − R²(S)`. The shares sum to R² of the full model. Matches R
 //! `relaimpo::calc.relimp(type = "lmg")`.
 //!
-//! Exact for up to [`MAX_EXACT`](super::MAX_EXACT) drivers: every subset's R² comes
-//! from [`super::subsets`] and is accumulated by size, so nothing per subset is kept:
+//! Exact for up to [`MAX_EXACT`](super::MAX_EXACT) drivers: the R² of every subset is
+//! summed by size and by member driver in one tree walk ([`super::subset_sums`]), so
+//! nothing per subset is kept:
 //! with `T[s] = Σ_{|S|=s} R²(S)` and `A_j[s] = Σ_{|S|=s, S∋j} R²(S)`,
 //! `C_j(s) = (A_j[s+1] − T[s] + A_j[s]) / C(p−1, s)`. Above, [`lmg_sampled`] averages
 //! increments over random orders and reports each share's standard error.
 
-use super::{subsets, Correlations, ImportanceError, MAX_EXACT};
+use super::{subset_sums, Correlations, ImportanceError, MAX_EXACT};
 use crate::simulate::rng::Rng;
 
 /// Conditional contributions `C_j(s)`, row-major `p × p` (driver `j`, subset size `s`
-/// from 0 to `p − 1`): exact, by enumerating all subsets.
+/// from 0 to `p − 1`): exact, by enumerating all subsets on one thread.
 pub fn conditional(c: &Correlations) -> Result<Vec<f64>, ImportanceError> {
+    conditional_threads(c, 1)
+}
+
+/// [`conditional`] on up to `threads` threads; the result does not depend on `threads`.
+pub fn conditional_threads(c: &Correlations, threads: usize) -> Result<Vec<f64>, ImportanceError> {
     let p = c.p;
     if p > MAX_EXACT {
         return Err(ImportanceError::TooManyDrivers { p, max: MAX_EXACT });
     }
-    let mut total = vec![0.0; p + 1];
-    let mut with = vec![0.0; p * (p + 1)];
-    subsets::for_each_subset(c, |mask, size, r2| {
-        total[size] += r2;
-        let mut bits = mask;
-        while bits != 0 {
-            let j = bits.trailing_zeros() as usize;
-            with[j * (p + 1) + size] += r2;
-            bits &= bits - 1;
-        }
-    })?;
+    let sums = subset_sums::size_sums(c, threads)?;
+    let (total, with) = (&sums.total, &sums.with);
     let mut out = vec![0.0; p * p];
     for j in 0..p {
         let a = &with[j * (p + 1)..(j + 1) * (p + 1)];
@@ -48,8 +45,13 @@ pub fn conditional(c: &Correlations) -> Result<Vec<f64>, ImportanceError> {
 
 /// Exact LMG shares, one per driver; they sum to R².
 pub fn lmg(c: &Correlations) -> Result<Vec<f64>, ImportanceError> {
+    lmg_threads(c, 1)
+}
+
+/// [`lmg`] on up to `threads` threads; the result does not depend on `threads`.
+pub fn lmg_threads(c: &Correlations, threads: usize) -> Result<Vec<f64>, ImportanceError> {
     let p = c.p;
-    let cond = conditional(c)?;
+    let cond = conditional_threads(c, threads)?;
     Ok((0..p)
         .map(|j| cond[j * p..(j + 1) * p].iter().sum::<f64>() / p as f64)
         .collect())

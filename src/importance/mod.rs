@@ -25,6 +25,7 @@ mod linalg;
 pub mod lmg;
 pub mod pls;
 pub mod relweights;
+mod subset_sums;
 mod subsets;
 
 pub use bootstrap::{
@@ -194,6 +195,8 @@ pub struct EstimateOptions {
     pub permutations: usize,
     /// Seed of the permutation sampling.
     pub seed: u64,
+    /// Threads for exact LMG (at least 1); never changes the result.
+    pub threads: usize,
 }
 
 impl Default for EstimateOptions {
@@ -201,6 +204,7 @@ impl Default for EstimateOptions {
         Self {
             permutations: 20_000,
             seed: 1,
+            threads: 1,
         }
     }
 }
@@ -230,7 +234,7 @@ pub fn estimate(
         Method::Relweights => out.importance = relweights::relative_weights(c)?,
         Method::Lmg => {
             if c.p <= MAX_EXACT {
-                out.importance = lmg::lmg(c)?;
+                out.importance = lmg::lmg_threads(c, options.threads)?;
             } else {
                 let s = lmg::lmg_sampled(c, options.permutations, options.seed)?;
                 out.importance = s.lmg.clone();

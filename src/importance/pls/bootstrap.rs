@@ -1,9 +1,11 @@
 //! Seeded bootstrap of the PLS path model: rows drawn with replacement, the model
 //! re-estimated, percentile or BCa intervals for paths, total effects, outer weights
-//! and loadings (BCa's acceleration from a jackknife over row groups). Replicate `r` draws from `Rng::new(seed, r)` and is stored at index `r`,
-//! so results are identical for a seed whatever the number of threads.
+//! and loadings (BCa's acceleration from a jackknife over row groups). Replicate `r`
+//! draws from `Rng::new(seed, r)` and is stored at index `r`, so results are
+//! identical for a seed whatever the number of threads.
 
-use super::{estimate, Matrix, PathModel, PlsError, PlsOptions};
+use super::matrix::standardize;
+use super::{estimate, on_correlations, Matrix, PathModel, PlsError, PlsOptions};
 use crate::importance::interval::{acceleration, bca, jackknife_groups, percentile, IntervalKind};
 use crate::importance::lmg::below;
 use crate::importance::{BootstrapExtras, BootstrapOptions};
@@ -37,6 +39,10 @@ pub fn bootstrap(
 
 /// [`bootstrap`] with an interval kind and a progress callback (see
 /// [`BootstrapExtras`]).
+///
+/// A replicate is its row counts (`n` draws with replacement), the resample's item
+/// correlation matrix from one pass over the rows drawn, and the PLS iteration on
+/// that matrix ([`super::on_correlations`]); the buffers live per thread.
 pub fn bootstrap_with(
     model: &PathModel,
     data: &Matrix,
@@ -47,21 +53,33 @@ pub fn bootstrap_with(
     let fit = estimate(model, data, options)?;
     let (p, c, k) = (fit.paths.len(), fit.total.cols, fit.outer.len());
     let n = data.rows;
+    let cols = data.cols;
+    // Standardized once, so the resample's sums of products lose no precision.
+    let mut z = data.clone();
+    standardize(&mut z).map_err(|col| {
+        PlsError::ZeroVariance(model.item_names.get(col).cloned().unwrap_or_default())
+    })?;
     let replicates = boot.replicates.max(1);
     let threads = boot.threads.clamp(1, replicates);
     let per = replicates.div_ceil(threads);
-    let run = |r: usize| -> Option<Vec<f64>> {
+    let run = |r: usize, ws: &mut Workspace| -> Option<Vec<f64>> {
         let mut rng = Rng::new(boot.seed, r as u64);
-        let mut sample = Matrix {
-            rows: n,
-            cols: data.cols,
-            data: Vec::with_capacity(n * data.cols),
-        };
+        ws.counts.fill(0);
         for _ in 0..n {
             let i = below(&mut rng, n as u64) as usize;
-            sample.data.extend_from_slice(data.row(i));
+            ws.counts[i] += 1;
         }
-        let out = estimate(model, &sample, options).ok().map(|f| flatten(&f));
+        resample_correlations(&z, &ws.counts, &mut ws.mean, &mut ws.r)?;
+        let f = on_correlations::fit(model, &ws.r, cols, n, options).ok()?;
+        let mut v = Vec::with_capacity(p + c * c + 2 * k);
+        v.extend(model.paths.iter().map(|&(a, b)| f.coefficients.get(a, b)));
+        v.extend_from_slice(&f.total.data);
+        v.extend(f.weights.iter().flatten());
+        v.extend(f.loadings.iter().flatten());
+        Some(v)
+    };
+    let run = |r: usize, ws: &mut Workspace| -> Option<Vec<f64>> {
+        let out = run(r, ws);
         if let Some(progress) = extras.progress {
             progress(1);
         }
@@ -72,8 +90,13 @@ pub fn bootstrap_with(
         for (t, slots) in results.chunks_mut(per).enumerate() {
             let run = &run;
             scope.spawn(move || {
+                let mut ws = Workspace {
+                    counts: vec![0; n],
+                    mean: vec![0.0; cols],
+                    r: vec![0.0; cols * cols],
+                };
                 for (i, slot) in slots.iter_mut().enumerate() {
-                    *slot = run(t * per + i);
+                    *slot = run(t * per + i, &mut ws);
                 }
             });
         }
@@ -153,4 +176,113 @@ fn jackknife(
         }
     });
     results.into_iter().flatten().collect()
+}
+
+/// One thread's buffers.
+struct Workspace {
+    counts: Vec<u32>,
+    mean: Vec<f64>,
+    r: Vec<f64>,
+}
+
+/// The correlation matrix of the columns of `z` over the rows drawn (`counts[i]`
+/// copies of row `i`): two passes (means, then centred products, lower triangle).
+/// `None` when an item is constant in the resample (the fit would fail on it).
+fn resample_correlations(
+    z: &Matrix,
+    counts: &[u32],
+    mean: &mut [f64],
+    r: &mut [f64],
+) -> Option<()> {
+    let k = z.cols;
+    mean.fill(0.0);
+    let mut total = 0.0;
+    for (row, &cnt) in z.data.chunks_exact(k).zip(counts) {
+        if cnt == 0 {
+            continue;
+        }
+        let f = f64::from(cnt);
+        total += f;
+        for (m, v) in mean.iter_mut().zip(row) {
+            *m += f * v;
+        }
+    }
+    mean.iter_mut().for_each(|m| *m /= total);
+    r.fill(0.0);
+    let mut d = vec![0.0; k];
+    for (row, &cnt) in z.data.chunks_exact(k).zip(counts) {
+        if cnt == 0 {
+            continue;
+        }
+        let f = f64::from(cnt);
+        for ((di, v), m) in d.iter_mut().zip(row).zip(mean.iter()) {
+            *di = v - m;
+        }
+        for a in 0..k {
+            let fa = f * d[a];
+            let out = &mut r[a * k..a * k + a + 1];
+            for (o, db) in out.iter_mut().zip(&d[..=a]) {
+                *o += fa * db;
+            }
+        }
+    }
+    // Items were standardized on the whole sample, so a resample variance this small
+    // means a (numerically) constant item.
+    for a in 0..k {
+        if r[a * k + a].is_nan() || r[a * k + a] <= 1e-12 * total {
+            return None;
+        }
+    }
+    for a in 0..k {
+        for b in 0..a {
+            let v = r[a * k + b] / (r[a * k + a] * r[b * k + b]).sqrt();
+            r[a * k + b] = v;
+            r[b * k + a] = v;
+        }
+    }
+    for a in 0..k {
+        r[a * k + a] = 1.0;
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::importance::pls::matrix::centred_cov;
+
+    #[test]
+    fn resample_correlations_equal_those_of_the_rows_written_out() {
+        let mut rng = Rng::new(3, 0);
+        let (n, k) = (40, 4);
+        let mut data = Matrix::zeros(n, k);
+        for r in 0..n {
+            let common = rng.normal();
+            for c in 0..k {
+                data.set(r, c, common + rng.normal() * (c + 1) as f64);
+            }
+        }
+        let mut z = data.clone();
+        standardize(&mut z).expect("varies");
+        let counts: Vec<u32> = (0..n).map(|i| (i * 7 % 5) as u32).collect();
+        let (mut mean, mut r) = (vec![0.0; k], vec![0.0; k * k]);
+        resample_correlations(&z, &counts, &mut mean, &mut r).expect("varies");
+        let mut rows = Matrix::zeros(0, k);
+        for (i, &cnt) in counts.iter().enumerate() {
+            for _ in 0..cnt {
+                rows.data.extend_from_slice(data.row(i));
+                rows.rows += 1;
+            }
+        }
+        standardize(&mut rows).expect("varies");
+        for a in 0..k {
+            for b in 0..k {
+                let want = centred_cov(&rows.column(a), &rows.column(b));
+                assert!((r[a * k + b] - want).abs() < 1e-12, "{a},{b}");
+            }
+        }
+        let mut constant = vec![0u32; n];
+        constant[3] = n as u32;
+        assert!(resample_correlations(&z, &constant, &mut mean, &mut r).is_none());
+    }
 }

@@ -1,9 +1,8 @@
 //! The PLS path modeling iteration (Wold; Lohmöller 1989), step for step as seminr's
 //! `simplePLS`, which is SmartPLS's standard PLS algorithm.
 
-use super::matrix::{centred_cov, cov, ols, standardize, total_effects};
-use super::{Matrix, Mode, PathModel, PlsError, Scheme};
-use crate::importance::linalg::{cholesky, cholesky_solve};
+use super::matrix::{centred_cov, standardize};
+use super::{on_correlations, Matrix, PathModel, PlsError, Scheme};
 
 /// Estimation settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,6 +68,9 @@ pub struct PlsFit {
 }
 
 /// Estimate the model on `data` (complete rows; columns as in `model.item_names`).
+///
+/// The iteration runs on the item correlation matrix ([`super::on_correlations`]);
+/// only the final construct scores need the rows.
 pub fn estimate(
     model: &PathModel,
     data: &Matrix,
@@ -76,86 +78,60 @@ pub fn estimate(
 ) -> Result<PlsFit, PlsError> {
     let n = data.rows;
     let c = model.constructs.len();
-    let preds = model.predecessors();
-    let most = preds.iter().map(Vec::len).max().unwrap_or(0);
-    let needed = (most + 2).max(3);
-    if n < needed {
-        return Err(PlsError::TooFewRows { n, needed });
-    }
+    check_rows(model, n)?;
     let mut z = data.clone();
     standardize(&mut z).map_err(|col| {
         PlsError::ZeroVariance(model.item_names.get(col).cloned().unwrap_or_default())
     })?;
-    let zcols: Vec<Vec<f64>> = (0..z.cols).map(|k| z.column(k)).collect();
-    let mut adjacent = Matrix::zeros(c, c);
-    for &(from, to) in &model.paths {
-        adjacent.set(from, to, 1.0);
-    }
-    let mut weights: Vec<Vec<f64>> = model
-        .constructs
-        .iter()
-        .map(|k| vec![1.0; k.items.len()])
-        .collect();
-    let (mut iterations, mut converged) = (0, false);
-    for it in 0..=options.max_iter {
-        iterations = it;
-        let mut y = scores(model, &z, &weights);
-        standardize(&mut y).map_err(|_| PlsError::NotFinite)?;
-        let ycols: Vec<Vec<f64>> = (0..c).map(|k| y.column(k)).collect();
-        let inner = inner_weights(model, options.scheme, &ycols, &adjacent, &preds)?;
-        let mut proxy = Matrix::zeros(n, c);
-        for (out, row) in proxy.data.chunks_mut(c).zip(y.data.chunks(c)) {
-            for (a, &ya) in row.iter().enumerate() {
-                if ya != 0.0 {
-                    for (o, e) in out.iter_mut().zip(inner.row(a)) {
-                        *o += ya * e;
-                    }
-                }
-            }
-        }
-        standardize(&mut proxy).map_err(|j| {
-            PlsError::Unconnected(
-                model
-                    .constructs
-                    .get(j)
-                    .map(|k| k.id.clone())
-                    .unwrap_or_default(),
-            )
-        })?;
-        let last = weights.clone();
-        for (j, construct) in model.constructs.iter().enumerate() {
-            let v = proxy.column(j);
-            let w = match construct.mode {
-                Mode::A => construct
-                    .items
-                    .iter()
-                    .map(|&i| cov(&zcols[i], &v))
-                    .collect(),
-                Mode::B => mode_b(&zcols, &construct.items, &v)
-                    .ok_or_else(|| PlsError::CollinearItems(construct.id.clone()))?,
+    let k = z.cols;
+    let zcols: Vec<Vec<f64>> = (0..k).map(|i| z.column(i)).collect();
+    let mut r = vec![0.0; k * k];
+    for a in 0..k {
+        for b in 0..=a {
+            let v = if a == b {
+                1.0
+            } else {
+                centred_cov(&zcols[a], &zcols[b])
             };
-            weights[j] = normalize(&zcols, &construct.items, w, n);
-        }
-        let diff: f64 = weights
-            .iter()
-            .flatten()
-            .zip(last.iter().flatten())
-            .map(|(a, b)| (a - b).abs())
-            .sum();
-        if !diff.is_finite() {
-            return Err(PlsError::NotFinite);
-        }
-        if diff < options.tolerance {
-            converged = true;
-            break;
+            r[a * k + b] = v;
+            r[b * k + a] = v;
         }
     }
-    let y = scores(model, &z, &weights);
-    let ycols: Vec<Vec<f64>> = (0..c).map(|k| y.column(k)).collect();
+    let core = on_correlations::fit(model, &r, k, n, options)?;
+    let y = scores(model, &z, &core.weights);
+    if y.data.iter().any(|v| !v.is_finite()) {
+        return Err(PlsError::NotFinite);
+    }
+    Ok(assemble(model, n, core, y, c))
+}
+
+/// The fewest rows the model can be estimated on: two more than the most
+/// predecessors of any construct, and at least three.
+pub(crate) fn check_rows(model: &PathModel, n: usize) -> Result<(), PlsError> {
+    let most = model.predecessors().iter().map(Vec::len).max().unwrap_or(0);
+    let needed = (most + 2).max(3);
+    if n < needed {
+        return Err(PlsError::TooFewRows { n, needed });
+    }
+    Ok(())
+}
+
+/// A [`PlsFit`] from the estimates of the iteration and the scores.
+pub(crate) fn assemble(
+    model: &PathModel,
+    n: usize,
+    core: on_correlations::CoreFit,
+    scores: Matrix,
+    c: usize,
+) -> PlsFit {
     let mut outer = Vec::new();
     for (j, construct) in model.constructs.iter().enumerate() {
-        for (&item, &weight) in construct.items.iter().zip(&weights[j]) {
-            let loading = cov(&zcols[item], &ycols[j]);
+        for ((&item, &weight), &loading) in construct
+            .items
+            .iter()
+            .zip(&core.weights[j])
+            .zip(&core.loadings[j])
+        {
             outer.push(Outer {
                 construct: j,
                 item,
@@ -164,52 +140,27 @@ pub fn estimate(
             });
         }
     }
-    let mut coefficients = Matrix::zeros(c, c);
-    let mut r2 = vec![None; c];
-    for (j, from) in preds.iter().enumerate() {
-        if from.is_empty() {
-            continue;
-        }
-        let xs: Vec<Vec<f64>> = from.iter().map(|&k| ycols[k].clone()).collect();
-        let beta = ols(&xs, &ycols[j])
-            .ok_or_else(|| PlsError::Collinear(model.constructs[j].id.clone()))?;
-        let explained: f64 = beta
-            .iter()
-            .zip(&xs)
-            .map(|(b, x)| b * cov(x, &ycols[j]))
-            .sum();
-        let rsq = explained / cov(&ycols[j], &ycols[j]);
-        let p = from.len() as f64;
-        let adj = 1.0 - (1.0 - rsq) * (n as f64 - 1.0) / (n as f64 - p - 1.0);
-        r2[j] = Some((rsq, adj));
-        for (&k, &b) in from.iter().zip(&beta) {
-            coefficients.set(k, j, b);
-        }
-    }
     let paths = model
         .paths
         .iter()
         .map(|&(from, to)| Path {
             from,
             to,
-            coef: coefficients.get(from, to),
+            coef: core.coefficients.get(from, to),
         })
         .collect();
-    let total = total_effects(&coefficients);
-    if y.data.iter().any(|v| !v.is_finite()) {
-        return Err(PlsError::NotFinite);
-    }
-    Ok(PlsFit {
+    debug_assert_eq!(core.total.cols, c);
+    PlsFit {
         n,
-        iterations,
-        converged,
+        iterations: core.iterations,
+        converged: core.converged,
         outer,
         paths,
-        r2,
-        coefficients,
-        total,
-        scores: y,
-    })
+        r2: core.r2,
+        coefficients: core.coefficients,
+        total: core.total,
+        scores,
+    }
 }
 
 /// Construct scores `Z W` (unstandardized).
@@ -229,73 +180,4 @@ fn scores(model: &PathModel, z: &Matrix, weights: &[Vec<f64>]) -> Matrix {
         }
     }
     y
-}
-
-/// The inner weights `e[a][j]`: how construct `a` enters construct `j`'s inner proxy.
-fn inner_weights(
-    model: &PathModel,
-    scheme: Scheme,
-    y: &[Vec<f64>],
-    adjacent: &Matrix,
-    preds: &[Vec<usize>],
-) -> Result<Matrix, PlsError> {
-    let c = y.len();
-    let mut e = Matrix::zeros(c, c);
-    for a in 0..c {
-        for j in 0..c {
-            let (forward, backward) = (adjacent.get(j, a) != 0.0, adjacent.get(a, j) != 0.0);
-            // y is standardized (centred)
-            let r = || centred_cov(&y[a], &y[j]);
-            let v = match scheme {
-                // successors of j by correlation; predecessors are set below
-                Scheme::Path if forward => r(),
-                Scheme::Path => 0.0,
-                Scheme::Factor if forward || backward => r(),
-                Scheme::Centroid if forward || backward => r().signum(),
-                Scheme::Factor | Scheme::Centroid => 0.0,
-            };
-            e.set(a, j, v);
-        }
-    }
-    if scheme == Scheme::Path {
-        for (j, from) in preds.iter().enumerate() {
-            if from.is_empty() {
-                continue;
-            }
-            let xs: Vec<Vec<f64>> = from.iter().map(|&k| y[k].clone()).collect();
-            let beta = ols(&xs, &y[j])
-                .ok_or_else(|| PlsError::Collinear(model.constructs[j].id.clone()))?;
-            for (&k, &b) in from.iter().zip(&beta) {
-                e.set(k, j, b);
-            }
-        }
-    }
-    Ok(e)
-}
-
-/// Mode B: `R_xx⁻¹ r_xv` for the block's standardized items.
-fn mode_b(z: &[Vec<f64>], items: &[usize], v: &[f64]) -> Option<Vec<f64>> {
-    let p = items.len();
-    let mut a = vec![0.0; p * p];
-    for (i, &x) in items.iter().enumerate() {
-        for (j, &w) in items.iter().enumerate() {
-            a[i * p + j] = cov(&z[x], &z[w]);
-        }
-    }
-    let b: Vec<f64> = items.iter().map(|&x| cov(&z[x], v)).collect();
-    let l = cholesky(&a, p).ok()?;
-    Some(cholesky_solve(&l, p, &b))
-}
-
-/// Scale weights so the score `Z w` has `Σ s² / (n − 1) = 1`, as seminr's
-/// `standardize_outer_weights` (`scale(center = FALSE)`).
-fn normalize(z: &[Vec<f64>], items: &[usize], w: Vec<f64>, n: usize) -> Vec<f64> {
-    let ss: f64 = (0..n)
-        .map(|r| {
-            let s: f64 = items.iter().zip(&w).map(|(&i, wi)| z[i][r] * wi).sum();
-            s * s
-        })
-        .sum();
-    let s = (ss / (n as f64 - 1.0)).sqrt();
-    w.into_iter().map(|v| v / s).collect()
 }

@@ -124,3 +124,18 @@ pub(crate) fn total_effects(b: &Matrix) -> Matrix {
     }
     total
 }
+
+/// OLS slopes of variable `y` on the variables `xs` from their covariance matrix
+/// `cov` (`c × c`, row-major). `None` when the predictors are collinear.
+pub(crate) fn ols_from_cov(cov: &[f64], c: usize, xs: &[usize], y: usize) -> Option<Vec<f64>> {
+    let p = xs.len();
+    let mut a = vec![0.0; p * p];
+    for (i, &xi) in xs.iter().enumerate() {
+        for (j, &xj) in xs.iter().enumerate() {
+            a[i * p + j] = cov[xi * c + xj];
+        }
+    }
+    let b: Vec<f64> = xs.iter().map(|&x| cov[x * c + y]).collect();
+    let l = cholesky(&a, p).ok()?;
+    Some(cholesky_solve(&l, p, &b))
+}

@@ -16,6 +16,7 @@ mod error;
 pub mod estimate;
 pub mod ipma;
 mod matrix;
+mod on_correlations;
 pub mod reliability;
 pub mod spec;
 
