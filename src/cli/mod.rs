@@ -15,6 +15,7 @@ mod project;
 mod report;
 mod schema;
 mod simulate;
+mod sql;
 mod test;
 mod whatif;
 
@@ -55,6 +56,8 @@ pub enum Command {
     Whatif(whatif::WhatIfArgs),
     /// Print the JSON Schema of model, rule or scenario files.
     Schema(schema::SchemaArgs),
+    /// The query computing the moments table inside DuckDB, Spark SQL or PostgreSQL.
+    Sql(sql::SqlArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -85,6 +88,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Whatif(args) => whatif::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Sql(args) => sql::run(&args),
     };
     match result {
         Ok(exit) => exit,
