@@ -74,7 +74,7 @@ pub fn generate(
             )
         ));
     }
-    let mut ctes = plan.source_ctes(dialect, &table, &[]);
+    let mut ctes = plan.source_ctes(dialect, &table, &[], false);
     ctes.extend(plan.value_ctes(dialect));
     let select = aggregate::select_list(layout, &plan, dialect)?;
     let keys: Vec<String> = (0..plan.keys.len()).map(|i| format!("k{i}")).collect();

@@ -115,9 +115,17 @@ impl RowPlan {
         format!("{text} IN ({})", tokens.join(", "))
     }
 
-    /// The text columns the model uses, raw and trimmed, and the rows' cells
-    /// checked: `raw` and `parsed`. Shared by the moments and the sample query.
-    pub fn source_ctes(&self, dialect: Dialect, table: &str, extra: &[String]) -> Vec<Cte> {
+    /// The text columns the model uses, raw and trimmed (`raw`), then parsed
+    /// (`parsed`). Shared by the moments and the sample query; `extra` are more
+    /// `expr AS name` columns of `raw`, passed through, and `keep_text` also passes
+    /// the raw weight and item text (`wr`, `r<i>`) through for the sample.
+    pub fn source_ctes(
+        &self,
+        dialect: Dialect,
+        table: &str,
+        extra: &[String],
+        keep_text: bool,
+    ) -> Vec<Cte> {
         let mut raw = Vec::new();
         for (i, key) in self.keys.iter().enumerate() {
             raw.push(format!(
@@ -153,6 +161,10 @@ impl RowPlan {
                 "CASE WHEN NOT ({token}) THEN {} END AS n{i}",
                 dialect.number(&format!("r{i}"), &format!("u{i}"))
             ));
+        }
+        if keep_text {
+            parsed.extend(self.weight.iter().map(|_| "wr".to_string()));
+            parsed.extend((0..self.items.len()).map(|i| format!("r{i}")));
         }
         parsed.extend(extra_names(extra));
 

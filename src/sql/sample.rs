@@ -62,7 +62,7 @@ pub(crate) fn sample_query(
             .map(|(_, internal)| internal.clone())
             .collect(),
     };
-    let mut ctes = plan.source_ctes(dialect, table, &extra);
+    let mut ctes = plan.source_ctes(dialect, table, &extra, true);
 
     let separator = "chr(31)";
     let hashed = format!(
