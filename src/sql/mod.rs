@@ -117,3 +117,108 @@ fn header(model: &Model, layout: &Layout, dialect: Dialect, what: &str) -> Strin
         dialect.name()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::load_model;
+
+    const MODEL: &str = r#"name: "t -- x"
+segments: [区域]
+wave: wave
+weight: w
+missing: ["", "it's", 'a\b']
+drivers:
+  - {id: a, items: [select, q2], reverse: [q2]}
+  - {id: b, inputs: [a], weights: {a: 1}}
+  - {id: o, items: [o1], inputs: [b], outcome: true}
+"#;
+
+    fn query(dialect: Dialect, options: &SqlOptions) -> String {
+        let model = load_model("m.yaml", MODEL).expect("model");
+        let layout = Layout::new(&model).expect("layout");
+        generate(&model, &layout, dialect, "cx.responses", options).expect("query")
+    }
+
+    #[test]
+    fn every_layout_column_is_an_alias_in_order() {
+        let model = load_model("m.yaml", MODEL).expect("model");
+        let layout = Layout::new(&model).expect("layout");
+        for dialect in [Dialect::Duckdb, Dialect::Spark, Dialect::Postgres] {
+            let sql = query(dialect, &SqlOptions::default());
+            let mut at = 0;
+            for column in &layout.columns {
+                let alias = format!(" AS {}", dialect.ident(&column.name));
+                let found = sql[at..].find(&alias);
+                assert!(found.is_some(), "{dialect:?}: {alias} after byte {at}");
+                at += found.unwrap_or(0) + alias.len();
+            }
+        }
+    }
+
+    #[test]
+    fn names_and_tokens_are_quoted_per_dialect() {
+        let duck = query(Dialect::Duckdb, &SqlOptions::default());
+        assert!(duck.contains("\"select\"") && duck.contains("\"区域\""));
+        assert!(duck.contains("'it''s'") && duck.contains("'a\\b'"));
+        assert!(duck.contains("FROM \"cx\".\"responses\""));
+        let spark = query(Dialect::Spark, &SqlOptions::default());
+        assert!(spark.contains("`select`") && spark.contains("`区域`"));
+        assert!(spark.contains("'it\\'s'") && spark.contains("'a\\\\b'"));
+        let pg = query(Dialect::Postgres, &SqlOptions::default());
+        assert!(pg.contains("COLLATE \"C\""));
+        // The model name sits in a line comment; `--` inside it ends nothing.
+        assert!(duck.starts_with("-- the moments table"));
+        assert!(duck.contains("-- model: t -- x (fingerprint"));
+    }
+
+    #[test]
+    fn composite_nodes_get_their_own_level() {
+        let sql = query(Dialect::Duckdb, &SqlOptions::default());
+        assert!(sql.contains("nodes_1 AS ("));
+        assert!(!sql.contains("nodes_2 AS ("));
+    }
+
+    #[test]
+    fn the_same_inputs_give_the_same_text() {
+        let options = SqlOptions {
+            sample: Some(SampleSpec {
+                per_cell: 5,
+                seed: 3,
+                key: None,
+            }),
+        };
+        assert_eq!(
+            query(Dialect::Spark, &options),
+            query(Dialect::Spark, &options)
+        );
+        assert!(query(Dialect::Spark, &options).contains("WHERE draw <= 5"));
+    }
+
+    #[test]
+    fn an_empty_sample_and_a_bad_table_are_errors() {
+        let model = load_model("m.yaml", MODEL).expect("model");
+        let layout = Layout::new(&model).expect("layout");
+        let empty = SqlOptions {
+            sample: Some(SampleSpec {
+                per_cell: 0,
+                seed: 1,
+                key: None,
+            }),
+        };
+        assert_eq!(
+            generate(&model, &layout, Dialect::Duckdb, "t", &empty),
+            Err(SqlError::EmptySample)
+        );
+        assert!(matches!(
+            generate(
+                &model,
+                &layout,
+                Dialect::Duckdb,
+                "a..b",
+                &SqlOptions::default()
+            ),
+            Err(SqlError::TableName { .. })
+        ));
+    }
+}
