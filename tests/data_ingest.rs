@@ -326,8 +326,9 @@ fn weighted_means_and_kish_n_match_hand_computation() {
     assert_eq!(b.n, 3);
     assert_eq!(b.sw, 4.0);
     assert_eq!(b.sw2, 6.0);
-    assert_eq!(b.swx, 250.0);
-    assert_eq!(b.swx2, 22_500.0);
+    // Shifted by 50: 2·50 + 0 − 50 and 2·50² + 0 + 50².
+    assert_eq!(b.s1, 50.0);
+    assert_eq!(b.s2, 7_500.0);
     assert_eq!(b.mean(), Some(62.5));
     assert_eq!(b.kish_n(), 16.0 / 6.0);
     let m = total(&survey);
@@ -706,12 +707,12 @@ fn arb_node() -> impl Strategy<Value = NodeMoments> {
         -1000i32..1000,
         0i32..1000,
     )
-        .prop_map(|(n, sw, sw2, swx, swx2)| NodeMoments {
+        .prop_map(|(n, sw, sw2, s1, s2)| NodeMoments {
             n,
             sw: f64::from(sw) / 4.0,
             sw2: f64::from(sw2) / 8.0,
-            swx: f64::from(swx) * 12.5,
-            swx2: f64::from(swx2) * 156.25,
+            s1: f64::from(s1) * 12.5,
+            s2: f64::from(s2) * 156.25,
         })
 }
 

@@ -34,12 +34,16 @@ pub fn score_node(node: &Node, moments: &NodeMoments, level: f64) -> Option<Node
     if moments.n < 2 || moments.sw <= 0.0 {
         return None;
     }
-    let ci = stats::mean_ci(moments.sw, moments.sw2, moments.swx, moments.swx2, level)?;
+    // Shifted sums (around 50) give the mean and centred sum of squares without
+    // the cancellation of raw Σw·v² (see `data::moments`).
+    let (mean, m2) = (moments.mean()?, moments.m2()?);
+    let ci = stats::mean_ci_centered(moments.sw, moments.sw2, mean, m2, level)?;
     let index = ci.mean;
     let (low, high) = match node.metric {
         Metric::Mean => (ci.low, ci.high),
         Metric::Nps => {
-            let nps = stats::nps_ci(moments.sw, moments.sw2, moments.swx, moments.swx2, level)?;
+            let (swx, swx2) = (mean * moments.sw, m2 + mean * mean * moments.sw);
+            let nps = stats::nps_ci(moments.sw, moments.sw2, swx, swx2, level)?;
             (nps.low, nps.high)
         }
         Metric::Rate | Metric::Top2box => {

@@ -108,8 +108,20 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
     }
 
     // Rows are needed for the bootstrap and for listwise deletion over the chosen
-    // variables only when some rows are incomplete.
-    let survey = project.ingest(&args.project, true, false)?;
+    // variables only when some rows are incomplete. A moments table has no rows:
+    // its complete-case block is listwise over every model node.
+    let from_table = args.project.moments.is_some();
+    let survey = project.ingest(&args.project, !from_table || args.bootstrap > 0, false)?;
+    if from_table
+        && survey
+            .cells
+            .iter()
+            .any(|c| c.moments.complete.n < c.moments.rows)
+    {
+        tracing::warn!(
+            "from a moments table, rows missing any model node are left out (listwise over all nodes, not only the chosen drivers)"
+        );
+    }
 
     let estimate_options = EstimateOptions {
         permutations: args.permutations,

@@ -7,6 +7,7 @@ mod exit;
 mod graph;
 mod importance;
 mod importance_pls;
+mod moments;
 mod output;
 mod pipeline;
 mod plan;
@@ -56,6 +57,8 @@ pub enum Command {
     Whatif(whatif::WhatIfArgs),
     /// Print the JSON Schema of model, rule or scenario files.
     Schema(schema::SchemaArgs),
+    /// The survey's moments table (`sattrace.moments/1`), or `merge` to add tables.
+    Moments(moments::MomentsArgs),
     /// The query computing the moments table inside DuckDB, Spark SQL or PostgreSQL.
     Sql(sql::SqlArgs),
 }
@@ -88,6 +91,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Whatif(args) => whatif::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Moments(args) => moments::run(&args),
         Command::Sql(args) => sql::run(&args),
     };
     match result {

@@ -31,25 +31,13 @@ pub fn run_pipeline(args: &ProjectArgs, keep_respondents: bool) -> anyhow::Resul
     let project = args.load()?;
     let model = &project.model;
     let data_name = project.data_path.display().to_string();
-    let file = std::fs::File::open(&project.data_path)
-        .with_context(|| format!("cannot read `{data_name}`"))?;
-    let options = IngestOptions {
-        encoding: args.encoding,
-        on_invalid: args.on_invalid,
-        keep_respondents,
-        keep_items: false,
+    let survey = match &args.moments {
+        Some(_) if keep_respondents => {
+            return Err(super::moments::needs_rows("a respondent-level what-if"));
+        }
+        Some(path) => super::moments::survey_from_table(&project, path, args.on_invalid)?,
+        None => read_survey(&project, args, &data_name, keep_respondents)?,
     };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = progress::bytes(size, &data_name);
-    let survey = ingest(
-        model,
-        project.graph.order(),
-        &data_name,
-        std::io::BufReader::new(bar.wrap_read(file)),
-        &options,
-    );
-    bar.finish_and_clear();
-    let survey = survey.map_err(anyhow::Error::msg)?;
     let analysis = analyze(model, &project.graph, &survey, &AnalysisOptions::default())
         .map_err(anyhow::Error::msg)?;
 
@@ -89,6 +77,35 @@ pub fn run_pipeline(args: &ProjectArgs, keep_respondents: bool) -> anyhow::Resul
         engine,
         recommendations,
     })
+}
+
+/// One pass over the project's survey file.
+fn read_survey(
+    project: &Project,
+    args: &ProjectArgs,
+    data_name: &str,
+    keep_respondents: bool,
+) -> anyhow::Result<Survey> {
+    let file = std::fs::File::open(&project.data_path)
+        .with_context(|| format!("cannot read `{data_name}`"))?;
+    let options = IngestOptions {
+        encoding: args.encoding,
+        on_invalid: args.on_invalid,
+        keep_respondents,
+        keep_items: false,
+        item_moments: false,
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress::bytes(size, data_name);
+    let survey = ingest(
+        &project.model,
+        project.graph.order(),
+        data_name,
+        std::io::BufReader::new(bar.wrap_read(file)),
+        &options,
+    );
+    bar.finish_and_clear();
+    survey.map_err(anyhow::Error::msg)
 }
 
 impl Outcome {

@@ -30,6 +30,10 @@ pub struct ProjectArgs {
     /// What to do with values outside their scale or not numbers.
     #[arg(long, value_enum, default_value = "error")]
     pub on_invalid: OnInvalid,
+    /// Analyse a moments table (`sattrace moments`, or the query of `sattrace sql`)
+    /// instead of reading the survey.
+    #[arg(long, value_name = "FILE")]
+    pub moments: Option<PathBuf>,
 }
 
 /// A loaded, validated project.
@@ -80,6 +84,8 @@ impl ProjectArgs {
             load_model(&model_name, &read_text(&model_path)?).map_err(anyhow::Error::msg)?;
         let graph = DriverGraph::build(&model).map_err(anyhow::Error::msg)?;
         let data_path = match (&self.data, &model.data) {
+            // A moments table stands in for the survey.
+            (_, _) if self.moments.is_some() => self.moments.clone().unwrap_or_default(),
             (Some(data), _) => data.clone(),
             (None, Some(data)) => model_path.parent().unwrap_or(Path::new(".")).join(data),
             (None, None) => bail!(
@@ -131,6 +137,14 @@ impl Project {
         keep_respondents: bool,
         keep_items: bool,
     ) -> anyhow::Result<sattrace::data::Survey> {
+        if let Some(path) = &args.moments {
+            if keep_respondents || keep_items {
+                return Err(super::moments::needs_rows(
+                    "this method (bootstrap intervals, PLS or row-level correlations)",
+                ));
+            }
+            return super::moments::survey_from_table(self, path, args.on_invalid);
+        }
         let data_name = self.data_path.display().to_string();
         let file = std::fs::File::open(&self.data_path)
             .with_context(|| format!("cannot read `{data_name}`"))?;
@@ -139,6 +153,7 @@ impl Project {
             on_invalid: args.on_invalid,
             keep_respondents,
             keep_items,
+            item_moments: false,
         };
         sattrace::data::ingest(
             &self.model,

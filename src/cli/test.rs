@@ -136,6 +136,7 @@ fn test_project(engine: &RuleEngine, dir: &Path, report: &mut TestReport) -> any
         rules: Vec::new(),
         encoding: Encoding::Auto,
         on_invalid: OnInvalid::Error,
+        moments: None,
     }
     .load()?;
     let model = &project.model;
@@ -177,6 +178,7 @@ fn test_project(engine: &RuleEngine, dir: &Path, report: &mut TestReport) -> any
             on_invalid: OnInvalid::Error,
             keep_respondents: false,
             keep_items: false,
+            item_moments: false,
         };
         let survey = ingest(
             model,

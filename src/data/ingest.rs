@@ -61,6 +61,11 @@ pub fn ingest<R: Read>(
         on_invalid: options.on_invalid,
         keep_respondents: options.keep_respondents,
         keep_items: options.keep_items,
+        item_shapes: if options.item_moments {
+            crate::data::ItemShape::of_model(model)
+        } else {
+            Vec::new()
+        },
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
     let items = options.keep_items.then(|| shared.columns.item_rows());

@@ -14,6 +14,7 @@ mod decode;
 mod error;
 mod fxhash;
 mod ingest;
+mod item_moments;
 mod items;
 mod lines;
 mod moments;
@@ -25,8 +26,9 @@ mod survey;
 
 pub use error::{DataError, ValueKind};
 pub use ingest::ingest;
+pub use item_moments::{scale_points, ItemMoments, ItemShape, ItemState, ItemStats, MAX_POINTS};
 pub use items::ItemRows;
-pub use moments::{CrossMoments, Moments, NodeMoments};
+pub use moments::{CrossMoments, Moments, NodeMoments, SHIFT};
 pub use options::{Encoding, IngestOptions, OnInvalid};
 pub use respondents::Respondents;
 pub use survey::{Cell, CellKey, InvalidReport, Survey};

@@ -39,6 +39,10 @@ pub struct IngestOptions {
     /// Keep every model item's value per row ([`crate::data::ItemRows`], for PLS);
     /// costs `4 × (items + 1)` bytes per row.
     pub keep_items: bool,
+    /// Accumulate item-level moments per cell ([`crate::data::ItemMoments`], the
+    /// `item:*` and `ic:*` blocks of the moments table); costs `items²/2`
+    /// multiply-adds per row.
+    pub item_moments: bool,
 }
 
 impl Default for IngestOptions {
@@ -48,6 +52,7 @@ impl Default for IngestOptions {
             on_invalid: OnInvalid::Error,
             keep_respondents: true,
             keep_items: false,
+            item_moments: false,
         }
     }
 }

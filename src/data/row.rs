@@ -10,7 +10,7 @@ use super::decode::Detected;
 use super::error::ValueKind;
 use super::fxhash::FxBuild;
 use super::parse::MissingTokens;
-use super::{CellKey, DataError, Moments, OnInvalid};
+use super::{CellKey, DataError, ItemMoments, ItemShape, ItemState, Moments, OnInvalid};
 use crate::model::Model;
 
 const WEIGHT_EXPECTED: &str = "a positive number (the survey weight)";
@@ -25,6 +25,8 @@ pub(crate) struct Shared<'a> {
     pub on_invalid: OnInvalid,
     pub keep_respondents: bool,
     pub keep_items: bool,
+    /// Item shapes when item moments are accumulated, else empty.
+    pub item_shapes: Vec<ItemShape>,
 }
 
 impl Shared<'_> {
@@ -48,6 +50,10 @@ pub(crate) struct RowReader<'s, 'a> {
     values: Vec<f64>,
     /// The current row's item values (reverse-coded, NaN missing), when kept.
     items: Vec<f64>,
+    /// The current row's item states, when item moments are accumulated.
+    states: Vec<ItemState>,
+    /// Scratch for the item complete-case block.
+    deltas: Vec<f64>,
     /// Length-prefixed raw (untrimmed) segment and wave bytes of the current row.
     key: Vec<u8>,
     last_key: Vec<u8>,
@@ -64,6 +70,8 @@ impl<'s, 'a> RowReader<'s, 'a> {
             shared,
             values: vec![f64::NAN; shared.model.nodes.len()],
             items: Vec::new(),
+            states: Vec::new(),
+            deltas: Vec::new(),
             key: Vec::new(),
             last_key: Vec::new(),
             last_entry: None,
@@ -124,6 +132,9 @@ impl<'s, 'a> RowReader<'s, 'a> {
         let slot = self.slot(cell, batch);
         if let Some((_, moments)) = batch.cells.get_mut(slot as usize) {
             moments.add_row(weight, &self.values);
+            if let Some(items) = &mut moments.items {
+                items.add_row(weight, &self.states, &shared.item_shapes, &mut self.deltas);
+            }
         }
         if shared.keep_respondents {
             batch.respondents.push(&self.values, weight, slot);
@@ -250,9 +261,11 @@ impl<'s, 'a> RowReader<'s, 'a> {
         };
         if *slot == u32::MAX {
             *slot = batch.cells.len() as u32;
-            batch
-                .cells
-                .push((key.clone(), Moments::new(self.values.len())));
+            let mut moments = Moments::new(self.values.len());
+            if !self.shared.item_shapes.is_empty() {
+                moments.items = Some(ItemMoments::new(&self.shared.item_shapes));
+            }
+            batch.cells.push((key.clone(), moments));
         }
         *slot
     }
@@ -265,7 +278,9 @@ impl<'s, 'a> RowReader<'s, 'a> {
         batch: &mut Batch,
     ) -> Result<(), DataError> {
         let shared = self.shared;
+        let states = !shared.item_shapes.is_empty();
         self.items.clear();
+        self.states.clear();
         for (index, source) in shared.columns.sources.iter().enumerate() {
             let NodeSource::Items {
                 items,
@@ -284,6 +299,9 @@ impl<'s, 'a> RowReader<'s, 'a> {
                         if shared.keep_items {
                             self.items.push(f64::NAN);
                         }
+                        if states {
+                            self.states.push(ItemState::Missing);
+                        }
                     }
                     Ok(Some(v)) if scale.contains(v) => {
                         let v = if item.reverse { scale.flip(v) } else { v };
@@ -292,10 +310,16 @@ impl<'s, 'a> RowReader<'s, 'a> {
                         if shared.keep_items {
                             self.items.push(v);
                         }
+                        if states {
+                            self.states.push(ItemState::Valid(v));
+                        }
                     }
                     _ => {
                         if shared.keep_items {
                             self.items.push(f64::NAN);
+                        }
+                        if states {
+                            self.states.push(ItemState::Invalid);
                         }
                         reject(
                             shared,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::MomentsError;
+use crate::data::scale_points;
 use crate::model::{Model, Scale, Weights};
 
 /// The `schema` value of every row.
@@ -13,9 +14,6 @@ pub const SCHEMA: &str = "sattrace.moments/1";
 /// The shift of node values: sums are `Σw·(v − 50)`, so they stay small next to
 /// `Σw` for values on the 0–100 (or −100..100) index and variances keep their digits.
 pub const NODE_SHIFT: f64 = 50.0;
-
-/// Scale points get their own `p<k>` columns only for integer scales this short.
-const MAX_POINTS: i64 = 11;
 
 /// One model item as the table sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -315,20 +313,6 @@ fn layout_items(model: &Model) -> Vec<LayoutItem> {
     items
 }
 
-/// Integer points min..=max when both ends are integers and there are at most 11.
-fn scale_points(scale: Scale) -> Vec<i64> {
-    let integer = |v: f64| v.fract() == 0.0 && v.abs() < 1e15;
-    if !integer(scale.min) || !integer(scale.max) || scale.max < scale.min {
-        return Vec::new();
-    }
-    #[expect(clippy::cast_possible_truncation, reason = "checked integer above")]
-    let (min, max) = (scale.min as i64, scale.max as i64);
-    if max - min + 1 > MAX_POINTS {
-        return Vec::new();
-    }
-    (min..=max).collect()
-}
-
 /// A column for a collision message: its name and what it holds.
 fn describe(columns: &[Column], items: &[LayoutItem], nodes: &[String], i: usize) -> String {
     let Some(column) = columns.get(i) else {
@@ -504,35 +488,6 @@ drivers:
         );
         let a2 = layout.items.get(1).expect("a2");
         assert!(a2.reverse && a2.center == 3.0 && a2.node == 0);
-    }
-
-    #[test]
-    fn scale_points_only_for_short_integer_scales() {
-        assert_eq!(
-            scale_points(Scale { min: 1.0, max: 5.0 }),
-            vec![1, 2, 3, 4, 5]
-        );
-        assert_eq!(
-            scale_points(Scale {
-                min: 0.0,
-                max: 10.0
-            })
-            .len(),
-            11
-        );
-        assert!(scale_points(Scale {
-            min: 0.0,
-            max: 11.0
-        })
-        .is_empty());
-        assert!(scale_points(Scale { min: 0.5, max: 5.0 }).is_empty());
-        assert_eq!(
-            scale_points(Scale {
-                min: -2.0,
-                max: 2.0
-            }),
-            vec![-2, -1, 0, 1, 2]
-        );
     }
 
     #[test]

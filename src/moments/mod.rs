@@ -4,10 +4,13 @@
 //! merge by exact addition. [`Layout`] is the one place the column names live.
 //! The format is documented in `docs/scale.md`.
 
+mod csv_format;
 mod error;
 mod layout;
+mod table;
 
 pub use error::MomentsError;
 pub use layout::{
     BlockStat, Column, ColumnKind, ItemStat, Layout, LayoutItem, NodeStat, NODE_SHIFT, SCHEMA,
 };
+pub use table::MomentsTable;

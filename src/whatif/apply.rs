@@ -129,8 +129,7 @@ pub fn apply(
             change[node] = if new.is_nan() { 0.0 } else { new - old };
             if change[node] != 0.0 {
                 if let Some(m) = cells.get_mut(cell).and_then(|c| c.get_mut(node)) {
-                    m.swx += w * (new - old);
-                    m.swx2 += w * (new * new - old * old);
+                    m.replace(w, old, new);
                 }
             }
         }

@@ -75,14 +75,7 @@ pub fn what_if(
         .map(|(_, m)| m.complete)
         .ok_or(WhatIfError::NoBaseline)?;
     let means: Vec<f64> = (0..model.nodes.len())
-        .map(|i| {
-            let sum = complete.sum.get(i).copied().unwrap_or(0.0);
-            if complete.sw > 0.0 {
-                sum / complete.sw
-            } else {
-                0.0
-            }
-        })
+        .map(|i| complete.mean(i).unwrap_or(0.0))
         .collect();
     let basis = Basis {
         direct: whole.effects.direct.clone(),

@@ -1,0 +1,162 @@
+//! `sattrace moments`: the moments table of a project's survey by sattrace's own
+//! pass, `sattrace moments merge` to add tables, and loading a table for
+//! `--moments FILE` on the analysis commands.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+
+use super::output::write_output;
+use super::progress;
+use super::project::{Project, ProjectArgs};
+use super::Exit;
+use sattrace::data::{ingest, IngestOptions, OnInvalid, Survey};
+use sattrace::moments::{Layout, MomentsTable};
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct MomentsArgs {
+    #[command(subcommand)]
+    pub command: Option<MomentsCommand>,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Write the table to this file (atomically) instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MomentsCommand {
+    /// Add moments tables of the same model (cells with equal keys are summed).
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The tables to merge.
+    #[arg(required = true, num_args = 1..)]
+    pub tables: Vec<PathBuf>,
+    /// Project directory holding model.yaml (the tables' columns come from it).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// The model file (default: PROJECT/model.yaml).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Write the merged table to this file (atomically) instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: &MomentsArgs) -> anyhow::Result<Exit> {
+    match &args.command {
+        Some(MomentsCommand::Merge(merge)) => run_merge(merge),
+        None => run_table(args),
+    }
+}
+
+fn run_table(args: &MomentsArgs) -> anyhow::Result<Exit> {
+    if args.project.moments.is_some() {
+        bail!("`sattrace moments` reads the survey, not a table\n  help: to add tables, use `sattrace moments merge A B -o FILE`");
+    }
+    let project = args.project.load()?;
+    let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
+    let model = &project.model;
+    let data_name = project.data_path.display().to_string();
+    let file = std::fs::File::open(&project.data_path)
+        .with_context(|| format!("cannot read `{data_name}`"))?;
+    let options = IngestOptions {
+        encoding: args.project.encoding,
+        on_invalid: args.project.on_invalid,
+        keep_respondents: false,
+        keep_items: false,
+        item_moments: true,
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress::bytes(size, &data_name);
+    let survey = ingest(
+        model,
+        project.graph.order(),
+        &data_name,
+        std::io::BufReader::new(bar.wrap_read(file)),
+        &options,
+    );
+    bar.finish_and_clear();
+    let survey = survey.map_err(anyhow::Error::msg)?;
+    let table = MomentsTable::from_survey(&layout, &survey).map_err(anyhow::Error::msg)?;
+    let mut bytes = Vec::new();
+    table.to_csv(&layout, &mut bytes)?;
+    write_output(args.output.as_deref(), &bytes, &project.inputs)?;
+    Ok(Exit::Ok)
+}
+
+fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
+    let model_path = args
+        .model
+        .clone()
+        .unwrap_or_else(|| args.project.join("model.yaml"));
+    let project = ProjectArgs {
+        dir: args.project.clone(),
+        model: Some(model_path.clone()),
+        data: Some(PathBuf::from("-")),
+        rules: Vec::new(),
+        encoding: Default::default(),
+        on_invalid: OnInvalid::Error,
+        moments: None,
+    }
+    .load()?;
+    let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
+    let mut inputs = vec![model_path];
+    let mut merged: Option<(MomentsTable, String)> = None;
+    for path in &args.tables {
+        let table = read_table(&layout, path)?;
+        inputs.push(path.clone());
+        let name = path.display().to_string();
+        merged = Some(match merged {
+            None => (table, name),
+            Some((mut all, first)) => {
+                all.merge(&table, (&first, &name))
+                    .map_err(anyhow::Error::msg)?;
+                (all, first)
+            }
+        });
+    }
+    let Some((table, _)) = merged else {
+        bail!("no tables to merge\n  help: sattrace moments merge A.csv B.csv -o all.csv");
+    };
+    let mut bytes = Vec::new();
+    table.to_csv(&layout, &mut bytes)?;
+    write_output(args.output.as_deref(), &bytes, &inputs)?;
+    Ok(Exit::Ok)
+}
+
+fn read_table(layout: &Layout, path: &Path) -> anyhow::Result<MomentsTable> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read `{name}`"))?;
+    MomentsTable::from_csv(layout, std::io::BufReader::new(file), &name).map_err(anyhow::Error::msg)
+}
+
+/// The survey of `--moments FILE`: the table as per-cell moments, without any
+/// respondent rows. Invalid counts are refused unless `--on-invalid skip`.
+pub fn survey_from_table(
+    project: &Project,
+    path: &Path,
+    on_invalid: OnInvalid,
+) -> anyhow::Result<Survey> {
+    let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
+    let table = read_table(&layout, path)?;
+    table
+        .into_survey(
+            &layout,
+            &path.display().to_string(),
+            on_invalid == OnInvalid::Skip,
+        )
+        .map_err(anyhow::Error::msg)
+}
+
+/// The message for commands that need respondent rows but were given a table.
+pub fn needs_rows(what: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{what} needs respondent-level rows, which a moments table does not have\n  help: draw a stratified sample in the engine with `sattrace sql --sample N --seed S`, save it as CSV and pass it with --data instead of --moments"
+    )
+}
