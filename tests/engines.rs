@@ -6,7 +6,8 @@
 //! an item named `select`, missing tokens with `'` and `\`, weights, composite
 //! nodes two levels deep, a top-2-box node), with whitespace and several missing
 //! tokens written into it, goes through each engine; the table must equal
-//! `sattrace moments` of the same survey (counts exactly, sums to 1e−9 relative).
+//! `sattrace moments` of the same survey (counts exactly, sums to 1e−9 relative),
+//! and `analyze --format json --moments` on it must equal the direct run.
 //! A hand-written survey checks invalid values, excluded rows and text parsing
 //! against numbers worked out by hand, and the sample query must draw the same rows
 //! on both engines.
@@ -322,6 +323,71 @@ fn model_items(model: &str) -> Vec<String> {
     items
 }
 
+/// `analyze --format json --moments TABLE` equals the direct run on the survey:
+/// integers exactly, other numbers to 1e−9 relative (1e−12 absolute near zero);
+/// only the top-level `data` (the file read) differs.
+fn assert_same_analysis(engine: &str, setup: &Setup, table: &Path) {
+    let analyze = |source: &str, path: &Path| -> serde_json::Value {
+        let out = sattrace()
+            .arg("analyze")
+            .arg(&setup.dir)
+            .args(["--format", "json", source])
+            .arg(path)
+            .output()
+            .expect("analyze runs");
+        assert!(
+            out.status.success(),
+            "{engine}: analyze {source}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let mut direct = analyze("--data", &setup.survey);
+    let mut from_table = analyze("--moments", table);
+    for value in [&mut direct, &mut from_table] {
+        if let Some(object) = value.as_object_mut() {
+            object.remove("data");
+        }
+    }
+    same_json(engine, "", &direct, &from_table);
+}
+
+fn same_json(engine: &str, path: &str, a: &serde_json::Value, b: &serde_json::Value) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            assert_eq!(
+                x.keys().collect::<Vec<_>>(),
+                y.keys().collect::<Vec<_>>(),
+                "{engine}: keys of {path}"
+            );
+            for (k, v) in x {
+                same_json(engine, &format!("{path}/{k}"), v, &y[k]);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{engine}: length of {path}");
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                same_json(engine, &format!("{path}[{i}]"), v, w);
+            }
+        }
+        (Value::Number(x), Value::Number(y)) if !(x.is_f64() || y.is_f64()) => {
+            assert_eq!(x, y, "{engine}: {path}");
+        }
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (
+                x.as_f64().unwrap_or(f64::NAN),
+                y.as_f64().unwrap_or(f64::NAN),
+            );
+            assert!(
+                (x - y).abs() <= 1e-9 * x.abs().max(y.abs()) || (x - y).abs() <= 1e-12,
+                "{engine}: {path}: {x} vs {y}"
+            );
+        }
+        _ => assert_eq!(a, b, "{engine}: {path}"),
+    }
+}
+
 /// `sattrace moments` of the setup's survey.
 fn rust_moments(setup: &Setup, out: &Path) {
     let result = sattrace()
@@ -463,6 +529,7 @@ fn engine_round_trip(engine: &str, table: &str) {
     let expected = work.join("expected.csv");
     rust_moments(&setup, &expected);
     assert_same_table(engine, &jobs[0].out, &expected, &layout);
+    assert_same_analysis(engine, &setup, &jobs[0].out);
     check_hand_table(engine, &jobs[1].out);
     check_sample(engine, &setup, &jobs[2].out, &expected, &layout);
     check_sample(engine, &setup, &jobs[3].out, &expected, &layout);

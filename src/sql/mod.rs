@@ -97,7 +97,7 @@ pub fn generate(
             dialect,
             "the moments table sattrace.moments/1"
         ),
-        with_clause(&ctes),
+        with_clause(dialect, &ctes),
         select.join(",\n  "),
     ))
 }

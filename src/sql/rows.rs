@@ -421,11 +421,24 @@ pub struct Cte {
     pub body: String,
 }
 
-/// `WITH` and the CTEs, each with its comment.
-pub fn with_clause(ctes: &[Cte]) -> String {
+/// `WITH` and the CTEs, each with its comment. PostgreSQL (12 and later) inlines a
+/// CTE into every reference to its columns, which re-evaluates the parsing of each
+/// item hundreds of times in the complete-case products: there every CTE is
+/// `MATERIALIZED`, computed once per row.
+pub fn with_clause(dialect: Dialect, ctes: &[Cte]) -> String {
+    let materialized = if dialect == Dialect::Postgres {
+        "MATERIALIZED "
+    } else {
+        ""
+    };
     let parts: Vec<String> = ctes
         .iter()
-        .map(|c| format!("-- {}\n{} AS (\n  {}\n)", c.comment, c.name, c.body))
+        .map(|c| {
+            format!(
+                "-- {}\n{} AS {materialized}(\n  {}\n)",
+                c.comment, c.name, c.body
+            )
+        })
         .collect();
     format!("WITH\n{}", parts.join(",\n"))
 }

@@ -111,7 +111,7 @@ pub(crate) fn sample_query(
     final_order.push("draw".into());
     Ok(format!(
         "{}\nSELECT\n  {}\nFROM ranked\nWHERE draw <= {n}\nORDER BY {};\n",
-        with_clause(&ctes),
+        with_clause(dialect, &ctes),
         select.join(",\n  "),
         final_order.join(", ")
     ))
