@@ -51,8 +51,8 @@ fn moments_model(simulation: &str) -> String {
             "    inputs: [response_time, staff_attitude, resolution]\n    weights: {response_time: 0.5, staff_attitude: 0.2, resolution: 0.3}\n",
         )
         .replace(
-            "    inputs: [service, network, price_value, brand]\n",
-            "    inputs: [service, network, price_value, brand, experience]\n",
+            "    items: [q_recommend]\n    inputs: [satisfaction]\n",
+            "    items: [q_recommend]\n    inputs: [satisfaction, experience]\n",
         )
         .replace(
             "  - id: nps\n",
