@@ -22,6 +22,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod simulate;
+pub mod sql;
 pub mod stats;
 pub mod whatif;
 pub mod yaml;

@@ -17,6 +17,7 @@ mod project;
 mod report;
 mod schema;
 mod simulate;
+mod sql;
 mod test;
 mod whatif;
 
@@ -59,6 +60,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// The survey's moments table (`sattrace.moments/1`), or `merge` to add tables.
     Moments(moments::MomentsArgs),
+    /// The query computing the moments table inside DuckDB, Spark SQL or PostgreSQL.
+    Sql(sql::SqlArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Plan(args) => plan::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Moments(args) => moments::run(&args),
+        Command::Sql(args) => sql::run(&args),
     };
     match result {
         Ok(exit) => exit,
