@@ -1,20 +1,8 @@
 //! `sattrace analyze` end to end: the bundled example as snapshots, byte-identical
 //! output, and one test per kind of bad input (exit code 2, located message).
 
-use assert_cmd::Command;
-
-fn sattrace() -> Command {
-    Command::cargo_bin("sattrace").expect("binary")
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = sattrace().args(args).output().expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run;
 
 fn fails_with(args: &[&str], expected: &[&str]) {
     let (code, stdout, stderr) = run(args);

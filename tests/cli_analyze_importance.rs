@@ -2,22 +2,10 @@
 //! the method's importance carried through the graph, cross-checked against
 //! `sattrace importance` on the ECSI fixture; effects (and so actions) do not change.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("sattrace")
-        .expect("binary")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run_in;
 
 fn here() -> &'static std::path::Path {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

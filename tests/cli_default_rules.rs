@@ -4,21 +4,10 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use sattrace::rules::{default_rules, load_rules, Known, RuleEngine};
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = Command::cargo_bin("sattrace")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run;
 
 /// The telecom example's model and survey, with no `rules/` directory.
 fn project_without_rules() -> tempfile::TempDir {

@@ -2,22 +2,10 @@
 //! reference LMG shares, a bootstrap that is identical for any thread count, and
 //! the exit code and message of each kind of mistake.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("sattrace")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run;
 
 #[test]
 fn lmg_json_matches_the_r_reference_and_its_shares_sum_to_one() {

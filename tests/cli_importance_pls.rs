@@ -1,22 +1,10 @@
 //! `sattrace importance --method pls` end to end on the ECSI fixture: the JSON
 //! sections against seminr's values, the table, and the options it refuses.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("sattrace")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run;
 
 fn reference() -> Value {
     let path = format!(

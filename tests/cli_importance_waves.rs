@@ -2,22 +2,10 @@
 //! are seeded and thread-independent, wave changes equal the difference of the
 //! waves' own estimates and carry an interval from paired replicates.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("sattrace")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run;
 
 fn json(args: &[&str]) -> Value {
     let (code, out, err) = run(args);

@@ -5,21 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn sattrace() -> Command {
-    Command::cargo_bin("sattrace").expect("binary")
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = sattrace().args(args).output().expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run;
 
 fn ok(args: &[&str]) -> String {
     let (code, stdout, stderr) = run(args);

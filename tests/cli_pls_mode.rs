@@ -1,22 +1,10 @@
 //! `mode: formative` in model.yaml estimates the construct in PLS mode B, exactly as
 //! `--formative ID` does (which the seminr reference checks in `tests/pls_ecsi.rs`).
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("sattrace")
-        .expect("binary")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run_in;
 
 fn ecsi_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -1,20 +1,8 @@
 //! `sattrace test` end to end: the default pack and the example pass with full
 //! coverage, a broken test fails with a readable diff, JUnit XML is well formed.
 
-use assert_cmd::Command;
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = Command::cargo_bin("sattrace")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run;
 
 #[test]
 fn default_pack_passes_with_full_coverage() {

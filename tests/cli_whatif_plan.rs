@@ -1,20 +1,8 @@
 //! `sattrace whatif` and `sattrace plan` on the bundled example: the staffing
 //! scenario and a plan a quality manager can act on, and one test per SMART failure.
 
-use assert_cmd::Command;
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = Command::cargo_bin("sattrace")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run;
 
 const SCENARIO: &str = "fixtures/telecom/scenarios/staffing.yaml";
 

@@ -52,3 +52,17 @@ pub fn hostile_project() -> tempfile::TempDir {
     .expect("copy rules");
     dir
 }
+
+/// Run the binary in `dir`: (exit code, stdout, stderr).
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let output = sattrace()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
