@@ -4,10 +4,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{contributions, format_score, projected, start_by, Plan, PlanResult, Status};
-use crate::analysis::SliceKey;
+use super::{contributions, format_score, projected, start_by, Plan, PlanResult, Status, Target};
 use crate::model::{Lang, Metric, Model};
 use crate::report::{round, table, Format};
+use crate::whatif::render::segment_name;
 
 /// Everything a plan report shows.
 pub struct PlanReport<'a> {
@@ -24,12 +24,53 @@ fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-fn segment_name(key: &SliceKey, lang: Lang) -> String {
-    if key.is_all() {
-        t(lang, "全部", "all").to_string()
-    } else {
-        key.name()
-    }
+/// The cells of the chosen action `i` (its `k`th place in the plan): number,
+/// title, driver, segment, cost, start-by date, then its contribution `part` to each
+/// target. Shared by the text and HTML renderers (the text one adds the lead time).
+pub(crate) fn action_cells(
+    model: &Model,
+    result: &PlanResult,
+    lang: Lang,
+    k: usize,
+    i: usize,
+    part: &[f64],
+) -> Vec<String> {
+    let c = &result.candidates[i];
+    let driver = &model.nodes[c.action.driver];
+    let mut row = vec![
+        (k + 1).to_string(),
+        c.action.title.text(lang, &c.action.rule).to_string(),
+        driver.label.text(lang, &driver.id).to_string(),
+        segment_name(&c.action.segment, lang),
+        format!("{}", c.action.cost),
+        start_by(result, i).to_string(),
+    ];
+    row.extend(
+        result
+            .targets
+            .iter()
+            .zip(part)
+            .map(|(tg, &p)| change_text(model, tg.node, p)),
+    );
+    row
+}
+
+/// The cells of one target's projection under a plan that gains `gain` points:
+/// outcome, now, projected, target, slack (positive = beyond the target).
+pub(crate) fn outcome_cells(model: &Model, lang: Lang, tg: &Target, gain: f64) -> Vec<String> {
+    let node = &model.nodes[tg.node];
+    let after = projected(model, tg, gain);
+    let slack = node.direction.sign() * (after - tg.value);
+    vec![
+        node.label.text(lang, &node.id).to_string(),
+        format_score(node.metric, tg.current),
+        format_score(node.metric, after),
+        format_score(node.metric, tg.value),
+        match node.metric {
+            Metric::Mean => format!("{slack:+.2}"),
+            _ => format!("{slack:+.1}"),
+        },
+    ]
 }
 
 /// Index points of `node` as a change in its score unit.
@@ -214,24 +255,9 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
         .zip(&parts)
         .enumerate()
         .map(|(k, (&i, part))| {
-            let c = &result.candidates[i];
-            let driver = &model.nodes[c.action.driver];
-            let mut row = vec![
-                (k + 1).to_string(),
-                c.action.title.text(lang, &c.action.rule).to_string(),
-                driver.label.text(lang, &driver.id).to_string(),
-                segment_name(&c.action.segment, lang),
-                format!("{}", c.action.cost),
-                c.duration_days.to_string(),
-                start_by(result, i).to_string(),
-            ];
-            row.extend(
-                result
-                    .targets
-                    .iter()
-                    .zip(part)
-                    .map(|(tg, &p)| change_text(model, tg.node, p)),
-            );
+            let mut row = action_cells(model, result, lang, k, i, part);
+            // The text table also shows the lead time, before the start-by date.
+            row.insert(5, result.candidates[i].duration_days.to_string());
             row
         })
         .collect();
@@ -244,21 +270,7 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
         .targets
         .iter()
         .zip(&best.gain)
-        .map(|(tg, &gain)| {
-            let node = &model.nodes[tg.node];
-            let after = projected(model, tg, gain);
-            let slack = node.direction.sign() * (after - tg.value);
-            vec![
-                node.label.text(lang, &node.id).to_string(),
-                format_score(node.metric, tg.current),
-                format_score(node.metric, after),
-                format_score(node.metric, tg.value),
-                match node.metric {
-                    Metric::Mean => format!("{slack:+.2}"),
-                    _ => format!("{slack:+.1}"),
-                },
-            ]
-        })
+        .map(|(tg, &gain)| outcome_cells(model, lang, tg, gain))
         .collect();
     write_table(
         out,

@@ -5,8 +5,8 @@ use super::escape::escape;
 use super::svg::{truncate, Svg};
 use super::table::html_table;
 use crate::analysis::SliceKey;
-use crate::plan::render::{change_text, plan_titles};
-use crate::plan::{contributions, format_score, projected, start_by, PlanReport, Status};
+use crate::plan::render::{action_cells, outcome_cells, plan_titles};
+use crate::plan::{contributions, PlanReport, Status};
 use crate::report::table::t;
 use crate::whatif::render::{change, describe, score, segment_name, status_label};
 use crate::whatif::{ActionStatus, WhatIfReport};
@@ -290,26 +290,7 @@ pub fn plan_section(report: &PlanReport) -> String {
         .iter()
         .zip(&parts)
         .enumerate()
-        .map(|(k, (&i, part))| {
-            let c = &result.candidates[i];
-            let driver = &model.nodes[c.action.driver];
-            let mut row = vec![
-                (k + 1).to_string(),
-                c.action.title.text(lang, &c.action.rule).to_string(),
-                driver.label.text(lang, &driver.id).to_string(),
-                crate::whatif::render::segment_name(&c.action.segment, lang),
-                format!("{}", c.action.cost),
-                start_by(result, i).to_string(),
-            ];
-            row.extend(
-                result
-                    .targets
-                    .iter()
-                    .zip(part)
-                    .map(|(tg, &p)| change_text(model, tg.node, p)),
-            );
-            row
-        })
+        .map(|(k, (&i, part))| action_cells(model, result, lang, k, i, part))
         .collect();
     let mut right = vec![true, false, false, false, true, false];
     right.extend(result.targets.iter().map(|_| true));
@@ -329,20 +310,10 @@ pub fn plan_section(report: &PlanReport) -> String {
         .iter()
         .zip(&best.gain)
         .map(|(tg, &gain)| {
-            let node = &model.nodes[tg.node];
-            let after = projected(model, tg, gain);
-            let slack = node.direction.sign() * (after - tg.value);
-            vec![
-                node.label.text(lang, &node.id).to_string(),
-                format_score(node.metric, tg.current),
-                format_score(node.metric, after),
-                format_score(node.metric, tg.value),
-                tg.due.to_string(),
-                match node.metric {
-                    crate::model::Metric::Mean => format!("{slack:+.2}"),
-                    _ => format!("{slack:+.1}"),
-                },
-            ]
+            // The HTML table also shows the due date, before the slack.
+            let mut row = outcome_cells(model, lang, tg, gain);
+            row.insert(4, tg.due.to_string());
+            row
         })
         .collect();
     html.push_str(&html_table(
