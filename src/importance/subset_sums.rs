@@ -17,6 +17,7 @@
 //! The top [`CHUNK_BITS`] levels are split into fixed chunks (subtrees) whose sums are
 //! added in chunk order, so the result is bit-identical for any number of threads.
 
+use super::subsets::step;
 use super::{Correlations, ImportanceError};
 
 /// Drivers decided before the tree is split into `2^CHUNK_BITS` independent chunks.
@@ -191,29 +192,6 @@ impl Walker {
                     with[s] += child[s];
                 }
             }
-        }
-    }
-}
-
-/// Fill level `d + 1` from level `d`, excluding or including driver `d`.
-fn step(levels: &mut [Vec<f64>], p: usize, d: usize, include: bool) {
-    let (upper, lower) = levels.split_at_mut(d + 1);
-    let (Some(cur), Some(next)) = (upper.last(), lower.first_mut()) else {
-        return;
-    };
-    let m = p - d + 1;
-    let n = m - 1;
-    let pivot = cur[0];
-    for i in 0..n {
-        let row = &cur[(i + 1) * m..(i + 2) * m];
-        let out = &mut next[i * n..(i + 1) * n];
-        if include {
-            let f = row[0] / pivot;
-            for ((o, &a), &b) in out.iter_mut().zip(&row[1..]).zip(&cur[1..m]) {
-                *o = a - f * b;
-            }
-        } else {
-            out.copy_from_slice(&row[1..]);
         }
     }
 }
