@@ -204,6 +204,9 @@ impl Search<'_> {
         if p.budget.is_some_and(|b| cost + more > b + EPS) {
             return;
         }
+        if self.only_ties(cost + more) && !self.may_tie_with_fewer_actions(depth, &gain) {
+            return;
+        }
         let i = self.order[depth];
         let c = &p.candidates[i];
         // Include first: it finds a plan soon, which tightens the bound.
@@ -228,6 +231,45 @@ impl Search<'_> {
     /// The cost of the worst kept plan once `keep` are kept: nothing dearer counts.
     fn limit(&self) -> Option<f64> {
         (self.kept.len() >= self.keep).then(|| self.kept[self.kept.len() - 1].cost)
+    }
+
+    /// Whether a plan from here can at best cost as much as the worst kept plan,
+    /// so only the tie-break (fewer actions, then indices) can let it in.
+    fn only_ties(&self, least_cost: f64) -> bool {
+        self.limit().is_some_and(|limit| least_cost > limit - EPS)
+    }
+
+    /// Whether a plan from here could have no more actions than the worst kept
+    /// plan (tie-break after cost). Per unmet target, the fewest undecided
+    /// actions whose own gains (capped at the room left) cover the deficit is a
+    /// lower bound on the actions still needed: a set's capped gains never exceed
+    /// the sum of its members' own.
+    fn may_tie_with_fewer_actions(&self, depth: usize, gain: &[f64]) -> bool {
+        let p = self.problem;
+        let Some(worst) = self.kept.last() else {
+            return true;
+        };
+        let allowed = worst.chosen.len().saturating_sub(self.chosen.len());
+        let mut gains: Vec<f64> = Vec::with_capacity(self.order.len() - depth);
+        for (t, (need, got)) in p.need.iter().zip(gain).enumerate() {
+            let deficit = need - got;
+            if deficit <= EPS {
+                continue;
+            }
+            gains.clear();
+            gains.extend(self.order[depth..].iter().filter_map(|&i| {
+                let c = &p.candidates[i];
+                let effect = p.effects[c.group][t];
+                let room = (p.caps[c.group] - self.sums[t][c.group]).max(0.0);
+                (c.in_time[t] && effect > 0.0).then(|| effect * c.delta.min(room))
+            }));
+            gains.sort_by(|a, b| b.total_cmp(a));
+            let most: f64 = gains.iter().take(allowed).sum();
+            if most < deficit - EPS {
+                return false;
+            }
+        }
+        true
     }
 
     /// A lower bound on the cost still needed to reach every target from here with
@@ -321,15 +363,15 @@ impl Search<'_> {
         Some(bound)
     }
 
+    /// A set that reaches every target is kept if it is among the best `keep`
+    /// minimal plans. A set that is not minimal (an action taken earlier became
+    /// redundant) is first cut down to a minimal one: that plan is found again at
+    /// its own node of the tree, but finding it now gives the search an
+    /// incumbent at once, so pruning starts from the first descent.
     fn record(&mut self) {
         let p = self.problem;
-        let plan = p.plan(self.chosen.clone());
-        let minimal = (0..plan.chosen.len()).all(|k| {
-            let mut without = plan.chosen.clone();
-            without.remove(k);
-            !p.reaches(&p.gain(&without))
-        });
-        if !minimal || self.kept.iter().any(|k| k.chosen == plan.chosen) {
+        let plan = p.plan(minimal_subset(p, &self.chosen));
+        if self.kept.iter().any(|k| k.chosen == plan.chosen) {
             return;
         }
         let at = self
@@ -342,6 +384,28 @@ impl Search<'_> {
             self.kept.truncate(self.keep);
         }
     }
+}
+
+/// `chosen` (which reaches every target) without the actions it does not need:
+/// dearest first (ties by index), each dropped when the rest still reaches. One
+/// pass suffices: gains only shrink as actions go, so an action that was needed
+/// when its turn came stays needed.
+fn minimal_subset(p: &Problem, chosen: &[usize]) -> Vec<usize> {
+    let mut kept = chosen.to_vec();
+    let mut by_cost = chosen.to_vec();
+    by_cost.sort_by(|&a, &b| {
+        p.candidates[b]
+            .cost
+            .total_cmp(&p.candidates[a].cost)
+            .then(a.cmp(&b))
+    });
+    for i in by_cost {
+        let without: Vec<usize> = kept.iter().copied().filter(|&k| k != i).collect();
+        if p.reaches(&p.gain(&without)) {
+            kept = without;
+        }
+    }
+    kept
 }
 
 /// Every subset, for checking [`solve`] on small problems: the best plan by
