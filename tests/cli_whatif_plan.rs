@@ -357,3 +357,61 @@ fn the_example_plan_is_exactly_what_its_page_shows() {
     assert!(stdout.contains("Plan (cost 7)"), "{stdout}");
     assert!(stdout.contains("Slack"), "{stdout}");
 }
+
+/// The 60-candidate benchmark project (bench/plan60): the whole command plans
+/// exactly, keeps four plans best first, and shows each runner-up as what it adds to
+/// and drops from the plan, which is what the JSON's action lists say.
+#[test]
+fn sixty_candidates_runner_ups_are_shown_as_their_difference_from_the_plan() {
+    let args = [
+        "plan",
+        "bench/plan60",
+        "--no-default-rules",
+        "--today",
+        "2026-07-01",
+    ];
+    let (code, stdout, stderr) = run(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["candidates"], 60);
+    assert_eq!(json["status"], "reached");
+    let plans = json["plans"].as_array().expect("plans");
+    assert_eq!(plans.len(), 4);
+    let costs: Vec<f64> = plans
+        .iter()
+        .map(|p| p["cost"].as_f64().expect("cost"))
+        .collect();
+    assert_eq!(costs, [59.0, 60.0, 60.0, 60.0]);
+    let rules = |p: &serde_json::Value| -> Vec<String> {
+        p["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .map(|a| a["rule"].as_str().expect("rule").to_string())
+            .collect()
+    };
+    let best = rules(&plans[0]);
+    let title = |rule: &str| {
+        let (driver, option) = rule.split_once("-option-").expect("rule id");
+        format!("Improve {driver}, option {option}")
+    };
+
+    let (code, text, stderr) = run(&[&args[..], &["--lang", "en"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(text.contains("Difference from plan 1"), "{text}");
+    for (k, plan) in plans.iter().enumerate().skip(1) {
+        let other = rules(plan);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{}  ", k + 1)) && l.contains("adds"))
+            .unwrap_or_else(|| panic!("runner-up {} in {text}", k + 1));
+        for rule in other.iter().filter(|r| !best.contains(r)) {
+            let added = line.split("; drops").next().expect("adds part");
+            assert!(added.contains(&title(rule)), "{rule} in {line}");
+        }
+        for rule in best.iter().filter(|r| !other.contains(r)) {
+            let dropped = line.split("; drops").nth(1).expect("drops part");
+            assert!(dropped.contains(&title(rule)), "{rule} in {line}");
+        }
+    }
+}

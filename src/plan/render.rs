@@ -295,13 +295,17 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
                 vec![
                     (k + 2).to_string(),
                     format!("{}", plan.cost),
-                    plan_titles(report, plan),
+                    plan_difference(report, best, plan),
                 ]
             })
             .collect();
         write_table(
             out,
-            &["#", t(lang, "成本", "Cost"), t(lang, "行动", "Actions")],
+            &[
+                "#",
+                t(lang, "成本", "Cost"),
+                t(lang, "与方案 1 的差别", "Difference from plan 1"),
+            ],
             &rows,
             &[true, true, false],
             markdown,
@@ -330,8 +334,43 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
     )
 }
 
-pub(crate) fn plan_titles(report: &PlanReport, plan: &Plan) -> String {
-    plan.chosen
+/// A runner-up as its difference from the best plan: the actions it adds and the
+/// ones it drops. Runner-ups usually share most actions with the plan, so the
+/// difference is what a manager compares, not twenty titles in a row.
+pub(crate) fn plan_difference(report: &PlanReport, best: &Plan, plan: &Plan) -> String {
+    let added: Vec<usize> = plan
+        .chosen
+        .iter()
+        .copied()
+        .filter(|i| !best.chosen.contains(i))
+        .collect();
+    let dropped: Vec<usize> = best
+        .chosen
+        .iter()
+        .copied()
+        .filter(|i| !plan.chosen.contains(i))
+        .collect();
+    let lang = report.lang;
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            t(lang, "增加", "adds"),
+            titles(report, &added).join(" + ")
+        ));
+    }
+    if !dropped.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            t(lang, "去掉", "drops"),
+            titles(report, &dropped).join(" + ")
+        ));
+    }
+    parts.join(t(lang, "；", "; "))
+}
+
+fn titles(report: &PlanReport, chosen: &[usize]) -> Vec<String> {
+    chosen
         .iter()
         .map(|&i| {
             let c = &report.result.candidates[i];
@@ -342,8 +381,7 @@ pub(crate) fn plan_titles(report: &PlanReport, plan: &Plan) -> String {
                 format!("{name} ({})", c.action.segment.name())
             }
         })
-        .collect::<Vec<_>>()
-        .join(" + ")
+        .collect()
 }
 
 #[derive(Serialize)]

@@ -5,7 +5,7 @@ use super::escape::escape;
 use super::svg::{truncate, Svg};
 use super::table::html_table;
 use crate::analysis::SliceKey;
-use crate::plan::render::{action_cells, outcome_cells, plan_titles};
+use crate::plan::render::{action_cells, outcome_cells, plan_difference};
 use crate::plan::{contributions, PlanReport, Status};
 use crate::report::table::t;
 use crate::whatif::render::{change, describe, score, segment_name, status_label};
@@ -337,13 +337,17 @@ pub fn plan_section(report: &PlanReport) -> String {
                 vec![
                     (k + 2).to_string(),
                     format!("{}", plan.cost),
-                    plan_titles(report, plan),
+                    plan_difference(report, best, plan),
                 ]
             })
             .collect();
         html.push_str(&html_table(
             t(lang, "备选方案", "Runner-up plans"),
-            &["#", t(lang, "成本", "Cost"), t(lang, "行动", "Actions")],
+            &[
+                "#",
+                t(lang, "成本", "Cost"),
+                t(lang, "与方案 1 的差别", "Difference from plan 1"),
+            ],
             &rows,
             &[true, true, false],
         ));
