@@ -289,3 +289,41 @@ fn a_moments_table_gives_the_direct_json() {
     );
     assert!(err.contains("sattrace sql --sample"), "{err}");
 }
+
+#[test]
+fn a_group_that_cannot_be_fitted_reports_its_error_and_the_others_go_on() {
+    let (header, rows) = ecsi_rows();
+    let cusco = header.split(',').position(|h| h == "CUSCO").expect("CUSCO");
+    // In the north, every respondent answers CUSCO with 5: no variance there.
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .map(|r| {
+            if r.group != "north" {
+                return r;
+            }
+            let mut fields: Vec<&str> = r.fields.split(',').collect();
+            fields[cusco] = "5";
+            Row {
+                fields: fields.join(","),
+                ..r
+            }
+        })
+        .collect();
+    let all: Vec<&Row> = rows.iter().collect();
+    let dir = project(&all, true, false);
+    let (code, _, err) = run_in(dir.path(), &["moments", ".", "-o", "m.csv"]);
+    assert_eq!(code, 0, "{err}");
+    for extra in [&[][..], &["--moments", "m.csv"][..]] {
+        let mut args = vec!["--by", "grp"];
+        args.extend_from_slice(extra);
+        let v = pls_json(dir.path(), &args);
+        let groups = v["groups"].as_array().expect("groups");
+        let error = groups[0]["error"].as_str().expect("north fails");
+        assert!(
+            error.starts_with("north: item `CUSCO` has no variance"),
+            "{error}"
+        );
+        assert!(groups[0]["rows"].as_u64() > Some(0));
+        assert!(groups[1]["paths"].is_array(), "{}", groups[1]);
+    }
+}

@@ -107,10 +107,18 @@ impl ItemCovariance {
 
     /// The correlation matrix (`k × k`, row-major); `Err(column)` for the first
     /// column without variance.
+    ///
+    /// A variance below `1e-12 · (1 + mean²)` counts as none: a constant column's
+    /// variance from shifted sums is a rounding residue of about `1e-16 · mean²`, not
+    /// zero, and would otherwise turn into a meaningless correlation.
     pub fn correlations(&self) -> Result<Vec<f64>, usize> {
         let k = self.k();
         let sd: Vec<f64> = (0..k).map(|i| self.sd(i)).collect();
-        if let Some(bad) = sd.iter().position(|s| !(*s > 0.0 && s.is_finite())) {
+        let constant = |i: usize| {
+            let v = self.cov[i * k + i];
+            !(v.is_finite() && v > 1e-12 * (1.0 + self.mean[i] * self.mean[i]))
+        };
+        if let Some(bad) = (0..k).find(|&i| constant(i)) {
             return Err(bad);
         }
         let mut r = vec![0.0; k * k];
@@ -203,5 +211,20 @@ mod tests {
         };
         let c = ItemCovariance::from_rows(&data, None);
         assert_eq!(c.correlations(), Err(1));
+        // From shifted sums with fractional weights the variance of a constant is
+        // rounding, not zero; it is still no variance.
+        let centers = [5.5, 5.5];
+        let mut m = CrossMoments::new(2);
+        for (r, w) in [0.1, 0.7, 0.3].iter().enumerate() {
+            let d: Vec<f64> = data
+                .row(r)
+                .iter()
+                .zip(&centers)
+                .map(|(v, c)| v - c)
+                .collect();
+            m.add_shifted(*w, &d);
+        }
+        let from_table = ItemCovariance::from_moments(&m, &centers);
+        assert_eq!(from_table.correlations(), Err(1));
     }
 }
