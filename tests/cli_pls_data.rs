@@ -327,3 +327,67 @@ fn a_group_that_cannot_be_fitted_reports_its_error_and_the_others_go_on() {
         assert!(groups[1]["paths"].is_array(), "{}", groups[1]);
     }
 }
+
+#[test]
+fn wave_changes_get_bootstrap_intervals_from_paired_replicates() {
+    let (_, rows) = ecsi_rows();
+    let all: Vec<&Row> = rows.iter().collect();
+    let dir = project(&all, true, false);
+    let args = |threads: &'static str| {
+        vec![
+            "--by",
+            "wave",
+            "--bootstrap",
+            "200",
+            "--seed",
+            "3",
+            "--threads",
+            threads,
+        ]
+    };
+    let v = pls_json(dir.path(), &args("2"));
+    assert_eq!(v, pls_json(dir.path(), &args("1")));
+    let waves = v["groups"].as_array().expect("groups");
+    let f = |x: &Value| x.as_f64().expect("number");
+    let width = |x: &Value| f(&x["ci_high"]) - f(&x["ci_low"]);
+    for (w, c) in v["changes"].as_array().expect("changes").iter().enumerate() {
+        let failed = f(&waves[w]["bootstrap"]["failed"]) + f(&waves[w + 1]["bootstrap"]["failed"]);
+        assert!(c["replicate_pairs"].as_u64().expect("pairs") as f64 >= 200.0 - failed);
+        let (early, late) = (&waves[w], &waves[w + 1]);
+        let sections = [("paths", "paths"), ("drivers", "drivers")];
+        for (section, own) in sections {
+            for (i, d) in c[section].as_array().expect(section).iter().enumerate() {
+                assert!(width(d) > 0.0, "{d}");
+                assert_eq!(
+                    d["ci_includes_zero"],
+                    f(&d["ci_low"]) <= 0.0 && f(&d["ci_high"]) >= 0.0
+                );
+                // Independent waves: the change's spread is about the two waves'
+                // spreads added in quadrature (a wrong pairing or a wrong column
+                // would not be).
+                let (a, b) = (width(&early[own][i]), width(&late[own][i]));
+                let ratio = width(d) / (a * a + b * b).sqrt();
+                assert!((0.7..1.4).contains(&ratio), "{section}[{i}]: {ratio} {d}");
+            }
+        }
+    }
+    let (code, table, err) = run_in(
+        dir.path(),
+        &[
+            "importance",
+            ".",
+            "--method",
+            "pls",
+            "--by",
+            "wave",
+            "--bootstrap",
+            "50",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(table.contains("95% CI of change"), "{table}");
+    assert!(
+        table.contains("* the interval includes zero: no clear change"),
+        "{table}"
+    );
+}

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use super::importance_pls::{Estimate, Group, Shared};
-use sattrace::importance::group_seed;
 use sattrace::importance::pls::PlsIntervals;
+use sattrace::importance::{change_intervals, group_seed, Intervals};
 
 pub(super) fn json_report(
     ctx: &Shared<'_>,
@@ -43,22 +43,36 @@ pub(super) fn json_report(
         v["changes"] = changes(ctx, groups)
             .iter()
             .map(|c| {
-                json!({
+                let mut v = json!({
                     "from": c.from,
                     "to": c.to,
-                    "paths": c.paths.iter().map(|&(i, d)| {
+                    "paths": c.paths.iter().map(|&(i, d, ci)| {
                         let p = &ctx.pm.paths[i];
+                        let (lo, hi, zero) = change_ci(ci);
                         json!({
                             "from": ctx.pm.constructs[p.0].id,
                             "to": ctx.pm.constructs[p.1].id,
                             "change": d,
+                            "ci_low": lo,
+                            "ci_high": hi,
+                            "ci_includes_zero": zero,
                         })
                     }).collect::<Vec<_>>(),
-                    "drivers": c.drivers.iter().map(|&(k, d)| json!({
-                        "id": ctx.pm.constructs[k].id,
-                        "change": d,
-                    })).collect::<Vec<_>>(),
-                })
+                    "drivers": c.drivers.iter().map(|&(k, d, ci)| {
+                        let (lo, hi, zero) = change_ci(ci);
+                        json!({
+                            "id": ctx.pm.constructs[k].id,
+                            "change": d,
+                            "ci_low": lo,
+                            "ci_high": hi,
+                            "ci_includes_zero": zero,
+                        })
+                    }).collect::<Vec<_>>(),
+                });
+                if let Some(pairs) = c.pairs {
+                    v["replicate_pairs"] = json!(pairs);
+                }
+                v
             })
             .collect();
     }
@@ -178,44 +192,109 @@ fn total_effects(ctx: &Shared<'_>, e: &Estimate) -> Vec<Value> {
     out
 }
 
+/// `(index, change, interval of the change)`: a path index or a construct.
+type Delta = (usize, f64, Option<(f64, f64)>);
+
 /// The change from one wave to the next (both estimated).
 struct Change {
     from: String,
     to: String,
-    /// `(path index, coef(to) − coef(from))`.
-    paths: Vec<(usize, f64)>,
-    /// `(construct, total effect on the outcome (to) − (from))` for the outcome's
-    /// drivers (those with a total effect in either wave).
-    drivers: Vec<(usize, f64)>,
+    /// `(path index, coef(to) − coef(from), interval)`.
+    paths: Vec<Delta>,
+    /// `(construct, total effect on the outcome (to) − (from), interval)` for the
+    /// outcome's drivers (those with a total effect in either wave).
+    drivers: Vec<Delta>,
+    /// Replicate pairs the intervals rest on (both waves' replicate `r` succeeded).
+    pairs: Option<usize>,
 }
 
 /// Changes between consecutive waves that were both estimated; a wave that failed
-/// breaks the chain rather than being skipped over (as for the other methods).
+/// breaks the chain rather than being skipped over (as for the other methods). With
+/// a bootstrap, the interval of each change comes from the differences of the two
+/// waves' replicates `r` (`importance::change_intervals`, as for the other methods).
 fn changes(ctx: &Shared<'_>, groups: &[Group]) -> Vec<Change> {
     let o = ctx.outcome;
+    let (p, c) = (ctx.pm.paths.len(), ctx.pm.constructs.len());
     groups
         .windows(2)
         .filter_map(|pair| {
             let (Ok(a), Ok(b)) = (&pair[0].result, &pair[1].result) else {
                 return None;
             };
-            let paths = (0..ctx.pm.paths.len())
-                .map(|i| (i, b.fit.paths[i].coef - a.fit.paths[i].coef))
-                .collect();
-            let drivers = (0..ctx.pm.constructs.len())
+            let drivers: Vec<usize> = (0..c)
                 .filter(|&k| {
                     k != o && (a.fit.total.get(k, o) != 0.0 || b.fit.total.get(k, o) != 0.0)
                 })
-                .map(|k| (k, b.fit.total.get(k, o) - a.fit.total.get(k, o)))
+                .collect();
+            // Positions in the bootstrap's estimate vectors: paths, then the drivers'
+            // total effects on the outcome.
+            let pick: Vec<usize> = (0..p)
+                .chain(drivers.iter().map(|&k| p + k * c + o))
+                .collect();
+            let (intervals, pairs) = match (&a.intervals, &b.intervals) {
+                (Some(ia), Some(ib)) => {
+                    let pairs = ia
+                        .samples
+                        .iter()
+                        .zip(&ib.samples)
+                        .filter(|(x, y)| x.is_some() && y.is_some())
+                        .count();
+                    let iv =
+                        change_intervals(&as_intervals(ia, &pick), &as_intervals(ib, &pick), 0.95);
+                    (Some(iv), Some(pairs))
+                }
+                _ => (None, None),
+            };
+            let ci = |j: usize| intervals.as_ref().and_then(|iv| iv.get(j).copied());
+            let paths = (0..p)
+                .map(|i| (i, b.fit.paths[i].coef - a.fit.paths[i].coef, ci(i)))
+                .collect();
+            let drivers = drivers
+                .iter()
+                .enumerate()
+                .map(|(j, &k)| (k, b.fit.total.get(k, o) - a.fit.total.get(k, o), ci(p + j)))
                 .collect();
             Some(Change {
                 from: pair[0].name.clone(),
                 to: pair[1].name.clone(),
                 paths,
                 drivers,
+                pairs,
             })
         })
         .collect()
+}
+
+/// The estimates at positions `pick` of a PLS bootstrap, in the shape of the driver
+/// methods' [`Intervals`] (as importances; no R²), so their change intervals apply.
+fn as_intervals(iv: &PlsIntervals, pick: &[usize]) -> Intervals {
+    let select = |v: &[f64]| {
+        pick.iter()
+            .map(|&j| v.get(j).copied().unwrap_or(f64::NAN))
+            .collect()
+    };
+    Intervals {
+        replicates: iv.replicates,
+        failed: iv.failed,
+        kind: iv.kind,
+        drivers: Vec::new(),
+        r2: (f64::NAN, f64::NAN),
+        estimate: (f64::NAN, select(&iv.estimate)),
+        samples: iv
+            .samples
+            .iter()
+            .map(|s| s.as_ref().map(|v| (f64::NAN, select(v))))
+            .collect(),
+        jackknife: iv.jackknife.iter().map(|v| (f64::NAN, select(v))).collect(),
+    }
+}
+
+/// `ci_low`, `ci_high` and `ci_includes_zero` of a change (nulls without one).
+fn change_ci(ci: Option<(f64, f64)>) -> (Value, Value, Value) {
+    match ci {
+        Some((lo, hi)) => (json!(lo), json!(hi), json!(lo <= 0.0 && hi >= 0.0)),
+        None => (Value::Null, Value::Null, Value::Null),
+    }
 }
 
 pub(super) fn table(ctx: &Shared<'_>, whole: &Group, groups: &[Group], by_wave: bool) -> String {
@@ -234,16 +313,25 @@ pub(super) fn table(ctx: &Shared<'_>, whole: &Group, groups: &[Group], by_wave: 
         for c in changes(ctx, groups) {
             let _ = writeln!(
                 out,
-                "\nchange of pls path coefficients, wave {} → {}\n{:<w$}  {:<w$}  {:>8}",
-                c.from, c.to, "from", "to", "change"
+                "\nchange of pls path coefficients, wave {} → {}\n{:<w$}  {:<w$}  {:>8}  {:>21}",
+                c.from, c.to, "from", "to", "change", "95% CI of change"
             );
-            for (i, d) in c.paths {
+            for &(i, d, ci) in &c.paths {
                 let (from, to) = ctx.pm.paths[i];
+                let ci = ci
+                    .map(|(lo, hi)| {
+                        let zero = if lo <= 0.0 && hi >= 0.0 { " *" } else { "" };
+                        format!("{lo:+.4} – {hi:+.4}{zero}")
+                    })
+                    .unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "{:<w$}  {:<w$}  {d:>+8.4}",
+                    "{:<w$}  {:<w$}  {d:>+8.4}  {ci:>21}",
                     ctx.pm.constructs[from].id, ctx.pm.constructs[to].id
                 );
+            }
+            if c.pairs.is_some() {
+                let _ = writeln!(out, "* the interval includes zero: no clear change");
             }
         }
     }

@@ -27,6 +27,14 @@ pub struct PlsIntervals {
     /// Per item, in the fit's `outer` order.
     pub weights: Vec<(f64, f64)>,
     pub loadings: Vec<(f64, f64)>,
+    /// The full-sample estimates as one vector: paths, total effects (row-major),
+    /// outer weights, loadings (the layout of every vector below).
+    pub estimate: Vec<f64>,
+    /// Replicate `r`'s estimates at index `r`; `None` where it failed. Kept by index
+    /// so two groups' replicates pair up for differences (changes between waves).
+    pub samples: Vec<Option<Vec<f64>>>,
+    /// Leave-one-group-out estimates (BCa only; empty otherwise).
+    pub jackknife: Vec<Vec<f64>>,
 }
 
 /// Bootstrap the model on `data` (complete rows); percentile intervals.
@@ -118,7 +126,7 @@ pub fn bootstrap_weighted(
             });
         }
     });
-    let ok: Vec<Vec<f64>> = results.into_iter().flatten().collect();
+    let ok: Vec<Vec<f64>> = results.iter().flatten().cloned().collect();
     let jackknife = match extras.kind {
         IntervalKind::Percentile => Vec::new(),
         IntervalKind::Bca => jackknife(model, data, weights, options, boot.threads),
@@ -144,6 +152,9 @@ pub fn bootstrap_weighted(
         total: range(p, c * c),
         weights: range(p + c * c, k),
         loadings: range(p + c * c + k, k),
+        estimate: full,
+        samples: results,
+        jackknife,
     })
 }
 
