@@ -214,13 +214,13 @@ fn all_cells(survey: &Survey) -> Vec<usize> {
 }
 
 /// Whether `--by` names the wave.
-fn by_wave(survey: &Survey, by: Option<&str>) -> bool {
+pub(super) fn by_wave(survey: &Survey, by: Option<&str>) -> bool {
     by.is_some_and(|by| by == "wave" || survey.wave_column.as_deref() == Some(by))
 }
 
 /// Cells per group value: waves in survey order (so consecutive groups are
 /// consecutive waves), segment values sorted.
-fn grouping(survey: &Survey, by: &str) -> anyhow::Result<Vec<(String, Vec<usize>)>> {
+pub(super) fn grouping(survey: &Survey, by: &str) -> anyhow::Result<Vec<(String, Vec<usize>)>> {
     let wave = by_wave(survey, Some(by));
     let segment = survey.segment_columns.iter().position(|c| c == by);
     if wave && survey.wave_column.is_none() {

@@ -1,39 +1,65 @@
 //! `sattrace importance --method pls`: the whole PLS path model on items, with
-//! reliability, HTMT and IPMA for the outcome.
-
-use std::fmt::Write as _;
+//! reliability, HTMT and IPMA for the outcome; for the whole survey and, with
+//! `--by`, per segment value or wave.
+//!
+//! Point estimates come from the weighted item means and covariances of each cell
+//! (the moments table's `ic` block), merged per group: the same code whether the
+//! cells were read from the survey or from `--moments FILE`, so both give the same
+//! numbers. Only the bootstrap reads item rows.
 
 use anyhow::{bail, Context};
-use serde_json::{json, Value};
 
-use super::importance::{ImportanceArgs, ImportanceFormat};
+use super::importance::ImportanceArgs;
+use super::importance_pls_report::{json_report, table};
 use super::output::write_output;
 use super::progress;
+use super::project::Project;
 use super::Exit;
+use sattrace::data::{ingest, IngestOptions, ItemMoments, ItemRows, ItemShape, Survey};
 use sattrace::importance::pls::{
-    bootstrap_with, complete_rows, estimate, htmt, ipma, reliability, Htmt, IpmaPoint, PathModel,
-    PlsFit, PlsIntervals, PlsOptions, Reliability,
+    bootstrap_weighted, estimate_on_moments, htmt_on_moments, ipma_on_moments,
+    reliability_on_moments, Htmt, IpmaPoint, ItemCovariance, Matrix, PathModel, PlsFit,
+    PlsIntervals, PlsOptions, Reliability,
 };
-use sattrace::importance::{BootstrapExtras, BootstrapOptions};
+use sattrace::importance::{group_seed, BootstrapExtras, BootstrapOptions};
 
-/// Everything the report shows.
-struct Estimate {
-    pm: PathModel,
-    fit: PlsFit,
-    outcome: usize,
-    rows: usize,
-    reliability: Vec<Reliability>,
-    htmt: Vec<Htmt>,
-    ipma: Vec<IpmaPoint>,
-    outcome_performance: f64,
-    intervals: Option<PlsIntervals>,
-    warnings: Vec<String>,
+/// One group's estimates: everything the report shows.
+pub(super) struct Estimate {
+    pub fit: PlsFit,
+    pub reliability: Vec<Reliability>,
+    pub htmt: Vec<Htmt>,
+    pub ipma: Vec<IpmaPoint>,
+    pub outcome_performance: f64,
+    pub intervals: Option<PlsIntervals>,
+    /// Fewer complete rows than `--min-n-per-driver` × the most predecessors.
+    pub unreliable: bool,
+    pub warnings: Vec<String>,
+}
+
+/// The whole survey (`"all"`) or one `--by` group.
+pub(super) struct Group {
+    pub name: String,
+    /// Rows of the group, complete or not.
+    pub rows: u64,
+    pub result: Result<Estimate, String>,
+}
+
+/// What every group shares.
+pub(super) struct Shared<'a> {
+    pub args: &'a ImportanceArgs,
+    pub pm: PathModel,
+    pub outcome: usize,
+    pub options: PlsOptions,
+    /// `(min, max)` of each item column's scale.
+    pub scales: Vec<(f64, f64)>,
+    /// Each item column's shape in the item moments (its shift: the scale's midpoint).
+    pub shapes: Vec<ItemShape>,
+    pub centers: Vec<f64>,
+    /// Complete rows under which an estimate is flagged unreliable.
+    pub min_n: u64,
 }
 
 pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
-    if args.by.is_some() {
-        bail!("--by is not available for --method pls yet");
-    }
     if !args.drivers.is_empty() {
         bail!("--drivers does not apply to --method pls\n  help: the path model is the model's `inputs`; edit model.yaml to change it");
     }
@@ -45,19 +71,13 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
         }
     }
     let outcome_id = args.outcome.as_deref().unwrap_or(&model.primary_outcome);
-    let survey = project.ingest(&args.project, false, true)?;
-    let items = survey.items.context("item rows were not kept")?;
-    let pm = PathModel::from_model(model, &items, &args.formative).map_err(anyhow::Error::msg)?;
+    let survey = read_survey(&project, args)?;
+    let shell = item_columns(model);
+    let pm = PathModel::from_model(model, &shell, &args.formative).map_err(anyhow::Error::msg)?;
     let Some(outcome) = pm.constructs.iter().position(|c| c.id == outcome_id) else {
         bail!("`{outcome_id}` is not a construct of the path model (it takes part in no path)");
     };
-    let data = complete_rows(&items);
-    let pls_options = PlsOptions {
-        scheme: args.scheme,
-        ..PlsOptions::default()
-    };
-    let fit = estimate(&pm, &data, &pls_options).map_err(anyhow::Error::msg)?;
-    let scales: Vec<(f64, f64)> = items
+    let scales: Vec<(f64, f64)> = shell
         .node_of
         .iter()
         .map(|&i| {
@@ -67,24 +87,151 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
                 .map_or((0.0, 100.0), |n| (n.scale.min, n.scale.max))
         })
         .collect();
-    let (points, outcome_performance) =
-        ipma(&pm, &data, &scales, &fit, outcome).map_err(anyhow::Error::msg)?;
+    let shapes = ItemShape::of_model(model);
+    let centers = shapes.iter().map(|s| s.center).collect();
+    let most = pm.predecessors().iter().map(Vec::len).max().unwrap_or(1) as u64;
+    let ctx = Shared {
+        args,
+        options: PlsOptions {
+            scheme: args.scheme,
+            ..PlsOptions::default()
+        },
+        scales,
+        shapes,
+        centers,
+        min_n: args.min_n_per_driver * most,
+        pm,
+        outcome,
+    };
+    let all: Vec<usize> = (0..survey.cells.len()).collect();
+    let whole = estimate_group(&ctx, &survey, "all", &all);
+    if let Err(e) = &whole.result {
+        bail!("{e}");
+    }
+    let groups: Vec<Group> = match &args.by {
+        None => Vec::new(),
+        Some(by) => super::importance::grouping(&survey, by)?
+            .into_iter()
+            .map(|(name, cells)| estimate_group(&ctx, &survey, &name, &cells))
+            .collect(),
+    };
+    let by_wave = super::importance::by_wave(&survey, args.by.as_deref());
+    let bytes = match args.format {
+        super::importance::ImportanceFormat::Json => {
+            let report = json_report(&ctx, &whole, &groups, by_wave);
+            let mut text = serde_json::to_string_pretty(&report)?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        super::importance::ImportanceFormat::Table => {
+            table(&ctx, &whole, &groups, by_wave).into_bytes()
+        }
+    };
+    write_output(args.output.as_deref(), &bytes, &project.inputs)?;
+    Ok(Exit::Ok)
+}
+
+/// The survey's cells with item moments; with `--bootstrap`, also its item rows and
+/// (for each row's cell) its respondent rows. From `--moments FILE` when given.
+fn read_survey(project: &Project, args: &ImportanceArgs) -> anyhow::Result<Survey> {
+    let rows = args.bootstrap > 0;
+    if args.project.moments.is_some() {
+        if rows {
+            return Err(super::moments::needs_rows("--bootstrap"));
+        }
+        return project.ingest(&args.project, false, false);
+    }
+    let data_name = project.data_path.display().to_string();
+    let file = std::fs::File::open(&project.data_path)
+        .with_context(|| format!("cannot read `{data_name}`"))?;
+    let options = IngestOptions {
+        encoding: args.project.encoding,
+        on_invalid: args.project.on_invalid,
+        keep_respondents: rows,
+        keep_items: rows,
+        item_moments: true,
+    };
+    ingest(
+        &project.model,
+        project.graph.order(),
+        &data_name,
+        std::io::BufReader::new(file),
+        &options,
+    )
+    .map_err(anyhow::Error::msg)
+}
+
+/// The model's item columns (every item of every node, nodes in model order) without
+/// rows: the column layout of both the item moments and the item rows.
+fn item_columns(model: &sattrace::model::Model) -> ItemRows {
+    let mut shell = ItemRows::default();
+    for (i, node) in model.nodes.iter().enumerate() {
+        for item in &node.items {
+            shell.names.push(item.clone());
+            shell.node_of.push(i);
+        }
+    }
+    shell
+}
+
+/// Estimate the path model on the cells `cells` (and, with `--bootstrap`, their
+/// rows). Errors are kept per group, prefixed with the group's name.
+fn estimate_group(ctx: &Shared<'_>, survey: &Survey, name: &str, cells: &[usize]) -> Group {
+    let mut items = ItemMoments::new(&ctx.shapes);
+    let mut rows = 0;
+    for cell in cells.iter().filter_map(|&i| survey.cells.get(i)) {
+        rows += cell.moments.rows;
+        if let Some(m) = &cell.moments.items {
+            items.merge(m);
+        }
+    }
+    let result = (|| {
+        let cov = ItemCovariance::from_moments(&items.complete, &ctx.centers);
+        let mut est = fit(ctx, &cov).map_err(|e| named(name, &e))?;
+        if ctx.args.bootstrap > 0 {
+            let (data, weights) = group_rows(survey, cells).map_err(|e| named(name, &e))?;
+            let seed = if name == "all" {
+                ctx.args.seed
+            } else {
+                group_seed(ctx.args.seed, name)
+            };
+            let iv = bootstrap(ctx, name, &data, &weights, seed)?;
+            if iv.failed > 0 {
+                est.warnings.push(format!(
+                    "{} bootstrap replicates failed and are left out",
+                    iv.failed
+                ));
+            }
+            est.intervals = Some(iv);
+        }
+        Ok(est)
+    })();
+    Group {
+        name: name.to_string(),
+        rows,
+        result,
+    }
+}
+
+/// The point estimates and their warnings from item moments.
+fn fit(ctx: &Shared<'_>, cov: &ItemCovariance) -> Result<Estimate, String> {
+    let pm = &ctx.pm;
+    let fit = estimate_on_moments(pm, cov, &ctx.options).map_err(|e| e.to_string())?;
+    let (ipma, outcome_performance) =
+        ipma_on_moments(pm, cov, &ctx.scales, &fit, ctx.outcome).map_err(|e| e.to_string())?;
     let mut warnings = Vec::new();
     if !fit.converged {
         warnings.push(format!(
             "the PLS iteration did not converge in {} iterations",
-            pls_options.max_iter
+            ctx.options.max_iter
         ));
     }
-    if model.weight.is_some() {
-        warnings.push("survey weights are not used by --method pls yet".to_string());
-    }
-    let most = pm.predecessors().iter().map(Vec::len).max().unwrap_or(1) as u64;
-    let min_n = args.min_n_per_driver * most;
-    if (data.rows as u64) < min_n {
+    let unreliable = (fit.n as u64) < ctx.min_n;
+    if unreliable {
+        let most = pm.predecessors().iter().map(Vec::len).max().unwrap_or(1);
         warnings.push(format!(
-            "{} complete rows for up to {most} predecessors (under {min_n}): unreliable",
-            data.rows
+            "{} complete rows for up to {most} predecessors (under {}): unreliable",
+            fit.n, ctx.min_n
         ));
     }
     for p in &fit.paths {
@@ -103,268 +250,96 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
             ));
         }
     }
-    let intervals = if args.bootstrap > 0 {
-        let threads = args.threads.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        });
-        let boot = BootstrapOptions {
-            replicates: args.bootstrap,
-            seed: args.seed,
-            threads,
-            level_percent: 95,
-        };
-        let bar = progress::replicates(args.bootstrap as u64, "bootstrap");
-        let tick = |k: u64| bar.inc(k);
-        let extras = BootstrapExtras {
-            kind: args.ci,
-            progress: Some(&tick),
-        };
-        let iv = bootstrap_with(&pm, &data, &pls_options, &boot, &extras);
-        bar.finish_and_clear();
-        let iv = iv.map_err(anyhow::Error::msg)?;
-        if iv.failed > 0 {
-            warnings.push(format!(
-                "{} bootstrap replicates failed and are left out",
-                iv.failed
-            ));
-        }
-        Some(iv)
-    } else {
-        None
-    };
-    let est = Estimate {
-        intervals,
-        reliability: reliability(&pm, &data, &fit),
-        htmt: htmt(&pm, &data),
-        ipma: points,
+    Ok(Estimate {
+        reliability: reliability_on_moments(pm, cov, &fit),
+        htmt: htmt_on_moments(pm, cov),
+        ipma,
         outcome_performance,
-        rows: items.len(),
-        pm,
-        fit,
-        outcome,
+        intervals: None,
+        unreliable,
         warnings,
-    };
-    let bytes = match args.format {
-        ImportanceFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&json_report(&est, args))?;
-            text.push('\n');
-            text.into_bytes()
-        }
-        ImportanceFormat::Table => table(&est).into_bytes(),
-    };
-    write_output(args.output.as_deref(), &bytes, &project.inputs)?;
-    Ok(Exit::Ok)
-}
-
-fn json_report(e: &Estimate, args: &ImportanceArgs) -> Value {
-    let id = |k: usize| e.pm.constructs[k].id.as_str();
-    let o = e.outcome;
-    let c = e.pm.constructs.len();
-    let drivers: Vec<Value> = (0..e.pm.constructs.len())
-        .filter(|&k| k != o && e.fit.total.get(k, o) != 0.0)
-        .map(|k| {
-            json!({
-                "id": id(k),
-                "importance": e.fit.total.get(k, o),
-                "direct": e.fit.coefficients.get(k, o),
-                "share": Value::Null,
-                "ci_low": ci(e, |iv| iv.total.get(k * c + o)).0,
-                "ci_high": ci(e, |iv| iv.total.get(k * c + o)).1,
-            })
-        })
-        .collect();
-    json!({
-        "schema": "sattrace.importance/1",
-        "outcome": id(o),
-        "method": "pls",
-        "scheme": args.scheme,
-        "n": e.fit.n,
-        "rows_dropped": e.rows - e.fit.n,
-        "iterations": e.fit.iterations,
-        "converged": e.fit.converged,
-        "r2": e.fit.r2[o].map(|r| r.0),
-        "drivers": drivers,
-        "constructs": e.pm.constructs.iter().enumerate().map(|(k, c)| json!({
-            "id": c.id,
-            "mode": c.mode,
-            "r2": e.fit.r2[k].map(|r| r.0),
-            "adj_r2": e.fit.r2[k].map(|r| r.1),
-        })).collect::<Vec<_>>(),
-        "paths": e.fit.paths.iter().enumerate().map(|(i, p)| {
-            let (lo, hi) = ci(e, |iv| iv.paths.get(i));
-            json!({"from": id(p.from), "to": id(p.to), "coef": p.coef, "ci_low": lo, "ci_high": hi})
-        }).collect::<Vec<_>>(),
-        "outer": e.fit.outer.iter().enumerate().map(|(i, x)| json!({
-            "construct": id(x.construct),
-            "item": e.pm.item_names[x.item],
-            "weight": x.weight,
-            "loading": x.loading,
-            "weight_ci": ci_pair(e, |iv| iv.weights.get(i)),
-            "loading_ci": ci_pair(e, |iv| iv.loadings.get(i)),
-        })).collect::<Vec<_>>(),
-        "total_effects": total_effects(e),
-        "ipma": e.ipma.iter().map(|p| json!({
-            "id": id(p.construct), "importance": p.importance, "performance": p.performance,
-        })).collect::<Vec<_>>(),
-        "ipma_outcome_performance": e.outcome_performance,
-        "reliability": e.reliability.iter().map(|r| json!({
-            "construct": id(r.construct), "alpha": r.alpha, "rho_c": r.rho_c, "ave": r.ave,
-        })).collect::<Vec<_>>(),
-        "htmt": e.htmt.iter().map(|h| json!({
-            "a": id(h.a), "b": id(h.b), "value": h.value,
-        })).collect::<Vec<_>>(),
-        "warnings": e.warnings,
-        "bootstrap": e.intervals.as_ref().map(|iv| json!({
-            "replicates": iv.replicates, "failed": iv.failed, "seed": args.seed,
-            "level": 0.95, "kind": iv.kind.name(),
-        })),
+        fit,
     })
 }
 
-/// The interval picked by `pick`, as two JSON values (null without a bootstrap).
-fn ci(e: &Estimate, pick: impl Fn(&PlsIntervals) -> Option<&(f64, f64)>) -> (Value, Value) {
-    match e.intervals.as_ref().and_then(pick) {
-        Some(&(lo, hi)) => (json!(lo), json!(hi)),
-        None => (Value::Null, Value::Null),
+/// The complete item rows of `cells` and their survey weights. Item rows and
+/// respondent rows are pushed together by the ingest, so row `i` of one is row `i`
+/// of the other, and the respondent row knows its cell.
+fn group_rows(survey: &Survey, cells: &[usize]) -> Result<(Matrix, Vec<f64>), String> {
+    let items = survey.items.as_ref().ok_or("item rows were not kept")?;
+    let respondents = survey
+        .respondents
+        .as_ref()
+        .ok_or("respondent rows were not kept")?;
+    if respondents.len() != items.len() {
+        return Err("item rows and respondent rows disagree".to_string());
     }
-}
-
-fn ci_pair(e: &Estimate, pick: impl Fn(&PlsIntervals) -> Option<&(f64, f64)>) -> Value {
-    match ci(e, pick) {
-        (Value::Null, _) => Value::Null,
-        (lo, hi) => json!([lo, hi]),
-    }
-}
-
-fn total_effects(e: &Estimate) -> Vec<Value> {
-    let c = e.pm.constructs.len();
-    let mut out = Vec::new();
-    for from in 0..c {
-        for to in 0..c {
-            let v = e.fit.total.get(from, to);
-            if v != 0.0 {
-                let (lo, hi) = ci(e, |iv| iv.total.get(from * c + to));
-                out.push(json!({
-                    "from": e.pm.constructs[from].id,
-                    "to": e.pm.constructs[to].id,
-                    "effect": v,
-                    "ci_low": lo,
-                    "ci_high": hi,
-                }));
-            }
+    let mut in_group = vec![false; survey.cells.len()];
+    for &c in cells {
+        if let Some(slot) = in_group.get_mut(c) {
+            *slot = true;
         }
     }
-    out
+    let width = items.width();
+    let mut data = Matrix {
+        rows: 0,
+        cols: width,
+        data: Vec::new(),
+    };
+    let mut weights = Vec::new();
+    for (i, &cell) in respondents.cells.iter().enumerate() {
+        if !in_group.get(cell as usize).copied().unwrap_or(false) {
+            continue;
+        }
+        let row = items.row(i);
+        if row.len() == width && row.iter().all(|v| !v.is_nan()) {
+            data.data.extend(row.iter().map(|&v| f64::from(v)));
+            data.rows += 1;
+            weights.push(items.weights.get(i).map_or(1.0, |&w| f64::from(w)));
+        }
+    }
+    Ok((data, weights))
 }
 
-fn table(e: &Estimate) -> String {
-    let id = |k: usize| e.pm.constructs[k].id.as_str();
-    let w =
-        e.pm.constructs
-            .iter()
-            .map(|c| c.id.chars().count())
-            .chain(e.pm.item_names.iter().map(|n| n.chars().count()))
-            .max()
-            .unwrap_or(6)
-            .max(9);
-    let o = e.outcome;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "pls on {} : n = {}, R² = {:.4}, {} iterations{}",
-        id(o),
-        e.fit.n,
-        e.fit.r2[o].map_or(f64::NAN, |r| r.0),
-        e.fit.iterations,
-        if e.fit.converged {
-            ""
-        } else {
-            " (not converged)"
-        }
-    );
-    let _ = writeln!(
-        out,
-        "\npaths\n{:<w$}  {:<w$}  {:>8}  {:>21}",
-        "from",
-        "to",
-        "coef",
-        super::importance::ci_title(
-            e.intervals
-                .as_ref()
-                .map_or(Default::default(), |iv| iv.kind)
-        )
-    );
-    for (i, p) in e.fit.paths.iter().enumerate() {
-        let interval = e
-            .intervals
-            .as_ref()
-            .and_then(|iv| iv.paths.get(i))
-            .map(|(lo, hi)| {
-                let zero = if *lo <= 0.0 && *hi >= 0.0 { " *" } else { "" };
-                format!("{lo:.4} – {hi:.4}{zero}")
-            })
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{:<w$}  {:<w$}  {:>8.4}  {interval:>21}",
-            id(p.from),
-            id(p.to),
-            p.coef
-        );
+/// Bootstrap intervals of one group, seeded with `seed`.
+fn bootstrap(
+    ctx: &Shared<'_>,
+    name: &str,
+    data: &Matrix,
+    weights: &[f64],
+    seed: u64,
+) -> Result<PlsIntervals, String> {
+    let args = ctx.args;
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let boot = BootstrapOptions {
+        replicates: args.bootstrap,
+        seed,
+        threads,
+        level_percent: 95,
+    };
+    let label = if name == "all" {
+        "bootstrap".to_string()
+    } else {
+        format!("bootstrap {name}")
+    };
+    let bar = progress::replicates(args.bootstrap as u64, &label);
+    let tick = |k: u64| bar.inc(k);
+    let extras = BootstrapExtras {
+        kind: args.ci,
+        progress: Some(&tick),
+    };
+    let iv = bootstrap_weighted(&ctx.pm, data, Some(weights), &ctx.options, &boot, &extras);
+    bar.finish_and_clear();
+    iv.map_err(|e| named(name, &e))
+}
+
+/// An error of group `name` (the whole survey's errors need no prefix).
+fn named(name: &str, e: &dyn std::fmt::Display) -> String {
+    if name == "all" {
+        e.to_string()
+    } else {
+        format!("{name}: {e}")
     }
-    let _ = writeln!(
-        out,
-        "\nconstructs\n{:<w$}  {:>7}  {:>7}  {:>6}  {:>6}  {:>6}",
-        "construct", "R²", "adj R²", "alpha", "rho_c", "AVE"
-    );
-    for r in &e.reliability {
-        let (r2, adj) = e.fit.r2[r.construct].map_or((String::new(), String::new()), |(a, b)| {
-            (format!("{a:.4}"), format!("{b:.4}"))
-        });
-        let _ = writeln!(
-            out,
-            "{:<w$}  {r2:>7}  {adj:>7}  {:>6.3}  {:>6.3}  {:>6.3}",
-            id(r.construct),
-            r.alpha,
-            r.rho_c,
-            r.ave
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\nouter\n{:<w$}  {:<w$}  {:>7}  {:>7}",
-        "construct", "item", "weight", "loading"
-    );
-    for x in &e.fit.outer {
-        let _ = writeln!(
-            out,
-            "{:<w$}  {:<w$}  {:>7.4}  {:>7.4}",
-            id(x.construct),
-            e.pm.item_names[x.item],
-            x.weight,
-            x.loading
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\nIPMA for {} (performance {:.2})\n{:<w$}  {:>10}  {:>11}",
-        id(o),
-        e.outcome_performance,
-        "construct",
-        "importance",
-        "performance"
-    );
-    for p in &e.ipma {
-        let _ = writeln!(
-            out,
-            "{:<w$}  {:>10.4}  {:>11.2}",
-            id(p.construct),
-            p.importance,
-            p.performance
-        );
-    }
-    for warning in &e.warnings {
-        let _ = writeln!(out, "warning: {warning}");
-    }
-    out
 }

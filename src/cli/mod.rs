@@ -8,6 +8,7 @@ mod graph;
 mod importance;
 mod importance_change;
 mod importance_pls;
+mod importance_pls_report;
 mod moments;
 mod output;
 mod pipeline;

@@ -5,7 +5,9 @@
 //! identical for a seed whatever the number of threads.
 
 use super::matrix::standardize;
-use super::{estimate, on_correlations, Matrix, PathModel, PlsError, PlsOptions};
+use super::{
+    estimate_on_moments, on_correlations, ItemCovariance, Matrix, PathModel, PlsError, PlsOptions,
+};
 use crate::importance::interval::{acceleration, bca, jackknife_groups, percentile, IntervalKind};
 use crate::importance::lmg::below;
 use crate::importance::{BootstrapExtras, BootstrapOptions};
@@ -25,6 +27,14 @@ pub struct PlsIntervals {
     /// Per item, in the fit's `outer` order.
     pub weights: Vec<(f64, f64)>,
     pub loadings: Vec<(f64, f64)>,
+    /// The full-sample estimates as one vector: paths, total effects (row-major),
+    /// outer weights, loadings (the layout of every vector below).
+    pub estimate: Vec<f64>,
+    /// Replicate `r`'s estimates at index `r`; `None` where it failed. Kept by index
+    /// so two groups' replicates pair up for differences (changes between waves).
+    pub samples: Vec<Option<Vec<f64>>>,
+    /// Leave-one-group-out estimates (BCa only; empty otherwise).
+    pub jackknife: Vec<Vec<f64>>,
 }
 
 /// Bootstrap the model on `data` (complete rows); percentile intervals.
@@ -50,7 +60,22 @@ pub fn bootstrap_with(
     boot: &BootstrapOptions,
     extras: &BootstrapExtras<'_>,
 ) -> Result<PlsIntervals, PlsError> {
-    let fit = estimate(model, data, options)?;
+    bootstrap_weighted(model, data, None, options, boot, extras)
+}
+
+/// [`bootstrap_with`] with a survey weight per row of `data` (`None`: all 1):
+/// respondents are drawn with equal probability, as in the unweighted bootstrap, and
+/// each draw carries its respondent's weight into the resample's weighted
+/// correlations (so a replicate estimates what the weighted fit estimates).
+pub fn bootstrap_weighted(
+    model: &PathModel,
+    data: &Matrix,
+    weights: Option<&[f64]>,
+    options: &PlsOptions,
+    boot: &BootstrapOptions,
+    extras: &BootstrapExtras<'_>,
+) -> Result<PlsIntervals, PlsError> {
+    let fit = estimate_on_moments(model, &ItemCovariance::from_rows(data, weights), options)?;
     let (p, c, k) = (fit.paths.len(), fit.total.cols, fit.outer.len());
     let n = data.rows;
     let cols = data.cols;
@@ -69,7 +94,7 @@ pub fn bootstrap_with(
             let i = below(&mut rng, n as u64) as usize;
             ws.counts[i] += 1;
         }
-        resample_correlations(&z, &ws.counts, &mut ws.mean, &mut ws.r)?;
+        resample_correlations(&z, &ws.counts, weights, &mut ws.mean, &mut ws.r)?;
         let f = on_correlations::fit(model, &ws.r, cols, n, options).ok()?;
         let mut v = Vec::with_capacity(p + c * c + 2 * k);
         v.extend(model.paths.iter().map(|&(a, b)| f.coefficients.get(a, b)));
@@ -101,10 +126,10 @@ pub fn bootstrap_with(
             });
         }
     });
-    let ok: Vec<Vec<f64>> = results.into_iter().flatten().collect();
+    let ok: Vec<Vec<f64>> = results.iter().flatten().cloned().collect();
     let jackknife = match extras.kind {
         IntervalKind::Percentile => Vec::new(),
-        IntervalKind::Bca => jackknife(model, data, options, boot.threads),
+        IntervalKind::Bca => jackknife(model, data, weights, options, boot.threads),
     };
     let full = flatten(&fit);
     let level = f64::from(boot.level_percent.min(99)) / 100.0;
@@ -127,6 +152,9 @@ pub fn bootstrap_with(
         total: range(p, c * c),
         weights: range(p + c * c, k),
         loadings: range(p + c * c + k, k),
+        estimate: full,
+        samples: results,
+        jackknife,
     })
 }
 
@@ -146,6 +174,7 @@ fn flatten(f: &super::PlsFit) -> Vec<f64> {
 fn jackknife(
     model: &PathModel,
     data: &Matrix,
+    weights: Option<&[f64]>,
     options: &PlsOptions,
     threads: usize,
 ) -> Vec<Vec<f64>> {
@@ -156,11 +185,16 @@ fn jackknife(
             cols: data.cols,
             data: Vec::with_capacity(data.rows * data.cols),
         };
+        let mut kept = Vec::with_capacity(data.rows);
         for i in (0..data.rows).filter(|i| i % groups != g) {
             sample.data.extend_from_slice(data.row(i));
             sample.rows += 1;
+            kept.push(weights.and_then(|w| w.get(i).copied()).unwrap_or(1.0));
         }
-        estimate(model, &sample, options).ok().map(|f| flatten(&f))
+        let cov = ItemCovariance::from_rows(&sample, Some(&kept));
+        estimate_on_moments(model, &cov, options)
+            .ok()
+            .map(|f| flatten(&f))
     };
     let threads = threads.clamp(1, groups.max(1));
     let per = groups.div_ceil(threads).max(1);
@@ -186,22 +220,27 @@ struct Workspace {
 }
 
 /// The correlation matrix of the columns of `z` over the rows drawn (`counts[i]`
-/// copies of row `i`): two passes (means, then centred products, lower triangle).
-/// `None` when an item is constant in the resample (the fit would fail on it).
+/// copies of row `i`, each with the row's weight): two passes (means, then centred
+/// products, lower triangle). `None` when an item is constant in the resample (the
+/// fit would fail on it).
 fn resample_correlations(
     z: &Matrix,
     counts: &[u32],
+    weights: Option<&[f64]>,
     mean: &mut [f64],
     r: &mut [f64],
 ) -> Option<()> {
     let k = z.cols;
+    let factor = |i: usize, cnt: u32| {
+        f64::from(cnt) * weights.and_then(|w| w.get(i).copied()).unwrap_or(1.0)
+    };
     mean.fill(0.0);
     let mut total = 0.0;
-    for (row, &cnt) in z.data.chunks_exact(k).zip(counts) {
+    for (i, (row, &cnt)) in z.data.chunks_exact(k).zip(counts).enumerate() {
         if cnt == 0 {
             continue;
         }
-        let f = f64::from(cnt);
+        let f = factor(i, cnt);
         total += f;
         for (m, v) in mean.iter_mut().zip(row) {
             *m += f * v;
@@ -210,11 +249,11 @@ fn resample_correlations(
     mean.iter_mut().for_each(|m| *m /= total);
     r.fill(0.0);
     let mut d = vec![0.0; k];
-    for (row, &cnt) in z.data.chunks_exact(k).zip(counts) {
+    for (i, (row, &cnt)) in z.data.chunks_exact(k).zip(counts).enumerate() {
         if cnt == 0 {
             continue;
         }
-        let f = f64::from(cnt);
+        let f = factor(i, cnt);
         for ((di, v), m) in d.iter_mut().zip(row).zip(mean.iter()) {
             *di = v - m;
         }
@@ -252,7 +291,7 @@ mod tests {
     use crate::importance::pls::matrix::centred_cov;
 
     #[test]
-    fn resample_correlations_equal_those_of_the_rows_written_out() {
+    fn resample_correlations_equal_those_of_the_rows_written_out_with_and_without_weights() {
         let mut rng = Rng::new(3, 0);
         let (n, k) = (40, 4);
         let mut data = Matrix::zeros(n, k);
@@ -266,7 +305,7 @@ mod tests {
         standardize(&mut z).expect("varies");
         let counts: Vec<u32> = (0..n).map(|i| (i * 7 % 5) as u32).collect();
         let (mut mean, mut r) = (vec![0.0; k], vec![0.0; k * k]);
-        resample_correlations(&z, &counts, &mut mean, &mut r).expect("varies");
+        resample_correlations(&z, &counts, None, &mut mean, &mut r).expect("varies");
         let mut rows = Matrix::zeros(0, k);
         for (i, &cnt) in counts.iter().enumerate() {
             for _ in 0..cnt {
@@ -281,8 +320,31 @@ mod tests {
                 assert!((r[a * k + b] - want).abs() < 1e-12, "{a},{b}");
             }
         }
+        // With weights: row `i` counts `counts[i] · w[i]` times (integer weights,
+        // so the rows can be written out).
+        let w: Vec<f64> = (0..n).map(|i| (1 + i % 3) as f64).collect();
+        resample_correlations(&z, &counts, Some(&w), &mut mean, &mut r).expect("varies");
+        let mut rows = Matrix::zeros(0, k);
+        for (i, &cnt) in counts.iter().enumerate() {
+            for _ in 0..cnt as usize * w[i] as usize {
+                rows.data.extend_from_slice(data.row(i));
+                rows.rows += 1;
+            }
+        }
+        standardize(&mut rows).expect("varies");
+        let mut differs = false;
+        let (mut mean0, mut r0) = (vec![0.0; k], vec![0.0; k * k]);
+        resample_correlations(&z, &counts, None, &mut mean0, &mut r0).expect("varies");
+        for a in 0..k {
+            for b in 0..k {
+                let want = centred_cov(&rows.column(a), &rows.column(b));
+                assert!((r[a * k + b] - want).abs() < 1e-12, "weighted {a},{b}");
+                differs |= (r[a * k + b] - r0[a * k + b]).abs() > 1e-6;
+            }
+        }
+        assert!(differs, "the weights changed nothing");
         let mut constant = vec![0u32; n];
         constant[3] = n as u32;
-        assert!(resample_correlations(&z, &constant, &mut mean, &mut r).is_none());
+        assert!(resample_correlations(&z, &constant, None, &mut mean, &mut r).is_none());
     }
 }

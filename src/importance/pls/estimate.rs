@@ -2,7 +2,7 @@
 //! `simplePLS`, which is SmartPLS's standard PLS algorithm.
 
 use super::matrix::{centred_cov, standardize};
-use super::{on_correlations, Matrix, PathModel, PlsError, Scheme};
+use super::{on_correlations, ItemCovariance, Matrix, PathModel, PlsError, Scheme};
 
 /// Estimation settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -103,6 +103,24 @@ pub fn estimate(
         return Err(PlsError::NotFinite);
     }
     Ok(assemble(model, n, core, y, c))
+}
+
+/// Estimate the model from the item means and covariances alone (survey weights
+/// applied when they were built; see [`ItemCovariance`]). The same estimates as
+/// [`estimate`] on the rows, except `scores`, which needs rows and is left empty
+/// (`0 × constructs`). Adjusted R² uses the unweighted row count `cov.n`.
+pub fn estimate_on_moments(
+    model: &PathModel,
+    cov: &ItemCovariance,
+    options: &PlsOptions,
+) -> Result<PlsFit, PlsError> {
+    let c = model.constructs.len();
+    check_rows(model, cov.n)?;
+    let r = cov.correlations().map_err(|col| {
+        PlsError::ZeroVariance(model.item_names.get(col).cloned().unwrap_or_default())
+    })?;
+    let core = on_correlations::fit(model, &r, cov.k(), cov.n, options)?;
+    Ok(assemble(model, cov.n, core, Matrix::zeros(0, c), c))
 }
 
 /// The fewest rows the model can be estimated on: two more than the most

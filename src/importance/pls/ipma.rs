@@ -1,7 +1,7 @@
 //! Importance–performance map analysis as in SmartPLS (Ringle & Sarstedt 2016).
 
-use super::matrix::{mean, ols, sd, total_effects};
-use super::{Matrix, PathModel, PlsError, PlsFit};
+use super::matrix::{ols_from_cov, total_effects};
+use super::{ItemCovariance, Matrix, PathModel, PlsError, PlsFit};
 
 /// One construct on the map for a target construct.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,13 +14,7 @@ pub struct IpmaPoint {
     pub performance: f64,
 }
 
-/// The IPMA of `target`: every construct with a total effect on it.
-///
-/// Items are rescaled to 0–100 with their scale (`scales[column] = (min, max)`); each
-/// construct's unstandardized outer weights (standardized weight / item sd) are
-/// normalized to sum to 1, so its rescaled score is on 0–100 too; importance is the
-/// total effect from OLS (with intercept) of each endogenous rescaled score on its
-/// predecessors'. Also returns the target's own performance.
+/// The IPMA of `target` on unweighted complete rows; see [`ipma_on_moments`].
 pub fn ipma(
     model: &PathModel,
     data: &Matrix,
@@ -28,32 +22,76 @@ pub fn ipma(
     fit: &PlsFit,
     target: usize,
 ) -> Result<(Vec<IpmaPoint>, f64), PlsError> {
+    ipma_on_moments(
+        model,
+        &ItemCovariance::from_rows(data, None),
+        scales,
+        fit,
+        target,
+    )
+}
+
+/// The IPMA of `target`: every construct with a total effect on it.
+///
+/// Items are rescaled to 0–100 with their scale (`scales[column] = (min, max)`); each
+/// construct's unstandardized outer weights (standardized weight / item sd) are
+/// normalized to sum to 1, so its rescaled score is on 0–100 too; importance is the
+/// total effect from OLS (with intercept) of each endogenous rescaled score on its
+/// predecessors'. Also returns the target's own performance.
+///
+/// Rescaled scores are linear in the items, so their (weighted) means and
+/// covariances, and hence the regressions, follow from the items' `cov`.
+pub fn ipma_on_moments(
+    model: &PathModel,
+    cov: &ItemCovariance,
+    scales: &[(f64, f64)],
+    fit: &PlsFit,
+    target: usize,
+) -> Result<(Vec<IpmaPoint>, f64), PlsError> {
     let c = model.constructs.len();
-    let n = data.rows;
-    let mut lv = vec![vec![0.0; n]; c];
+    let k = cov.k();
+    // Rescaled score j = Σ_i a[j][i]·x_i + offset[j], over the block's items.
+    let mut a: Vec<Vec<(usize, f64)>> = Vec::with_capacity(c);
+    let mut performance = vec![0.0; c];
     for (j, construct) in model.constructs.iter().enumerate() {
         let raw: Vec<f64> = fit
             .outer
             .iter()
             .filter(|o| o.construct == j)
-            .map(|o| o.weight / sd(&data.column(o.item)))
+            .map(|o| o.weight / cov.sd(o.item))
             .collect();
         let total: f64 = raw.iter().sum();
+        let mut terms = Vec::with_capacity(raw.len());
         for (&item, &w) in construct.items.iter().zip(&raw) {
             let (lo, hi) = scales.get(item).copied().unwrap_or((0.0, 100.0));
-            for (r, score) in lv[j].iter_mut().enumerate() {
-                *score += (data.get(r, item) - lo) / (hi - lo) * 100.0 * w / total;
-            }
+            let coef = 100.0 * w / (total * (hi - lo));
+            performance[j] += coef * (cov.mean[item] - lo);
+            terms.push((item, coef));
         }
+        a.push(terms);
+    }
+    let mut lv_cov = vec![0.0; c * c];
+    for x in 0..c {
+        for y in 0..c {
+            let mut s = 0.0;
+            for &(i, ai) in &a[x] {
+                for &(m, am) in &a[y] {
+                    s += ai * am * cov.cov[i * k + m];
+                }
+            }
+            lv_cov[x * c + y] = s;
+        }
+    }
+    if lv_cov.iter().chain(&performance).any(|v| !v.is_finite()) {
+        return Err(PlsError::NotFinite);
     }
     let mut b = Matrix::zeros(c, c);
     for (j, from) in model.predecessors().iter().enumerate() {
         if from.is_empty() {
             continue;
         }
-        let xs: Vec<Vec<f64>> = from.iter().map(|&k| lv[k].clone()).collect();
-        let beta =
-            ols(&xs, &lv[j]).ok_or_else(|| PlsError::Collinear(model.constructs[j].id.clone()))?;
+        let beta = ols_from_cov(&lv_cov, c, from, j)
+            .ok_or_else(|| PlsError::Collinear(model.constructs[j].id.clone()))?;
         for (&k, &v) in from.iter().zip(&beta) {
             b.set(k, j, v);
         }
@@ -64,11 +102,8 @@ pub fn ipma(
         .map(|k| IpmaPoint {
             construct: k,
             importance: te.get(k, target),
-            performance: mean(&lv[k]),
+            performance: performance[k],
         })
         .collect();
-    if lv.iter().flatten().any(|v| !v.is_finite()) {
-        return Err(PlsError::NotFinite);
-    }
-    Ok((points, mean(&lv[target])))
+    Ok((points, performance[target]))
 }

@@ -61,10 +61,6 @@ pub(crate) fn sd(x: &[f64]) -> f64 {
     cov(x, x).sqrt()
 }
 
-pub(crate) fn cor(x: &[f64], y: &[f64]) -> f64 {
-    cov(x, y) / (sd(x) * sd(y))
-}
-
 /// Centre every column and divide it by its sample sd, as R's `scale(x, TRUE, TRUE)`;
 /// `Err(column)` for a column without variance.
 pub(crate) fn standardize(m: &mut Matrix) -> Result<(), usize> {
@@ -79,22 +75,6 @@ pub(crate) fn standardize(m: &mut Matrix) -> Result<(), usize> {
         }
     }
     Ok(())
-}
-
-/// OLS slopes of `y` on the columns `xs` (with an intercept: all are centred first).
-/// `None` when the columns are collinear.
-pub(crate) fn ols(xs: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> {
-    let p = xs.len();
-    let mut a = vec![0.0; p * p];
-    let mut b = vec![0.0; p];
-    for i in 0..p {
-        for j in 0..p {
-            a[i * p + j] = cov(&xs[i], &xs[j]);
-        }
-        b[i] = cov(&xs[i], y);
-    }
-    let l = cholesky(&a, p).ok()?;
-    Some(cholesky_solve(&l, p, &b))
 }
 
 /// Total effects `B + B² + …` of a recursive (acyclic) path matrix `b` (`b[from][to]`).

@@ -1,5 +1,7 @@
 //! PLS path modeling (PLS-SEM) on items, with reliability figures and IPMA.
 //!
+//! - [`ItemCovariance`]: the weighted item means and covariances everything is
+//!   estimated from (from rows, or from a moments table's `ic` block);
 //! - [`spec`]: the path model (constructs as blocks of items, structural paths) from
 //!   a sattrace model, and the complete item rows it is estimated on;
 //! - [`estimate`]: the iteration (modes A and B; path, centroid and factor inner
@@ -15,17 +17,21 @@ pub mod bootstrap;
 mod error;
 pub mod estimate;
 pub mod ipma;
+mod item_covariance;
 mod matrix;
 mod on_correlations;
 pub mod reliability;
 pub mod spec;
 
-pub use bootstrap::{bootstrap, bootstrap_with, PlsIntervals};
+pub use bootstrap::{bootstrap, bootstrap_weighted, bootstrap_with, PlsIntervals};
 pub use error::PlsError;
-pub use estimate::{estimate, Outer, Path, PlsFit, PlsOptions};
-pub use ipma::{ipma, IpmaPoint};
+pub use estimate::{estimate, estimate_on_moments, Outer, Path, PlsFit, PlsOptions};
+pub use ipma::{ipma, ipma_on_moments, IpmaPoint};
+pub use item_covariance::ItemCovariance;
 pub use matrix::Matrix;
-pub use reliability::{htmt, reliability, Htmt, Reliability};
+pub use reliability::{
+    htmt, htmt_on_moments, reliability, reliability_on_moments, Htmt, Reliability,
+};
 pub use spec::{complete_rows, Construct, Mode, PathModel, Scheme};
 
 #[cfg(test)]

@@ -1,8 +1,7 @@
 //! Measurement quality: Cronbach's α, composite reliability ρc, AVE, HTMT; as seminr
 //! computes them (α from the item correlation matrix, i.e. standardized α).
 
-use super::matrix::cor;
-use super::{Matrix, PathModel, PlsFit};
+use super::{ItemCovariance, Matrix, PathModel, PlsFit};
 
 /// Reliability of one construct.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,8 +23,18 @@ pub struct Htmt {
     pub value: f64,
 }
 
-/// α, ρc and AVE of every construct.
+/// α, ρc and AVE of every construct, from unweighted complete rows.
 pub fn reliability(model: &PathModel, data: &Matrix, fit: &PlsFit) -> Vec<Reliability> {
+    reliability_on_moments(model, &ItemCovariance::from_rows(data, None), fit)
+}
+
+/// α, ρc and AVE of every construct from item covariances (weighted or not).
+pub fn reliability_on_moments(
+    model: &PathModel,
+    cov: &ItemCovariance,
+    fit: &PlsFit,
+) -> Vec<Reliability> {
+    let cor = correlation(cov);
     model
         .constructs
         .iter()
@@ -40,10 +49,9 @@ pub fn reliability(model: &PathModel, data: &Matrix, fit: &PlsFit) -> Vec<Reliab
                     ave: 1.0,
                 };
             }
-            let cols: Vec<Vec<f64>> = construct.items.iter().map(|&i| data.column(i)).collect();
             let mut total = 0.0;
-            for x in &cols {
-                for y in &cols {
+            for &x in &construct.items {
+                for &y in &construct.items {
                     total += cor(x, y);
                 }
             }
@@ -68,11 +76,16 @@ pub fn reliability(model: &PathModel, data: &Matrix, fit: &PlsFit) -> Vec<Reliab
         .collect()
 }
 
+/// HTMT of every pair of constructs `a < b` on unweighted complete rows.
+pub fn htmt(model: &PathModel, data: &Matrix) -> Vec<Htmt> {
+    htmt_on_moments(model, &ItemCovariance::from_rows(data, None))
+}
+
 /// HTMT of every pair of constructs `a < b`: the mean absolute correlation between
 /// their items over the geometric mean of their mean absolute within-block
 /// correlations (1 for a single item).
-pub fn htmt(model: &PathModel, data: &Matrix) -> Vec<Htmt> {
-    let cols: Vec<Vec<f64>> = (0..data.cols).map(|c| data.column(c)).collect();
+pub fn htmt_on_moments(model: &PathModel, cov: &ItemCovariance) -> Vec<Htmt> {
+    let cor = correlation(cov);
     let within = |items: &[usize]| -> f64 {
         let k = items.len();
         if k < 2 {
@@ -81,7 +94,7 @@ pub fn htmt(model: &PathModel, data: &Matrix) -> Vec<Htmt> {
         let mut s = 0.0;
         for (i, &x) in items.iter().enumerate() {
             for &y in &items[i + 1..] {
-                s += cor(&cols[x], &cols[y]).abs();
+                s += cor(x, y).abs();
             }
         }
         s * 2.0 / (k * (k - 1)) as f64
@@ -92,7 +105,7 @@ pub fn htmt(model: &PathModel, data: &Matrix) -> Vec<Htmt> {
             let mut s = 0.0;
             for &x in &ca.items {
                 for &y in &cb.items {
-                    s += cor(&cols[x], &cols[y]).abs();
+                    s += cor(x, y).abs();
                 }
             }
             let hetero = s / (ca.items.len() * cb.items.len()) as f64;
@@ -105,4 +118,11 @@ pub fn htmt(model: &PathModel, data: &Matrix) -> Vec<Htmt> {
         }
     }
     out
+}
+
+/// The correlation of columns `a` and `b` (NaN for a column without variance, which
+/// the fit has already refused).
+fn correlation(cov: &ItemCovariance) -> impl Fn(usize, usize) -> f64 + '_ {
+    let k = cov.k();
+    move |a, b| cov.cov[a * k + b] / (cov.sd(a) * cov.sd(b))
 }
