@@ -143,7 +143,129 @@ fn unknown_or_unusable_methods_are_clear_errors() {
         "{err}"
     );
     assert!(err.contains("did you mean `lmg`?"), "{err}");
-    let (code, _, err) = run_in(here(), &["analyze", "fixtures/ecsi", "--importance", "pls"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("method `pls` works on items"), "{err}");
+    // PLS needs every node on a path measured by items: a composite cannot be.
+    let dir = ecsi_with("{method: pls}");
+    let model = std::fs::read_to_string(dir.path().join("model.yaml")).expect("model");
+    let composite = "  - id: overall\n    inputs: [satisfaction, loyalty]\n    weights: {satisfaction: 0.5, loyalty: 0.5}\n    outcome: true\n";
+    std::fs::write(dir.path().join("model.yaml"), format!("{model}{composite}")).expect("write");
+    let (code, out, err) = run_in(dir.path(), &["analyze", "."]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("`satisfaction`: method `pls` cannot weigh this model in the analysis: construct `overall` has no items"),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: PLS needs items for every node on a path"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// `sattrace importance --method pls --format json` for the primary outcome.
+fn pls_report() -> Value {
+    json(&[
+        "importance",
+        "fixtures/ecsi",
+        "--method",
+        "pls",
+        "--format",
+        "json",
+    ])
+}
+
+#[test]
+fn pls_importance_is_the_pls_total_effect_and_effects_stay_ols() {
+    let (v, imp) = analyze_importance(&["--importance", "pls"]);
+    assert_eq!(v["importance_method"], "pls");
+    let pls = pls_report();
+    assert_eq!(pls["outcome"], "satisfaction");
+    let drivers = pls["drivers"].as_array().expect("drivers");
+    assert_eq!(drivers.len(), 4);
+    // Every node weighed by PLS: the importance carried through the graph is the PLS
+    // total effect on satisfaction (the same fit; analyze rounds to 4 decimals).
+    for d in drivers {
+        let id = d["id"].as_str().expect("id");
+        let want = d["importance"].as_f64().expect("importance");
+        let got = get(&imp, id);
+        assert!((got - want).abs() < 0.6e-4, "{id}: {got} vs {want}");
+    }
+    // No negative path on ECSI, so no warning; effects and actions are OLS.
+    assert!(
+        v["notes"].as_array().expect("notes").is_empty(),
+        "{}",
+        v["notes"]
+    );
+    let (plain, _) = analyze_importance(&[]);
+    assert_eq!(plain["actions"], v["actions"]);
+    assert_eq!(plain["root_causes"], v["root_causes"]);
+    for (a, b) in plain["segments"][0]["drivers"]
+        .as_array()
+        .expect("drivers")
+        .iter()
+        .zip(v["segments"][0]["drivers"].as_array().expect("drivers"))
+    {
+        assert_eq!(a["effect"], b["effect"]);
+    }
+    // The table names the method; `report` takes it too.
+    let (code, out, err) = run_in(
+        here(),
+        &[
+            "analyze",
+            "fixtures/ecsi",
+            "--importance",
+            "pls",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("importance method (instead of the standardized total effect): pls"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let html = dir.path().join("report.html");
+    let html_arg = html.to_str().expect("utf-8 path");
+    let (code, _, err) = run_in(
+        here(),
+        &[
+            "report",
+            "fixtures/ecsi",
+            "--importance",
+            "pls",
+            "-o",
+            html_arg,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(html.exists());
+}
+
+#[test]
+fn pls_on_one_node_gives_its_inputs_their_path_coefficients() {
+    // Only satisfaction is weighed by PLS (the fit is still the whole path model):
+    // `value` reaches satisfaction only directly, so its importance is its path
+    // coefficient; image's is its path plus its OLS-beta paths through the others.
+    let dir = ecsi_with("{method: pls}");
+    let (code, out, err) = run_in(dir.path(), &["analyze", ".", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["importance_method"], "pls");
+    let drivers = v["segments"][0]["drivers"].as_array().expect("drivers");
+    let importance = |id: &str| {
+        drivers
+            .iter()
+            .find(|d| d["id"] == id)
+            .and_then(|d| d["importance"].as_f64())
+            .expect(id)
+    };
+    let pls = pls_report();
+    let path = |from: &str| {
+        pls["paths"]
+            .as_array()
+            .expect("paths")
+            .iter()
+            .find(|p| p["from"] == from && p["to"] == "satisfaction")
+            .and_then(|p| p["coef"].as_f64())
+            .expect(from)
+    };
+    assert!((importance("value") - path("value")).abs() < 0.6e-4);
+    assert!((importance("image") - path("image")).abs() > 1e-3);
 }

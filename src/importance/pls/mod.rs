@@ -6,6 +6,7 @@
 //!   weighting), outer weights and loadings, path coefficients, R², total effects and
 //!   construct scores, matching R seminr's `simplePLS` (SmartPLS's algorithm);
 //! - [`reliability`]: Cronbach's α, ρc, AVE and HTMT;
+//! - [`for_analysis`]: the same fit from a slice's item moments, for `analyze`;
 //! - [`ipma`]: importance–performance map analysis as in SmartPLS;
 //! - [`bootstrap`]: seeded percentile or BCa intervals, identical for any thread count.
 //!
@@ -14,6 +15,7 @@
 pub mod bootstrap;
 mod error;
 pub mod estimate;
+pub mod for_analysis;
 pub mod ipma;
 mod matrix;
 mod on_correlations;
@@ -23,6 +25,7 @@ pub mod spec;
 pub use bootstrap::{bootstrap, bootstrap_with, PlsIntervals};
 pub use error::PlsError;
 pub use estimate::{estimate, Outer, Path, PlsFit, PlsOptions};
+pub use for_analysis::{estimate_from_moments, item_layout, PlsPaths};
 pub use ipma::{ipma, IpmaPoint};
 pub use matrix::Matrix;
 pub use reliability::{htmt, reliability, Htmt, Reliability};
