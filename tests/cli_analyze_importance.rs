@@ -269,3 +269,73 @@ fn pls_on_one_node_gives_its_inputs_their_path_coefficients() {
     assert!((importance("value") - path("value")).abs() < 0.6e-4);
     assert!((importance("image") - path("image")).abs() > 1e-3);
 }
+
+#[test]
+fn pls_on_weighted_waves_and_segments_falls_back_like_the_others_and_reads_moments_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let table = dir.path().join("moments.csv");
+    let table_arg = table.to_str().expect("utf-8 path");
+    let (code, _, err) = run_in(here(), &["moments", "fixtures/telecom", "-o", table_arg]);
+    assert_eq!(code, 0, "{err}");
+    let from_rows = json(&[
+        "analyze",
+        "fixtures/telecom",
+        "--importance",
+        "pls",
+        "--format",
+        "json",
+    ]);
+    let from_table = json(&[
+        "analyze",
+        "fixtures/telecom",
+        "--moments",
+        table_arg,
+        "--importance",
+        "pls",
+        "--format",
+        "json",
+    ]);
+    // The item moments of a table are those of the rows: the same PLS fit per slice.
+    assert_eq!(from_rows["segments"], from_table["segments"]);
+    assert_eq!(from_rows["importance_method"], "pls");
+    // Churn falls as satisfaction rises: a negative path, shown negative and noted.
+    let notes = from_rows["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .is_some_and(|n| n.starts_with("PLS path `satisfaction` → `churn` is negative"))),
+        "{notes:?}"
+    );
+
+    // Every 20th row: the thin wave × region slices fall back to the region pooled
+    // over waves, with a note, as for the other methods.
+    let thin = tempfile::tempdir().expect("tempdir");
+    let model = std::fs::read_to_string(here().join("fixtures/telecom/model.yaml")).expect("model");
+    std::fs::write(thin.path().join("model.yaml"), model).expect("write");
+    let rows = std::fs::read_to_string(here().join("fixtures/telecom/survey.csv")).expect("rows");
+    let kept: Vec<&str> = rows
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || i % 20 == 0)
+        .map(|(_, l)| l)
+        .collect();
+    std::fs::write(thin.path().join("survey.csv"), kept.join("\n") + "\n").expect("write");
+    let (code, out, err) = run_in(
+        thin.path(),
+        &["analyze", ".", "--importance", "pls", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json");
+    let bases: Vec<&str> = v["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .map(|s| s["effects_basis"].as_str().expect("basis"))
+        .collect();
+    assert!(bases.contains(&"region=华南 (all waves)"), "{bases:?}");
+    assert!(v["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .any(|n| n.as_str().is_some_and(|n| n.contains("effects taken from"))));
+}
