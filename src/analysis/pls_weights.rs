@@ -210,6 +210,59 @@ mod tests {
     }
 
     #[test]
+    fn survey_weights_act_as_frequency_weights() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/ecsi");
+        let text = std::fs::read_to_string(format!("{dir}/model.yaml")).expect("model");
+        let text = text.replace("data: survey.csv\n", "data: survey.csv\nweight: w\n");
+        let model = load_model("model.yaml", &text).expect("model");
+        let graph = DriverGraph::build(&model).expect("graph");
+        let data = std::fs::read_to_string(format!("{dir}/survey.csv")).expect("data");
+        let mut lines = data.lines();
+        let header = lines.next().expect("header");
+        // Every third row weighs 2, against the same row written twice with weight 1.
+        let (mut weighted, mut repeated) = (format!("{header},w\n"), format!("{header},w\n"));
+        for (i, line) in lines.enumerate() {
+            let twice = i % 3 == 0;
+            weighted.push_str(&format!("{line},{}\n", if twice { 2 } else { 1 }));
+            for _ in 0..if twice { 2 } else { 1 } {
+                repeated.push_str(&format!("{line},1\n"));
+            }
+        }
+        let options = IngestOptions {
+            item_moments: true,
+            ..IngestOptions::default()
+        };
+        let fit = |csv: &str| {
+            let survey = ingest(
+                &model,
+                graph.order(),
+                "survey.csv",
+                csv.as_bytes(),
+                &options,
+            )
+            .expect("ingest");
+            estimate_moments(&model, &graph, &survey.total(), Some(Method::Pls)).expect("effects")
+        };
+        let (a, b) = (fit(&weighted), fit(&repeated));
+        let (_, _, plain) = ecsi(None);
+        let unweighted =
+            estimate_moments(&model, &graph, &plain.total(), Some(Method::Pls)).expect("effects");
+        let mut moved = 0.0_f64;
+        for (node, inputs) in a.importance.iter().enumerate() {
+            for (input, &coef) in inputs.iter().enumerate() {
+                let other = b.importance[node][input];
+                assert!(
+                    (coef - other).abs() < 1e-9,
+                    "{node} ← {input}: {coef} vs {other}"
+                );
+                moved = moved.max((coef - unweighted.importance[node][input]).abs());
+            }
+        }
+        // The weights matter: the fit is not the unweighted one.
+        assert!(moved > 1e-3, "{moved}");
+    }
+
+    #[test]
     fn a_thin_slice_is_too_few_and_a_survey_without_item_moments_is_refused() {
         let (model, graph, survey) = ecsi(None);
         let mut thin = survey.total();
