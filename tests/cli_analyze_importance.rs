@@ -143,7 +143,199 @@ fn unknown_or_unusable_methods_are_clear_errors() {
         "{err}"
     );
     assert!(err.contains("did you mean `lmg`?"), "{err}");
-    let (code, _, err) = run_in(here(), &["analyze", "fixtures/ecsi", "--importance", "pls"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("method `pls` works on items"), "{err}");
+    // PLS needs every node on a path measured by items: a composite cannot be.
+    let dir = ecsi_with("{method: pls}");
+    let model = std::fs::read_to_string(dir.path().join("model.yaml")).expect("model");
+    let composite = "  - id: overall\n    inputs: [satisfaction, loyalty]\n    weights: {satisfaction: 0.5, loyalty: 0.5}\n    outcome: true\n";
+    std::fs::write(dir.path().join("model.yaml"), format!("{model}{composite}")).expect("write");
+    let (code, out, err) = run_in(dir.path(), &["analyze", "."]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("`satisfaction`: method `pls` cannot weigh this model in the analysis: construct `overall` has no items"),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: PLS needs items for every node on a path"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// `sattrace importance --method pls --format json` for the primary outcome.
+fn pls_report() -> Value {
+    json(&[
+        "importance",
+        "fixtures/ecsi",
+        "--method",
+        "pls",
+        "--format",
+        "json",
+    ])
+}
+
+#[test]
+fn pls_importance_is_the_pls_total_effect_and_effects_stay_ols() {
+    let (v, imp) = analyze_importance(&["--importance", "pls"]);
+    assert_eq!(v["importance_method"], "pls");
+    let pls = pls_report();
+    assert_eq!(pls["outcome"], "satisfaction");
+    let drivers = pls["drivers"].as_array().expect("drivers");
+    assert_eq!(drivers.len(), 4);
+    // Every node weighed by PLS: the importance carried through the graph is the PLS
+    // total effect on satisfaction (the same fit; analyze rounds to 4 decimals).
+    for d in drivers {
+        let id = d["id"].as_str().expect("id");
+        let want = d["importance"].as_f64().expect("importance");
+        let got = get(&imp, id);
+        assert!((got - want).abs() < 0.6e-4, "{id}: {got} vs {want}");
+    }
+    // No negative path on ECSI, so no warning; effects and actions are OLS.
+    assert!(
+        v["notes"].as_array().expect("notes").is_empty(),
+        "{}",
+        v["notes"]
+    );
+    let (plain, _) = analyze_importance(&[]);
+    assert_eq!(plain["actions"], v["actions"]);
+    assert_eq!(plain["root_causes"], v["root_causes"]);
+    for (a, b) in plain["segments"][0]["drivers"]
+        .as_array()
+        .expect("drivers")
+        .iter()
+        .zip(v["segments"][0]["drivers"].as_array().expect("drivers"))
+    {
+        assert_eq!(a["effect"], b["effect"]);
+    }
+    // The table names the method; `report` takes it too.
+    let (code, out, err) = run_in(
+        here(),
+        &[
+            "analyze",
+            "fixtures/ecsi",
+            "--importance",
+            "pls",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("importance method (instead of the standardized total effect): pls"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let html = dir.path().join("report.html");
+    let html_arg = html.to_str().expect("utf-8 path");
+    let (code, _, err) = run_in(
+        here(),
+        &[
+            "report",
+            "fixtures/ecsi",
+            "--importance",
+            "pls",
+            "-o",
+            html_arg,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(html.exists());
+}
+
+#[test]
+fn pls_on_one_node_gives_its_inputs_their_path_coefficients() {
+    // Only satisfaction is weighed by PLS (the fit is still the whole path model):
+    // `value` reaches satisfaction only directly, so its importance is its path
+    // coefficient; image's is its path plus its OLS-beta paths through the others.
+    let dir = ecsi_with("{method: pls}");
+    let (code, out, err) = run_in(dir.path(), &["analyze", ".", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["importance_method"], "pls");
+    let drivers = v["segments"][0]["drivers"].as_array().expect("drivers");
+    let importance = |id: &str| {
+        drivers
+            .iter()
+            .find(|d| d["id"] == id)
+            .and_then(|d| d["importance"].as_f64())
+            .expect(id)
+    };
+    let pls = pls_report();
+    let path = |from: &str| {
+        pls["paths"]
+            .as_array()
+            .expect("paths")
+            .iter()
+            .find(|p| p["from"] == from && p["to"] == "satisfaction")
+            .and_then(|p| p["coef"].as_f64())
+            .expect(from)
+    };
+    assert!((importance("value") - path("value")).abs() < 0.6e-4);
+    assert!((importance("image") - path("image")).abs() > 1e-3);
+}
+
+#[test]
+fn pls_on_weighted_waves_and_segments_falls_back_like_the_others_and_reads_moments_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let table = dir.path().join("moments.csv");
+    let table_arg = table.to_str().expect("utf-8 path");
+    let (code, _, err) = run_in(here(), &["moments", "fixtures/telecom", "-o", table_arg]);
+    assert_eq!(code, 0, "{err}");
+    let from_rows = json(&[
+        "analyze",
+        "fixtures/telecom",
+        "--importance",
+        "pls",
+        "--format",
+        "json",
+    ]);
+    let from_table = json(&[
+        "analyze",
+        "fixtures/telecom",
+        "--moments",
+        table_arg,
+        "--importance",
+        "pls",
+        "--format",
+        "json",
+    ]);
+    // The item moments of a table are those of the rows: the same PLS fit per slice.
+    assert_eq!(from_rows["segments"], from_table["segments"]);
+    assert_eq!(from_rows["importance_method"], "pls");
+    // Churn falls as satisfaction rises: a negative path, shown negative and noted.
+    let notes = from_rows["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .is_some_and(|n| n.starts_with("PLS path `satisfaction` → `churn` is negative"))),
+        "{notes:?}"
+    );
+
+    // Every 20th row: the thin wave × region slices fall back to the region pooled
+    // over waves, with a note, as for the other methods.
+    let thin = tempfile::tempdir().expect("tempdir");
+    let model = std::fs::read_to_string(here().join("fixtures/telecom/model.yaml")).expect("model");
+    std::fs::write(thin.path().join("model.yaml"), model).expect("write");
+    let rows = std::fs::read_to_string(here().join("fixtures/telecom/survey.csv")).expect("rows");
+    let kept: Vec<&str> = rows
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || i % 20 == 0)
+        .map(|(_, l)| l)
+        .collect();
+    std::fs::write(thin.path().join("survey.csv"), kept.join("\n") + "\n").expect("write");
+    let (code, out, err) = run_in(
+        thin.path(),
+        &["analyze", ".", "--importance", "pls", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json");
+    let bases: Vec<&str> = v["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .map(|s| s["effects_basis"].as_str().expect("basis"))
+        .collect();
+    assert!(bases.contains(&"region=华南 (all waves)"), "{bases:?}");
+    assert!(v["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .any(|n| n.as_str().is_some_and(|n| n.contains("effects taken from"))));
 }

@@ -11,7 +11,8 @@
 //! Effects stay OLS in index points whatever the method, because they are what
 //! multiplies a gap into outcome points (root causes, uplift) and adds up along paths.
 
-use crate::data::CrossMoments;
+use super::pls_weights;
+use crate::data::{CrossMoments, Moments};
 use crate::graph::{total_effects, DriverGraph, EdgeEffects};
 use crate::importance::{self, Correlations, EstimateOptions};
 use crate::model::{Method, Model, Weights};
@@ -31,7 +32,7 @@ pub struct SliceEffects {
     /// R² of each node's regression on its inputs (`None` for declared or no inputs).
     pub r2: Vec<Option<f64>>,
     /// `importance[node][input]` by the node's method (standardized coefficient for
-    /// `ols`, `beta` and declared weights).
+    /// `ols`, `beta` and declared weights, standardized PLS path coefficient for `pls`).
     pub importance: EdgeEffects,
     /// The method that weighed each node's inputs (`None`: declared or no inputs).
     pub importance_method: Vec<Option<Method>>,
@@ -54,8 +55,8 @@ pub enum EffectsError {
     },
     #[error("cannot estimate `{node}`: {reason}")]
     Singular { node: String, reason: String },
-    #[error("`{node}`: method `pls` works on items and is available in `sattrace importance --method pls`, not in the analysis\n  help: use `weights: {{method: lmg}}` (or ols, relweights, beta, corr, dominance)")]
-    PlsInAnalysis { node: String },
+    #[error("`{node}`: method `pls` cannot weigh this model in the analysis: {reason}\n  help: PLS needs items for every node on a path; use `weights: {{method: lmg}}` (or ols, relweights, beta, corr, dominance) for this model")]
+    PlsInAnalysis { node: String, reason: String },
 }
 
 /// The minimum complete cases for a regression on `k` inputs: ten per input and
@@ -74,13 +75,45 @@ pub fn estimate(
 }
 
 /// [`estimate`] with every estimated node's importance method replaced by `method`.
+/// Without item moments a `pls` node is an error; see [`estimate_moments`].
 pub fn estimate_with(
     model: &Model,
     graph: &DriverGraph,
     cross: &CrossMoments,
     method: Option<Method>,
 ) -> Result<SliceEffects, EffectsError> {
+    estimate_inner(model, graph, cross, None, method)
+}
+
+/// [`estimate_with`] on a slice's moments: the node moments for the regressions and,
+/// when a node is weighed by `pls`, the item moments for the PLS path model.
+pub fn estimate_moments(
+    model: &Model,
+    graph: &DriverGraph,
+    moments: &Moments,
+    method: Option<Method>,
+) -> Result<SliceEffects, EffectsError> {
+    let items = moments.items.as_ref().map(|m| &m.complete);
+    estimate_inner(model, graph, &moments.complete, items, method)
+}
+
+fn estimate_inner(
+    model: &Model,
+    graph: &DriverGraph,
+    cross: &CrossMoments,
+    items: Option<&CrossMoments>,
+    method: Option<Method>,
+) -> Result<SliceEffects, EffectsError> {
     let count = model.nodes.len();
+    // One PLS fit serves every PLS-weighted node of the slice.
+    let pls_nodes = pls_weights::pls_nodes(model, method);
+    let pls = if pls_nodes.is_empty() {
+        None
+    } else {
+        let layout = pls_weights::layout(model, &pls_nodes)?;
+        let paths = pls_weights::fit(model, graph, &layout, &pls_nodes, items)?;
+        Some((layout, paths))
+    };
     let mut direct = vec![vec![0.0; count]; count];
     let mut standardized = vec![vec![0.0; count]; count];
     let mut r2 = vec![None; count];
@@ -143,11 +176,17 @@ pub fn estimate_with(
                             .map_err(fail)?
                             .importance
                     }
-                    Err(()) => {
-                        return Err(EffectsError::PlsInAnalysis {
-                            node: node.id.clone(),
-                        })
-                    }
+                    Err(()) => match &pls {
+                        Some((layout, paths)) => {
+                            pls_weights::importances(layout, paths, node_index, &inputs)
+                        }
+                        None => {
+                            return Err(EffectsError::PlsInAnalysis {
+                                node: node.id.clone(),
+                                reason: "no PLS fit for this slice".to_string(),
+                            })
+                        }
+                    },
                 };
                 for (k, &input) in inputs.iter().enumerate() {
                     importance[node_index][input] = weighed[k];
@@ -172,7 +211,7 @@ pub fn estimate_with(
 }
 
 /// The importance estimator of a model method; `Ok(None)` for the OLS coefficient
-/// already fitted, `Err` for `pls` (items, not node scores).
+/// already fitted, `Err` for `pls` (items, not node scores: [`pls_weights`]).
 fn to_importance_method(m: Method) -> Result<Option<importance::Method>, ()> {
     Ok(Some(match m {
         Method::Ols | Method::Beta => return Ok(None),

@@ -2,6 +2,7 @@
 //! Pure numerics on the survey pass's moments: no I/O, no respondent rows.
 
 mod effects;
+mod pls_weights;
 mod quadrant;
 mod root_causes;
 mod scores;
@@ -9,8 +10,10 @@ mod slices;
 mod waves;
 
 pub use effects::{
-    estimate, estimate_with, importance_totals, min_cases, EffectsError, SliceEffects,
+    estimate, estimate_moments, estimate_with, importance_totals, min_cases, EffectsError,
+    SliceEffects,
 };
+pub use pls_weights::pls_nodes;
 pub use quadrant::{quadrants, Quadrant};
 pub use root_causes::{root_causes, RootCause};
 pub use scores::{score_node, NodeScore};
@@ -131,15 +134,7 @@ pub fn analyze(
         return Err(AnalysisError::Empty);
     }
     let primary = model.node_index(&model.primary_outcome).unwrap_or(0);
-    let pls = model.nodes.iter().find(|n| {
-        !n.inputs.is_empty()
-            && matches!(n.weights, crate::model::Weights::Estimated(m) if options.importance.unwrap_or(m) == crate::model::Method::Pls)
-    });
-    if let Some(node) = pls {
-        return Err(AnalysisError::Method(EffectsError::PlsInAnalysis {
-            node: node.id.clone(),
-        }));
-    }
+    check_pls(model, survey, options.importance).map_err(AnalysisError::Method)?;
     let waves = waves(survey);
     let mut notes = Vec::new();
 
@@ -147,15 +142,15 @@ pub fn analyze(
     // of the wave, then the whole sample pooled. Estimated once each.
     let pooled: Vec<(SliceKey, Moments)> = slices(survey, None);
     let pooled_all = &pooled[0].1;
-    let estimate =
-        |cross: &crate::data::CrossMoments| estimate_with(model, graph, cross, options.importance);
-    let whole = estimate(&pooled_all.complete).map_err(AnalysisError::Effects)?;
+    let estimate = |m: &Moments| estimate_moments(model, graph, m, options.importance);
+    let whole = estimate(pooled_all).map_err(AnalysisError::Effects)?;
+    notes.extend(negative_pls_notes(model, graph, &whole));
 
     let mut results: Vec<SliceResult> = Vec::new();
     for wave in &waves {
         let wave_slices = slices(survey, Some(wave));
         let wave_total = wave_slices[0].1.sw;
-        let wave_all_effects = estimate(&wave_slices[0].1.complete).ok();
+        let wave_all_effects = estimate(&wave_slices[0].1).ok();
         for (key, moments) in wave_slices {
             if moments.rows == 0 {
                 continue;
@@ -167,12 +162,12 @@ pub fn analyze(
                 .map(|(node, m)| score_node(node, m, options.level))
                 .collect();
             let label = slice_label(&key, wave);
-            let (effects, basis) = match estimate(&moments.complete) {
+            let (effects, basis) = match estimate(&moments) {
                 Ok(effects) => (effects, label.clone()),
                 Err(reason) => {
                     let pooled_slice = pooled.iter().find(|(k, _)| *k == key).map(|(_, m)| m);
                     let fallback = if waves.len() > 1 {
-                        pooled_slice.and_then(|m| estimate(&m.complete).ok())
+                        pooled_slice.and_then(|m| estimate(m).ok())
                     } else {
                         None
                     };
@@ -235,6 +230,49 @@ pub fn analyze(
         root_causes: root,
         notes,
     })
+}
+
+/// Errors of the model, not of a slice, that no fallback can mend: a PLS-weighted
+/// node needs the model's path model to be measurable by items, and the survey read
+/// with item moments.
+fn check_pls(
+    model: &Model,
+    survey: &Survey,
+    method: Option<crate::model::Method>,
+) -> Result<(), EffectsError> {
+    let nodes = pls_weights::pls_nodes(model, method);
+    let Some(&first) = nodes.first() else {
+        return Ok(());
+    };
+    pls_weights::layout(model, &nodes)?;
+    if survey.cells.iter().any(|c| c.moments.items.is_none()) {
+        return Err(EffectsError::PlsInAnalysis {
+            node: model.nodes[first].id.clone(),
+            reason: "the survey was read without item moments".to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// A negative PLS path is shown negative (never clipped); say so once, from the
+/// whole sample, as `sattrace importance --method pls` does.
+fn negative_pls_notes(model: &Model, graph: &DriverGraph, whole: &SliceEffects) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (node, method) in whole.importance_method.iter().enumerate() {
+        if *method != Some(crate::model::Method::Pls) {
+            continue;
+        }
+        for input in graph.inputs(node) {
+            let coef = whole.importance[node][input];
+            if coef < 0.0 {
+                notes.push(format!(
+                    "PLS path `{}` → `{}` is negative ({coef:.3}) in the whole sample; its importance is shown negative",
+                    model.nodes[input].id, model.nodes[node].id
+                ));
+            }
+        }
+    }
+    notes
 }
 
 fn slice_label(key: &SliceKey, wave: &Option<String>) -> String {

@@ -45,7 +45,11 @@ pub fn run_with(
     // runs in aggregate mode (see `whatif::compare`).
     let survey = match &args.moments {
         Some(path) => super::moments::survey_from_table(&project, path, args.on_invalid)?,
-        None => read_survey(&project, args, &data_name, keep_respondents)?,
+        None => {
+            // Item moments cost a cross-product of all items per row: only for PLS.
+            let item_moments = !sattrace::analysis::pls_nodes(model, importance).is_empty();
+            read_survey(&project, args, &data_name, keep_respondents, item_moments)?
+        }
     };
     let options = AnalysisOptions {
         importance,
@@ -99,6 +103,7 @@ fn read_survey(
     args: &ProjectArgs,
     data_name: &str,
     keep_respondents: bool,
+    item_moments: bool,
 ) -> anyhow::Result<Survey> {
     let file = std::fs::File::open(&project.data_path)
         .with_context(|| format!("cannot read `{data_name}`"))?;
@@ -107,7 +112,7 @@ fn read_survey(
         on_invalid: args.on_invalid,
         keep_respondents,
         keep_items: false,
-        item_moments: false,
+        item_moments,
     };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress::bytes(size, data_name);

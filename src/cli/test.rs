@@ -193,7 +193,8 @@ fn test_project(
             on_invalid: OnInvalid::Error,
             keep_respondents: false,
             keep_items: false,
-            item_moments: false,
+            // The analysis needs item moments only for nodes weighed by PLS.
+            item_moments: !sattrace::analysis::pls_nodes(model, None).is_empty(),
         };
         let survey = ingest(
             model,

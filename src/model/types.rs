@@ -134,7 +134,7 @@ pub enum Method {
     Corr,
     /// General dominance (equal to LMG).
     Dominance,
-    /// PLS path model on items: only in `sattrace importance --method pls`.
+    /// PLS path model on items; importance = standardized path coefficient.
     Pls,
 }
 

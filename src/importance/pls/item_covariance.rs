@@ -112,13 +112,20 @@ impl ItemCovariance {
     /// variance from shifted sums is a rounding residue of about `1e-16 · mean²`, not
     /// zero, and would otherwise turn into a meaningless correlation.
     pub fn correlations(&self) -> Result<Vec<f64>, usize> {
+        self.correlations_of(&vec![true; self.k()])
+    }
+
+    /// [`Self::correlations`] over the `used` columns only: an unused column may be
+    /// constant, and its correlations with the others are left at 0 (it enters no
+    /// construct, so the fit never reads them).
+    pub fn correlations_of(&self, used: &[bool]) -> Result<Vec<f64>, usize> {
         let k = self.k();
         let sd: Vec<f64> = (0..k).map(|i| self.sd(i)).collect();
         let constant = |i: usize| {
             let v = self.cov[i * k + i];
             !(v.is_finite() && v > 1e-12 * (1.0 + self.mean[i] * self.mean[i]))
         };
-        if let Some(bad) = (0..k).find(|&i| constant(i)) {
+        if let Some(bad) = (0..k).find(|&i| used[i] && constant(i)) {
             return Err(bad);
         }
         let mut r = vec![0.0; k * k];
@@ -126,8 +133,10 @@ impl ItemCovariance {
             for b in 0..k {
                 r[a * k + b] = if a == b {
                     1.0
-                } else {
+                } else if used[a] && used[b] {
                     self.cov[a * k + b] / (sd[a] * sd[b])
+                } else {
+                    0.0
                 };
             }
         }

@@ -8,6 +8,7 @@
 //!   weighting), outer weights and loadings, path coefficients, R², total effects and
 //!   construct scores, matching R seminr's `simplePLS` (SmartPLS's algorithm);
 //! - [`reliability`]: Cronbach's α, ρc, AVE and HTMT;
+//! - [`for_analysis`]: the same fit from a slice's item moments, for `analyze`;
 //! - [`ipma`]: importance–performance map analysis as in SmartPLS;
 //! - [`bootstrap`]: seeded percentile or BCa intervals, identical for any thread count.
 //!
@@ -16,6 +17,7 @@
 pub mod bootstrap;
 mod error;
 pub mod estimate;
+pub mod for_analysis;
 pub mod ipma;
 mod item_covariance;
 mod matrix;
@@ -26,6 +28,7 @@ pub mod spec;
 pub use bootstrap::{bootstrap, bootstrap_weighted, bootstrap_with, PlsIntervals};
 pub use error::PlsError;
 pub use estimate::{estimate, estimate_on_moments, Outer, Path, PlsFit, PlsOptions};
+pub use for_analysis::{estimate_from_moments, item_layout, PlsPaths};
 pub use ipma::{ipma, ipma_on_moments, IpmaPoint};
 pub use item_covariance::ItemCovariance;
 pub use matrix::Matrix;
