@@ -108,6 +108,10 @@ pub struct Solution {
     pub nodes: u64,
 }
 
+/// Nodes up to this depth tune the surrogate bound's target weighting for their
+/// subtree (at most 2^depth such nodes, each a few hundred small knapsacks).
+const TUNED_DEPTH: usize = 9;
+
 /// How often (in search nodes) the progress callback is called: rare enough to
 /// cost nothing, often enough for a spinner (a node takes microseconds).
 pub const PROGRESS_EVERY: u64 = 4096;
@@ -130,7 +134,10 @@ pub fn solve_observed(problem: &Problem, keep: usize, progress: &dyn Fn(u64)) ->
             .candidates
             .iter()
             .all(|c| c.cost.fract() == 0.0 && c.cost.abs() < 1e15),
+        weightings: Vec::new(),
     };
+    let start = vec![0.0; problem.need.len()];
+    search.weightings = search.best_weighting(0, &start).into_iter().collect();
     if n <= 64 {
         search.descend(0, 0.0);
     }
@@ -172,6 +179,8 @@ struct Search<'p> {
     progress: &'p dyn Fn(u64),
     /// Every cost is a whole number, so bounds round up.
     integral: bool,
+    /// Target weightings of the surrogate bound besides the uniform one.
+    weightings: Vec<Vec<f64>>,
 }
 
 impl Search<'_> {
@@ -207,6 +216,26 @@ impl Search<'_> {
         if self.only_ties(cost + more) && !self.may_tie_with_fewer_actions(depth, &gain) {
             return;
         }
+        // Near the root, tune the surrogate's target weighting to this node: its
+        // subtree is large, and the deficits have moved since the root.
+        let tuned = if depth > 0 && depth <= TUNED_DEPTH && !self.weightings.is_empty() {
+            self.best_weighting(depth, &gain)
+        } else {
+            None
+        };
+        let pushed = tuned.is_some();
+        if let Some(weighting) = tuned {
+            self.weightings.push(weighting);
+        }
+        self.branch(depth, cost);
+        if pushed {
+            self.weightings.pop();
+        }
+    }
+
+    /// Include or exclude the candidate at `depth`.
+    fn branch(&mut self, depth: usize, cost: f64) {
+        let p = self.problem;
         let i = self.order[depth];
         let c = &p.candidates[i];
         // Include first: it finds a plan soon, which tightens the bound.
@@ -226,6 +255,54 @@ impl Search<'_> {
             self.chosen.pop();
         }
         self.descend(depth + 1, cost);
+    }
+
+    /// The target weighting whose surrogate bound is highest at the root, on a grid
+    /// of the simplex (steps of 1/20 for up to three targets, 1/10 for four); `None`
+    /// for one target or more than four.
+    fn best_weighting(&self, depth: usize, gain: &[f64]) -> Option<Vec<f64>> {
+        let p = self.problem;
+        let targets = p.need.len();
+        let steps = match targets {
+            2 | 3 => 20,
+            4 => 10,
+            _ => return None,
+        };
+        let unmet: Vec<(usize, f64)> = p
+            .need
+            .iter()
+            .zip(gain)
+            .enumerate()
+            .filter(|(_, (n, g))| *n - *g > EPS)
+            .map(|(t, (n, g))| (t, n - g))
+            .collect();
+        if unmet.len() < 2 {
+            return None;
+        }
+        let mut items = Vec::with_capacity(self.order.len());
+        let mut room = vec![0.0; p.caps.len()];
+        let mut best: Option<(f64, Vec<f64>)> = None;
+        let mut lambda = vec![0; targets];
+        loop {
+            if lambda.iter().sum::<usize>() == steps {
+                let weights: Vec<f64> = lambda.iter().map(|&k| k as f64).collect();
+                let bound = self.surrogate_bound(depth, &unmet, &weights, &mut items, &mut room)?;
+                if best.as_ref().is_none_or(|(b, _)| bound > *b + EPS) {
+                    best = Some((bound, weights));
+                }
+            }
+            // Next grid point: count in base steps + 1.
+            let mut t = 0;
+            while t < targets && lambda[t] == steps {
+                lambda[t] = 0;
+                t += 1;
+            }
+            if t == targets {
+                break;
+            }
+            lambda[t] += 1;
+        }
+        best.map(|(_, w)| w)
     }
 
     /// The cost of the worst kept plan once `keep` are kept: nothing dearer counts.
@@ -274,50 +351,50 @@ impl Search<'_> {
 
     /// A lower bound on the cost still needed to reach every target from here with
     /// the candidates not yet decided; `None` when even all of them fall short.
-    /// Per target, a fractional knapsack over each candidate's own gain (capped at
-    /// the room left in its group): the capped gains of a set never exceed the sum
-    /// of its members' own gains, so the bound is valid.
+    ///
+    /// Per target, the linear relaxation in which each undecided candidate may be
+    /// bought in part: its own gain (capped at the room left in its group) at its
+    /// cost per point, and the gains bought in one group together capped at that
+    /// group's room too. The capped gains of a set never exceed either cap, so the
+    /// bound is valid; the feasible gains form a polymatroid, on which buying the
+    /// cheapest points first is optimal. The group cap is what keeps the bound
+    /// tight when targets need most of a driver's room.
     fn lower_bound(&self, depth: usize, gain: &[f64]) -> Option<f64> {
         let p = self.problem;
+        let groups = p.caps.len();
         let mut bound: f64 = 0.0;
-        let mut items: Vec<(f64, f64)> = Vec::with_capacity(self.order.len() - depth);
+        let mut items: Vec<Item> = Vec::with_capacity(self.order.len() - depth);
+        let mut room = vec![0.0; groups];
         for (t, (need, got)) in p.need.iter().zip(gain).enumerate() {
-            let mut deficit = need - got;
+            let deficit = need - got;
             if deficit <= EPS {
                 continue;
             }
             items.clear();
+            for (g, r) in room.iter_mut().enumerate() {
+                *r = p.effects[g][t].max(0.0) * (p.caps[g] - self.sums[t][g]).max(0.0);
+            }
             for &i in &self.order[depth..] {
                 let c = &p.candidates[i];
-                let effect = p.effects[c.group][t];
-                if !c.in_time[t] || effect <= 0.0 {
+                if !c.in_time[t] {
                     continue;
                 }
-                let room = (p.caps[c.group] - self.sums[t][c.group]).max(0.0);
-                let g = effect * c.delta.min(room);
-                if g > 0.0 {
-                    items.push((g, c.cost.max(0.0)));
+                let own = p.effects[c.group][t].max(0.0) * c.delta;
+                let value = own.min(room[c.group]);
+                if value > 0.0 {
+                    items.push(Item {
+                        value,
+                        cost: c.cost.max(0.0),
+                        group: c.group,
+                    });
                 }
             }
-            items.sort_by(|a, b| (b.0 * a.1).total_cmp(&(a.0 * b.1)));
-            let mut cost = 0.0;
-            for &(g, c) in &items {
-                if g >= deficit {
-                    cost += c * deficit / g;
-                    deficit = 0.0;
-                    break;
-                }
-                cost += c;
-                deficit -= g;
-            }
-            if deficit > EPS {
-                return None;
-            }
-            bound = bound.max(cost);
+            bound = bound.max(cheapest_cover(&mut items, &mut room, deficit)?);
         }
-        // Together: every plan closes each unmet target's deficit, so the deficit
-        // shares it closes, averaged over the unmet targets, reach 1. A fractional
-        // knapsack on those averaged shares often binds harder than any one target.
+        // Together: every plan closes each unmet target's deficit, so per target the
+        // groups' deficit shares (each at most 1) add up to at least 1, and so do
+        // their averages over the unmet targets. The same relaxation on those
+        // averaged shares often binds harder than any one target.
         let unmet: Vec<(usize, f64)> = p
             .need
             .iter()
@@ -327,40 +404,67 @@ impl Search<'_> {
             .map(|(t, (n, g))| (t, n - g))
             .collect();
         if unmet.len() > 1 {
-            let weight = 1.0 / unmet.len() as f64;
-            items.clear();
-            for &i in &self.order[depth..] {
-                let c = &p.candidates[i];
-                let share: f64 = unmet
-                    .iter()
-                    .filter(|&&(t, _)| c.in_time[t] && p.effects[c.group][t] > 0.0)
-                    .map(|&(t, deficit)| {
-                        let room = (p.caps[c.group] - self.sums[t][c.group]).max(0.0);
-                        (p.effects[c.group][t] * c.delta.min(room) / deficit).min(1.0)
-                    })
-                    .sum::<f64>()
-                    * weight;
-                if share > 0.0 {
-                    items.push((share, c.cost.max(0.0)));
-                }
+            let uniform = vec![1.0; p.need.len()];
+            bound =
+                bound.max(self.surrogate_bound(depth, &unmet, &uniform, &mut items, &mut room)?);
+            // The root's best weighting, and the one tuned at the nearest shallow
+            // ancestor (see `descend`).
+            let tuned = self
+                .weightings
+                .first()
+                .into_iter()
+                .chain(self.weightings.last().filter(|_| self.weightings.len() > 1));
+            for lambda in tuned {
+                bound =
+                    bound.max(self.surrogate_bound(depth, &unmet, lambda, &mut items, &mut room)?);
             }
-            items.sort_by(|a, b| (b.0 * a.1).total_cmp(&(a.0 * b.1)));
-            let (mut left, mut cost) = (1.0 - 1e-9, 0.0);
-            for &(g, c) in &items {
-                if g >= left {
-                    cost += c * left / g;
-                    left = 0.0;
-                    break;
-                }
-                cost += c;
-                left -= g;
-            }
-            if left > 0.0 {
-                return None;
-            }
-            bound = bound.max(cost);
         }
         Some(bound)
+    }
+
+    /// The relaxation on deficit shares weighted by `lambda` (per target, over the
+    /// unmet ones, normalized to sum 1): any weighting gives a valid bound, since
+    /// every unmet target's group shares add up to at least 1.
+    fn surrogate_bound(
+        &self,
+        depth: usize,
+        unmet: &[(usize, f64)],
+        lambda: &[f64],
+        items: &mut Vec<Item>,
+        room: &mut [f64],
+    ) -> Option<f64> {
+        let p = self.problem;
+        let total: f64 = unmet.iter().map(|&(t, _)| lambda[t]).sum();
+        if total <= 0.0 {
+            return Some(0.0);
+        }
+        let share = |g: usize, points: f64, t: usize, deficit: f64| {
+            let room = (p.caps[g] - self.sums[t][g]).max(0.0);
+            lambda[t] / total * (p.effects[g][t].max(0.0) * points.min(room) / deficit).min(1.0)
+        };
+        for (g, r) in room.iter_mut().enumerate() {
+            *r = unmet
+                .iter()
+                .map(|&(t, deficit)| share(g, f64::INFINITY, t, deficit))
+                .sum::<f64>();
+        }
+        items.clear();
+        for &i in &self.order[depth..] {
+            let c = &p.candidates[i];
+            let value: f64 = unmet
+                .iter()
+                .filter(|&&(t, _)| c.in_time[t])
+                .map(|&(t, deficit)| share(c.group, c.delta, t, deficit))
+                .sum();
+            if value > 0.0 {
+                items.push(Item {
+                    value,
+                    cost: c.cost.max(0.0),
+                    group: c.group,
+                });
+            }
+        }
+        cheapest_cover(items, room, 1.0 - 1e-9)
     }
 
     /// A set that reaches every target is kept if it is among the best `keep`
@@ -384,6 +488,34 @@ impl Search<'_> {
             self.kept.truncate(self.keep);
         }
     }
+}
+
+/// A candidate in a bound: the points it can add and what they cost.
+struct Item {
+    value: f64,
+    cost: f64,
+    group: usize,
+}
+
+/// The least cost of `need` points bought from `items` in part, cheapest points
+/// first, no group selling more than its `room` (used up as it goes); `None` when
+/// all of them together fall short.
+fn cheapest_cover(items: &mut [Item], room: &mut [f64], need: f64) -> Option<f64> {
+    items.sort_by(|a, b| (a.cost * b.value).total_cmp(&(b.cost * a.value)));
+    let (mut left, mut cost) = (need, 0.0);
+    for item in items.iter() {
+        let take = item.value.min(room[item.group]).min(left);
+        if take <= 0.0 {
+            continue;
+        }
+        cost += item.cost * take / item.value;
+        room[item.group] -= take;
+        left -= take;
+        if left <= EPS * need.max(1.0) {
+            return Some(cost);
+        }
+    }
+    (left <= EPS * need.max(1.0)).then_some(cost)
 }
 
 /// `chosen` (which reaches every target) without the actions it does not need:
