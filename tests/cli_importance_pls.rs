@@ -130,4 +130,87 @@ fn pls_bootstrap_is_the_same_for_any_thread_count() {
     for d in v["drivers"].as_array().expect("drivers") {
         assert!(d["ci_low"].is_number() && d["ci_high"].is_number(), "{d}");
     }
+    // Every other estimate has its interval too, around the estimate.
+    let within = |what: &Value, value: &str, ci: &str| {
+        let pair = what[ci]
+            .as_array()
+            .unwrap_or_else(|| panic!("{ci}: {what}"));
+        let (lo, hi) = (f(&pair[0]), f(&pair[1]));
+        assert!(
+            lo <= f(&what[value]) && f(&what[value]) <= hi,
+            "{ci}: {what}"
+        );
+    };
+    for c in v["constructs"].as_array().expect("constructs") {
+        if c["r2"].is_null() {
+            assert!(c["r2_ci"].is_null() && c["adj_r2_ci"].is_null(), "{c}");
+        } else {
+            within(c, "r2", "r2_ci");
+            within(c, "adj_r2", "adj_r2_ci");
+        }
+    }
+    within(&v, "r2", "r2_ci");
+    let reliability = v["reliability"].as_array().expect("reliability");
+    assert_eq!(reliability.len(), 7);
+    for r in reliability {
+        within(r, "alpha", "alpha_ci");
+        within(r, "rho_c", "rho_c_ci");
+        within(r, "ave", "ave_ci");
+    }
+    let htmt = v["htmt"].as_array().expect("htmt");
+    assert_eq!(htmt.len(), 21);
+    for h in htmt {
+        within(h, "value", "ci");
+    }
+    let ipma = v["ipma"].as_array().expect("ipma");
+    assert_eq!(ipma.len(), 4);
+    for p in ipma {
+        within(p, "importance", "importance_ci");
+        within(p, "performance", "performance_ci");
+        assert_eq!(p["importance_ci_includes_zero"], false, "{p}");
+    }
+    within(
+        &v,
+        "ipma_outcome_performance",
+        "ipma_outcome_performance_ci",
+    );
+}
+
+#[test]
+fn pls_table_shows_the_new_intervals_and_marks_those_including_zero() {
+    let (code, out, err) = run(&[
+        "importance",
+        "fixtures/ecsi",
+        "--method",
+        "pls",
+        "--bootstrap",
+        "40",
+        "--seed",
+        "7",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\nconstructs, 95% CI\n"), "{out}");
+    assert!(out.contains("\nHTMT\n"), "{out}");
+    assert!(out.contains("importance 95% CI"), "{out}");
+    let line = |start: &str| {
+        out.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line `{start}`: {out}"))
+            .to_string()
+    };
+    // expectation → value (0.05) is not clearly positive: marked, as in paths.
+    assert!(line("expectation   value ").ends_with(" *"), "{out}");
+    // Complaints has one item: α = ρc = AVE = 1 in every replicate.
+    let complaints: Vec<String> = out
+        .lines()
+        .filter(|l| l.starts_with("complaints "))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        complaints.iter().any(|l| l.contains("1.000 – 1.000")),
+        "{complaints:?}"
+    );
+    let (_, plain, _) = run(&["importance", "fixtures/ecsi", "--method", "pls"]);
+    assert!(!plain.contains("constructs, 95% CI"), "{plain}");
+    assert!(plain.contains("\nHTMT\n"), "{plain}");
 }

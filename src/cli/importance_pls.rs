@@ -18,7 +18,7 @@ use super::Exit;
 use sattrace::data::{ingest, IngestOptions, ItemMoments, ItemRows, ItemShape, Survey};
 use sattrace::importance::pls::{
     bootstrap_weighted, estimate_on_moments, htmt_on_moments, ipma_on_moments,
-    reliability_on_moments, Htmt, IpmaPoint, ItemCovariance, Matrix, PathModel, PlsFit,
+    reliability_on_moments, Htmt, IpmaPoint, IpmaTarget, ItemCovariance, Matrix, PathModel, PlsFit,
     PlsIntervals, PlsOptions, Reliability,
 };
 use sattrace::importance::{group_seed, BootstrapExtras, BootstrapOptions};
@@ -330,7 +330,19 @@ fn bootstrap(
         kind: args.ci,
         progress: Some(&tick),
     };
-    let iv = bootstrap_weighted(&ctx.pm, data, Some(weights), &ctx.options, &boot, &extras);
+    let ipma = IpmaTarget {
+        scales: &ctx.scales,
+        target: ctx.outcome,
+    };
+    let iv = bootstrap_weighted(
+        &ctx.pm,
+        data,
+        Some(weights),
+        Some(ipma),
+        &ctx.options,
+        &boot,
+        &extras,
+    );
     bar.finish_and_clear();
     iv.map_err(|e| named(name, &e))
 }

@@ -118,12 +118,15 @@ fn group_json(ctx: &Shared<'_>, g: &Group) -> Value {
         "iterations": e.fit.iterations,
         "converged": e.fit.converged,
         "r2": e.fit.r2[o].map(|r| r.0),
+        "r2_ci": ci_pair(e, |iv| iv.r2.get(o).and_then(Option::as_ref)),
         "drivers": drivers,
         "constructs": ctx.pm.constructs.iter().enumerate().map(|(k, c)| json!({
             "id": c.id,
             "mode": c.mode,
             "r2": e.fit.r2[k].map(|r| r.0),
             "adj_r2": e.fit.r2[k].map(|r| r.1),
+            "r2_ci": ci_pair(e, |iv| iv.r2.get(k).and_then(Option::as_ref)),
+            "adj_r2_ci": ci_pair(e, |iv| iv.adj_r2.get(k).and_then(Option::as_ref)),
         })).collect::<Vec<_>>(),
         "paths": e.fit.paths.iter().enumerate().map(|(i, p)| {
             let (lo, hi) = ci(e, |iv| iv.paths.get(i));
@@ -138,15 +141,32 @@ fn group_json(ctx: &Shared<'_>, g: &Group) -> Value {
             "loading_ci": ci_pair(e, |iv| iv.loadings.get(i)),
         })).collect::<Vec<_>>(),
         "total_effects": total_effects(ctx, e),
-        "ipma": e.ipma.iter().map(|p| json!({
-            "id": id(p.construct), "importance": p.importance, "performance": p.performance,
-        })).collect::<Vec<_>>(),
+        "ipma": e.ipma.iter().map(|p| {
+            let k = p.construct;
+            let mut v = json!({
+                "id": id(k), "importance": p.importance, "performance": p.performance,
+                "importance_ci": ci_pair(e, |iv| iv.ipma_importance.get(k)),
+                "performance_ci": ci_pair(e, |iv| iv.ipma_performance.get(k)),
+            });
+            if let Some(&(lo, hi)) = e.intervals.as_ref().and_then(|iv| iv.ipma_importance.get(k)) {
+                v["importance_ci_includes_zero"] = json!(includes_zero(lo, hi));
+            }
+            v
+        }).collect::<Vec<_>>(),
         "ipma_outcome_performance": e.outcome_performance,
-        "reliability": e.reliability.iter().map(|r| json!({
-            "construct": id(r.construct), "alpha": r.alpha, "rho_c": r.rho_c, "ave": r.ave,
-        })).collect::<Vec<_>>(),
-        "htmt": e.htmt.iter().map(|h| json!({
+        "ipma_outcome_performance_ci": ci_pair(e, |iv| iv.ipma_performance.get(o)),
+        "reliability": e.reliability.iter().map(|r| {
+            let k = r.construct;
+            json!({
+                "construct": id(k), "alpha": r.alpha, "rho_c": r.rho_c, "ave": r.ave,
+                "alpha_ci": ci_pair(e, |iv| iv.alpha.get(k)),
+                "rho_c_ci": ci_pair(e, |iv| iv.rho_c.get(k)),
+                "ave_ci": ci_pair(e, |iv| iv.ave.get(k)),
+            })
+        }).collect::<Vec<_>>(),
+        "htmt": e.htmt.iter().enumerate().map(|(i, h)| json!({
             "a": id(h.a), "b": id(h.b), "value": h.value,
+            "ci": ci_pair(e, |iv| iv.htmt.get(i)),
         })).collect::<Vec<_>>(),
         "warnings": e.warnings,
         "bootstrap": e.intervals.as_ref().map(|iv| json!({
@@ -162,6 +182,20 @@ fn ci(e: &Estimate, pick: impl Fn(&PlsIntervals) -> Option<&(f64, f64)>) -> (Val
         Some(&(lo, hi)) => (json!(lo), json!(hi)),
         None => (Value::Null, Value::Null),
     }
+}
+
+/// Whether `[lo, hi]` includes zero (marked `*` in the table).
+fn includes_zero(lo: f64, hi: f64) -> bool {
+    lo <= 0.0 && hi >= 0.0
+}
+
+/// An interval as `low – high` with `*` when it includes zero; empty without one.
+fn ci_text(ci: Option<&(f64, f64)>, decimals: usize) -> String {
+    ci.map(|&(lo, hi)| {
+        let zero = if includes_zero(lo, hi) { " *" } else { "" };
+        format!("{lo:.decimals$} – {hi:.decimals$}{zero}")
+    })
+    .unwrap_or_default()
 }
 
 fn ci_pair(e: &Estimate, pick: impl Fn(&PlsIntervals) -> Option<&(f64, f64)>) -> Value {
@@ -421,6 +455,53 @@ fn table_group(out: &mut String, ctx: &Shared<'_>, g: &Group) {
             r.ave
         );
     }
+    if let Some(iv) = &e.intervals {
+        let _ = writeln!(
+            out,
+            "\nconstructs, {}\n{:<w$}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}",
+            super::importance::ci_title(iv.kind),
+            "construct",
+            "R²",
+            "adj R²",
+            "alpha",
+            "rho_c",
+            "AVE"
+        );
+        for r in &e.reliability {
+            let k = r.construct;
+            let r2 = |v: &[Option<(f64, f64)>]| ci_text(v.get(k).and_then(Option::as_ref), 4);
+            let _ = writeln!(
+                out,
+                "{:<w$}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}",
+                id(k),
+                r2(&iv.r2),
+                r2(&iv.adj_r2),
+                ci_text(iv.alpha.get(k), 3),
+                ci_text(iv.rho_c.get(k), 3),
+                ci_text(iv.ave.get(k), 3),
+            );
+        }
+    }
+    let htmt_title = e
+        .intervals
+        .as_ref()
+        .map(|iv| super::importance::ci_title(iv.kind))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "\nHTMT\n{:<w$}  {:<w$}  {:>7}  {htmt_title:>21}",
+        "a", "b", "value"
+    );
+    for (i, h) in e.htmt.iter().enumerate() {
+        let ci = ci_text(e.intervals.as_ref().and_then(|iv| iv.htmt.get(i)), 3);
+        let _ = writeln!(
+            out,
+            "{:<w$}  {:<w$}  {:>7.3}  {ci:>21}",
+            id(h.a),
+            id(h.b),
+            h.value
+        );
+    }
     let _ = writeln!(
         out,
         "\nouter\n{:<w$}  {:<w$}  {:>7}  {:>7}",
@@ -436,23 +517,48 @@ fn table_group(out: &mut String, ctx: &Shared<'_>, g: &Group) {
             x.loading
         );
     }
-    let _ = writeln!(
+    let iv = e.intervals.as_ref();
+    let own = iv
+        .and_then(|iv| iv.ipma_performance.get(o))
+        .map(|&(lo, hi)| format!(", {lo:.2} – {hi:.2}"))
+        .unwrap_or_default();
+    let _ = write!(
         out,
-        "\nIPMA for {} (performance {:.2})\n{:<w$}  {:>10}  {:>11}",
+        "\nIPMA for {} (performance {:.2}{own})\n{:<w$}  {:>10}  {:>11}",
         id(o),
         e.outcome_performance,
         "construct",
         "importance",
         "performance"
     );
+    if let Some(iv) = iv {
+        let title = super::importance::ci_title(iv.kind);
+        let _ = write!(
+            out,
+            "  {:>24}  {:>15}",
+            format!("importance {title}"),
+            "performance CI"
+        );
+    }
+    out.push('\n');
     for p in &e.ipma {
-        let _ = writeln!(
+        let k = p.construct;
+        let _ = write!(
             out,
             "{:<w$}  {:>10.4}  {:>11.2}",
-            id(p.construct),
+            id(k),
             p.importance,
             p.performance
         );
+        if let Some(iv) = iv {
+            let _ = write!(
+                out,
+                "  {:>24}  {:>15}",
+                ci_text(iv.ipma_importance.get(k), 4),
+                ci_text(iv.ipma_performance.get(k), 2)
+            );
+        }
+        out.push('\n');
     }
     for warning in &e.warnings {
         let _ = writeln!(out, "warning: {warning}");

@@ -1,10 +1,12 @@
 //! Seeded bootstrap of the PLS path model: rows drawn with replacement, the model
-//! re-estimated, percentile or BCa intervals for paths, total effects, outer weights
-//! and loadings (BCa's acceleration from a jackknife over row groups). Replicate `r`
-//! draws from `Rng::new(seed, r)` and is stored at index `r`, so results are
-//! identical for a seed whatever the number of threads.
+//! re-estimated, percentile or BCa intervals for paths, total effects, outer weights,
+//! loadings, R², reliability, HTMT and IPMA (BCa's acceleration from a jackknife over
+//! row groups). Replicate `r` draws from `Rng::new(seed, r)` and is stored at index
+//! `r`, so results are identical for a seed whatever the number of threads.
 
-use super::matrix::standardize;
+use super::estimate::assemble;
+use super::matrix::{mean, sd, standardize};
+use super::statistics::{statistics, IpmaTarget, Layout, Section};
 use super::{
     estimate_on_moments, on_correlations, ItemCovariance, Matrix, PathModel, PlsError, PlsOptions,
 };
@@ -13,7 +15,7 @@ use crate::importance::lmg::below;
 use crate::importance::{BootstrapExtras, BootstrapOptions};
 use crate::simulate::rng::Rng;
 
-/// Percentile intervals, `(low, high)`, in the order of the fit's fields.
+/// Percentile or BCa intervals, `(low, high)`, in the order of the fit's fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlsIntervals {
     pub replicates: usize,
@@ -27,8 +29,22 @@ pub struct PlsIntervals {
     /// Per item, in the fit's `outer` order.
     pub weights: Vec<(f64, f64)>,
     pub loadings: Vec<(f64, f64)>,
+    /// R² and adjusted R² per construct; `None` for exogenous ones.
+    pub r2: Vec<Option<(f64, f64)>>,
+    pub adj_r2: Vec<Option<(f64, f64)>>,
+    /// Cronbach's α, ρc and AVE per construct.
+    pub alpha: Vec<(f64, f64)>,
+    pub rho_c: Vec<(f64, f64)>,
+    pub ave: Vec<(f64, f64)>,
+    /// Per construct pair, in [`super::htmt_on_moments`] order.
+    pub htmt: Vec<(f64, f64)>,
+    /// IPMA importance (rescaled total effect on the target) and performance per
+    /// construct; empty without an [`IpmaTarget`]. The target's own importance is 0.
+    pub ipma_importance: Vec<(f64, f64)>,
+    pub ipma_performance: Vec<(f64, f64)>,
     /// The full-sample estimates as one vector: paths, total effects (row-major),
-    /// outer weights, loadings (the layout of every vector below).
+    /// outer weights, loadings, then R², reliability, HTMT and IPMA (the layout of
+    /// `super::statistics`, and of every vector below).
     pub estimate: Vec<f64>,
     /// Replicate `r`'s estimates at index `r`; `None` where it failed. Kept by index
     /// so two groups' replicates pair up for differences (changes between waves).
@@ -60,25 +76,40 @@ pub fn bootstrap_with(
     boot: &BootstrapOptions,
     extras: &BootstrapExtras<'_>,
 ) -> Result<PlsIntervals, PlsError> {
-    bootstrap_weighted(model, data, None, options, boot, extras)
+    bootstrap_weighted(model, data, None, None, options, boot, extras)
 }
 
 /// [`bootstrap_with`] with a survey weight per row of `data` (`None`: all 1):
 /// respondents are drawn with equal probability, as in the unweighted bootstrap, and
 /// each draw carries its respondent's weight into the resample's weighted
-/// correlations (so a replicate estimates what the weighted fit estimates).
+/// correlations (so a replicate estimates what the weighted fit estimates). With
+/// `ipma`, IPMA importance and performance get intervals too.
 pub fn bootstrap_weighted(
     model: &PathModel,
     data: &Matrix,
     weights: Option<&[f64]>,
+    ipma: Option<IpmaTarget<'_>>,
     options: &PlsOptions,
     boot: &BootstrapOptions,
     extras: &BootstrapExtras<'_>,
 ) -> Result<PlsIntervals, PlsError> {
-    let fit = estimate_on_moments(model, &ItemCovariance::from_rows(data, weights), options)?;
-    let (p, c, k) = (fit.paths.len(), fit.total.cols, fit.outer.len());
+    let layout = Layout::new(model, ipma.is_some());
+    let full = {
+        let cov = ItemCovariance::from_rows(data, weights);
+        let fit = estimate_on_moments(model, &cov, options)?;
+        statistics(model, &layout, &cov, &fit, ipma)?
+    };
     let n = data.rows;
     let cols = data.cols;
+    let c = model.constructs.len();
+    // Each column's mean and sd, to take a resample's moments of the standardized
+    // items back to the items' own units (IPMA needs means and sds).
+    let units: Vec<(f64, f64)> = (0..cols)
+        .map(|i| {
+            let col = data.column(i);
+            (mean(&col), sd(&col))
+        })
+        .collect();
     // Standardized once, so the resample's sums of products lose no precision.
     let mut z = data.clone();
     standardize(&mut z).map_err(|col| {
@@ -88,20 +119,19 @@ pub fn bootstrap_weighted(
     let threads = boot.threads.clamp(1, replicates);
     let per = replicates.div_ceil(threads);
     let run = |r: usize, ws: &mut Workspace| -> Option<Vec<f64>> {
-        let mut rng = Rng::new(boot.seed, r as u64);
-        ws.counts.fill(0);
-        for _ in 0..n {
-            let i = below(&mut rng, n as u64) as usize;
-            ws.counts[i] += 1;
-        }
-        resample_correlations(&z, &ws.counts, weights, &mut ws.mean, &mut ws.r)?;
-        let f = on_correlations::fit(model, &ws.r, cols, n, options).ok()?;
-        let mut v = Vec::with_capacity(p + c * c + 2 * k);
-        v.extend(model.paths.iter().map(|&(a, b)| f.coefficients.get(a, b)));
-        v.extend_from_slice(&f.total.data);
-        v.extend(f.weights.iter().flatten());
-        v.extend(f.loadings.iter().flatten());
-        Some(v)
+        draw(boot.seed, r, &mut ws.counts);
+        let sum_w = resample_correlations(
+            &z,
+            &ws.counts,
+            weights,
+            &mut ws.mean,
+            &mut ws.var,
+            &mut ws.r,
+        )?;
+        let core = on_correlations::fit(model, &ws.r, cols, n, options).ok()?;
+        let fit = assemble(model, n, core, Matrix::zeros(0, c), c);
+        let cov = resample_moments(&units, ws, n, sum_w);
+        statistics(model, &layout, &cov, &fit, ipma).ok()
     };
     let run = |r: usize, ws: &mut Workspace| -> Option<Vec<f64>> {
         let out = run(r, ws);
@@ -118,6 +148,7 @@ pub fn bootstrap_weighted(
                 let mut ws = Workspace {
                     counts: vec![0; n],
                     mean: vec![0.0; cols],
+                    var: vec![0.0; cols],
                     r: vec![0.0; cols * cols],
                 };
                 for (i, slot) in slots.iter_mut().enumerate() {
@@ -129,9 +160,8 @@ pub fn bootstrap_weighted(
     let ok: Vec<Vec<f64>> = results.iter().flatten().cloned().collect();
     let jackknife = match extras.kind {
         IntervalKind::Percentile => Vec::new(),
-        IntervalKind::Bca => jackknife(model, data, weights, options, boot.threads),
+        IntervalKind::Bca => jackknife(model, &layout, data, weights, ipma, options, boot.threads),
     };
-    let full = flatten(&fit);
     let level = f64::from(boot.level_percent.min(99)) / 100.0;
     let interval = |j: usize| {
         let v: Vec<f64> = ok.iter().map(|s| s[j]).collect();
@@ -143,29 +173,83 @@ pub fn bootstrap_weighted(
             }
         }
     };
-    let range = |from: usize, len: usize| (from..from + len).map(interval).collect();
+    let section = |s: Section| -> Vec<(f64, f64)> { layout.range(s).map(interval).collect() };
+    // R² intervals back at their constructs' positions.
+    let per_construct = |s: Section| {
+        let mut out = vec![None; c];
+        for (&j, iv) in layout.endogenous.iter().zip(section(s)) {
+            out[j] = Some(iv);
+        }
+        out
+    };
     Ok(PlsIntervals {
         replicates,
         failed: replicates - ok.len(),
         kind: extras.kind,
-        paths: range(0, p),
-        total: range(p, c * c),
-        weights: range(p + c * c, k),
-        loadings: range(p + c * c + k, k),
+        paths: section(Section::Paths),
+        total: section(Section::Total),
+        weights: section(Section::Weights),
+        loadings: section(Section::Loadings),
+        r2: per_construct(Section::R2),
+        adj_r2: per_construct(Section::AdjR2),
+        alpha: section(Section::Alpha),
+        rho_c: section(Section::RhoC),
+        ave: section(Section::Ave),
+        htmt: section(Section::Htmt),
+        ipma_importance: section(Section::IpmaImportance),
+        ipma_performance: section(Section::IpmaPerformance),
         estimate: full,
         samples: results,
         jackknife,
     })
 }
 
-/// Paths, total effects, outer weights and loadings of a fit as one vector.
-fn flatten(f: &super::PlsFit) -> Vec<f64> {
-    let mut v = Vec::with_capacity(f.paths.len() + f.total.data.len() + 2 * f.outer.len());
-    v.extend(f.paths.iter().map(|x| x.coef));
-    v.extend_from_slice(&f.total.data);
-    v.extend(f.outer.iter().map(|o| o.weight));
-    v.extend(f.outer.iter().map(|o| o.loading));
-    v
+/// The row counts of replicate `replicate` of a bootstrap seeded with `seed` over
+/// `n` rows: how many times each row was drawn (`n` draws with replacement). What
+/// [`bootstrap_weighted`] resamples, so a check can refit the same resamples.
+pub fn resample_counts(seed: u64, replicate: usize, n: usize) -> Vec<u32> {
+    let mut counts = vec![0; n];
+    draw(seed, replicate, &mut counts);
+    counts
+}
+
+/// Fill `counts` with replicate `r`'s draws.
+fn draw(seed: u64, r: usize, counts: &mut [u32]) {
+    let n = counts.len();
+    let mut rng = Rng::new(seed, r as u64);
+    counts.fill(0);
+    for _ in 0..n {
+        let i = below(&mut rng, n as u64) as usize;
+        counts[i] += 1;
+    }
+}
+
+/// A resample's item means and covariances in the items' units, from the moments of
+/// the standardized items in `ws` (`x = m + s·z`, so means map linearly and
+/// covariances scale by `s_a s_b`; the correlations are `ws.r` itself).
+fn resample_moments(units: &[(f64, f64)], ws: &Workspace, n: usize, sum_w: f64) -> ItemCovariance {
+    let k = units.len();
+    let sd: Vec<f64> = units
+        .iter()
+        .zip(&ws.var)
+        .map(|(&(_, s), v)| s * v.sqrt())
+        .collect();
+    let mut cov = vec![0.0; k * k];
+    for a in 0..k {
+        for b in 0..k {
+            cov[a * k + b] = ws.r[a * k + b] * sd[a] * sd[b];
+        }
+    }
+    ItemCovariance {
+        n,
+        sum_w,
+        mean: units
+            .iter()
+            .zip(&ws.mean)
+            .map(|(&(m, s), z)| m + s * z)
+            .collect(),
+        cov,
+    }
 }
 
 /// Leave-one-group-out fits for BCa's acceleration: row `i` in group `i mod G`,
@@ -173,8 +257,10 @@ fn flatten(f: &super::PlsFit) -> Vec<f64> {
 /// whatever the thread count.
 fn jackknife(
     model: &PathModel,
+    layout: &Layout,
     data: &Matrix,
     weights: Option<&[f64]>,
+    ipma: Option<IpmaTarget<'_>>,
     options: &PlsOptions,
     threads: usize,
 ) -> Vec<Vec<f64>> {
@@ -192,9 +278,8 @@ fn jackknife(
             kept.push(weights.and_then(|w| w.get(i).copied()).unwrap_or(1.0));
         }
         let cov = ItemCovariance::from_rows(&sample, Some(&kept));
-        estimate_on_moments(model, &cov, options)
-            .ok()
-            .map(|f| flatten(&f))
+        let fit = estimate_on_moments(model, &cov, options).ok()?;
+        statistics(model, layout, &cov, &fit, ipma).ok()
     };
     let threads = threads.clamp(1, groups.max(1));
     let per = groups.div_ceil(threads).max(1);
@@ -215,21 +300,26 @@ fn jackknife(
 /// One thread's buffers.
 struct Workspace {
     counts: Vec<u32>,
+    /// Means and variances (divisor Σw) of the standardized items in the resample.
     mean: Vec<f64>,
+    var: Vec<f64>,
+    /// Their correlations, `k × k`.
     r: Vec<f64>,
 }
 
 /// The correlation matrix of the columns of `z` over the rows drawn (`counts[i]`
 /// copies of row `i`, each with the row's weight): two passes (means, then centred
-/// products, lower triangle). `None` when an item is constant in the resample (the
+/// products, lower triangle); also each column's mean and variance (divisor Σw).
+/// Returns Σw over the draws; `None` when an item is constant in the resample (the
 /// fit would fail on it).
 fn resample_correlations(
     z: &Matrix,
     counts: &[u32],
     weights: Option<&[f64]>,
     mean: &mut [f64],
+    var: &mut [f64],
     r: &mut [f64],
-) -> Option<()> {
+) -> Option<f64> {
     let k = z.cols;
     let factor = |i: usize, cnt: u32| {
         f64::from(cnt) * weights.and_then(|w| w.get(i).copied()).unwrap_or(1.0)
@@ -272,6 +362,9 @@ fn resample_correlations(
             return None;
         }
     }
+    for (a, v) in var.iter_mut().enumerate() {
+        *v = r[a * k + a] / total;
+    }
     for a in 0..k {
         for b in 0..a {
             let v = r[a * k + b] / (r[a * k + a] * r[b * k + b]).sqrt();
@@ -282,7 +375,7 @@ fn resample_correlations(
     for a in 0..k {
         r[a * k + a] = 1.0;
     }
-    Some(())
+    Some(total)
 }
 
 #[cfg(test)]
@@ -304,8 +397,8 @@ mod tests {
         let mut z = data.clone();
         standardize(&mut z).expect("varies");
         let counts: Vec<u32> = (0..n).map(|i| (i * 7 % 5) as u32).collect();
-        let (mut mean, mut r) = (vec![0.0; k], vec![0.0; k * k]);
-        resample_correlations(&z, &counts, None, &mut mean, &mut r).expect("varies");
+        let (mut mean, mut var, mut r) = (vec![0.0; k], vec![0.0; k], vec![0.0; k * k]);
+        resample_correlations(&z, &counts, None, &mut mean, &mut var, &mut r).expect("varies");
         let mut rows = Matrix::zeros(0, k);
         for (i, &cnt) in counts.iter().enumerate() {
             for _ in 0..cnt {
@@ -323,7 +416,7 @@ mod tests {
         // With weights: row `i` counts `counts[i] · w[i]` times (integer weights,
         // so the rows can be written out).
         let w: Vec<f64> = (0..n).map(|i| (1 + i % 3) as f64).collect();
-        resample_correlations(&z, &counts, Some(&w), &mut mean, &mut r).expect("varies");
+        resample_correlations(&z, &counts, Some(&w), &mut mean, &mut var, &mut r).expect("varies");
         let mut rows = Matrix::zeros(0, k);
         for (i, &cnt) in counts.iter().enumerate() {
             for _ in 0..cnt as usize * w[i] as usize {
@@ -333,8 +426,8 @@ mod tests {
         }
         standardize(&mut rows).expect("varies");
         let mut differs = false;
-        let (mut mean0, mut r0) = (vec![0.0; k], vec![0.0; k * k]);
-        resample_correlations(&z, &counts, None, &mut mean0, &mut r0).expect("varies");
+        let (mut mean0, mut var0, mut r0) = (vec![0.0; k], vec![0.0; k], vec![0.0; k * k]);
+        resample_correlations(&z, &counts, None, &mut mean0, &mut var0, &mut r0).expect("varies");
         for a in 0..k {
             for b in 0..k {
                 let want = centred_cov(&rows.column(a), &rows.column(b));
@@ -345,6 +438,6 @@ mod tests {
         assert!(differs, "the weights changed nothing");
         let mut constant = vec![0u32; n];
         constant[3] = n as u32;
-        assert!(resample_correlations(&z, &constant, None, &mut mean, &mut r).is_none());
+        assert!(resample_correlations(&z, &constant, None, &mut mean, &mut var, &mut r).is_none());
     }
 }

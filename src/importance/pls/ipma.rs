@@ -48,6 +48,28 @@ pub fn ipma_on_moments(
     fit: &PlsFit,
     target: usize,
 ) -> Result<(Vec<IpmaPoint>, f64), PlsError> {
+    let (te, performance) = ipma_effects(model, cov, scales, fit)?;
+    let points = (0..te.cols)
+        .filter(|&k| k != target && te.get(k, target) != 0.0)
+        .map(|k| IpmaPoint {
+            construct: k,
+            importance: te.get(k, target),
+            performance: performance[k],
+        })
+        .collect();
+    Ok((points, performance[target]))
+}
+
+/// The IPMA of every construct pair: the unstandardized total effects of the
+/// rescaled scores (`[from][to]`, `constructs × constructs`) and each construct's
+/// performance. [`ipma_on_moments`] reads one target's column; the bootstrap keeps
+/// all of it, so its layout does not depend on which effects a resample rounds to 0.
+pub(crate) fn ipma_effects(
+    model: &PathModel,
+    cov: &ItemCovariance,
+    scales: &[(f64, f64)],
+    fit: &PlsFit,
+) -> Result<(Matrix, Vec<f64>), PlsError> {
     let c = model.constructs.len();
     let k = cov.k();
     // Rescaled score j = Σ_i a[j][i]·x_i + offset[j], over the block's items.
@@ -96,14 +118,5 @@ pub fn ipma_on_moments(
             b.set(k, j, v);
         }
     }
-    let te = total_effects(&b);
-    let points = (0..c)
-        .filter(|&k| k != target && te.get(k, target) != 0.0)
-        .map(|k| IpmaPoint {
-            construct: k,
-            importance: te.get(k, target),
-            performance: performance[k],
-        })
-        .collect();
-    Ok((points, performance[target]))
+    Ok((total_effects(&b), performance))
 }

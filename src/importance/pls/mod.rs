@@ -10,7 +10,8 @@
 //! - [`reliability`]: Cronbach's α, ρc, AVE and HTMT;
 //! - [`for_analysis`]: the same fit from a slice's item moments, for `analyze`;
 //! - [`ipma`]: importance–performance map analysis as in SmartPLS;
-//! - [`bootstrap`]: seeded percentile or BCa intervals, identical for any thread count.
+//! - [`bootstrap`]: seeded percentile or BCa intervals of every estimate (the vector
+//!   layout in `statistics`), identical for any thread count.
 //!
 //! Formulas and references are in `docs/methods.md`.
 
@@ -24,8 +25,9 @@ mod matrix;
 mod on_correlations;
 pub mod reliability;
 pub mod spec;
+mod statistics;
 
-pub use bootstrap::{bootstrap, bootstrap_weighted, bootstrap_with, PlsIntervals};
+pub use bootstrap::{bootstrap, bootstrap_weighted, bootstrap_with, resample_counts, PlsIntervals};
 pub use error::PlsError;
 pub use estimate::{estimate, estimate_on_moments, Outer, Path, PlsFit, PlsOptions};
 pub use for_analysis::{estimate_from_moments, item_layout, PlsPaths};
@@ -36,6 +38,7 @@ pub use reliability::{
     htmt, htmt_on_moments, reliability, reliability_on_moments, Htmt, Reliability,
 };
 pub use spec::{complete_rows, Construct, Mode, PathModel, Scheme};
+pub use statistics::IpmaTarget;
 
 #[cfg(test)]
 mod tests;
