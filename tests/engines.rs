@@ -7,7 +7,9 @@
 //! nodes two levels deep, a top-2-box node), with whitespace and several missing
 //! tokens written into it, goes through each engine; the table must equal
 //! `sattrace moments` of the same survey (counts exactly, sums to 1e−9 relative),
-//! and `analyze --format json --moments` on it must equal the direct run.
+//! and `analyze --format json --moments` on it must equal the direct run; the
+//! table of the plain simulation model must give `importance --method pls` equal
+//! to the direct PLS run.
 //! A hand-written survey checks invalid values, excluded rows and text parsing
 //! against numbers worked out by hand, and the sample query must draw the same rows
 //! on both engines.
@@ -327,29 +329,44 @@ fn model_items(model: &str) -> Vec<String> {
 /// integers exactly, other numbers to 1e−9 relative (1e−12 absolute near zero);
 /// only the top-level `data` (the file read) differs.
 fn assert_same_analysis(engine: &str, setup: &Setup, table: &Path) {
-    let analyze = |source: &str, path: &Path| -> serde_json::Value {
+    assert_same_run(engine, &setup.dir, &setup.survey, table, &["analyze"]);
+}
+
+/// `importance --method pls` from the engine's table of the simulation model (all
+/// of whose nodes have items, as a PLS path model needs) equals the direct PLS run
+/// on the survey, to the same tolerance as [`assert_same_analysis`].
+fn assert_same_pls(engine: &str, setup: &Setup, table: &Path) {
+    let args = ["importance", "--method", "pls"];
+    assert_same_run(engine, &setup.dir.join("sim"), &setup.survey, table, &args);
+}
+
+/// `sattrace COMMAND DIR --format json` with `--data SURVEY` and with `--moments
+/// TABLE`: the same JSON but for the top-level `data`.
+fn assert_same_run(engine: &str, dir: &Path, survey: &Path, table: &Path, command: &[&str]) {
+    let run = |source: &str, path: &Path| -> serde_json::Value {
         let out = sattrace()
-            .arg("analyze")
-            .arg(&setup.dir)
+            .arg(command[0])
+            .arg(dir)
+            .args(&command[1..])
             .args(["--format", "json", source])
             .arg(path)
             .output()
-            .expect("analyze runs");
+            .expect("sattrace runs");
         assert!(
             out.status.success(),
-            "{engine}: analyze {source}: {}",
+            "{engine}: {command:?} {source}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         serde_json::from_slice(&out.stdout).expect("json")
     };
-    let mut direct = analyze("--data", &setup.survey);
-    let mut from_table = analyze("--moments", table);
+    let mut direct = run("--data", survey);
+    let mut from_table = run("--moments", table);
     for value in [&mut direct, &mut from_table] {
         if let Some(object) = value.as_object_mut() {
             object.remove("data");
         }
     }
-    same_json(engine, "", &direct, &from_table);
+    same_json(engine, &command.join(" "), &direct, &from_table);
 }
 
 fn same_json(engine: &str, path: &str, a: &serde_json::Value, b: &serde_json::Value) {
@@ -505,6 +522,7 @@ fn engine_round_trip(engine: &str, table: &str) {
     let jobs = vec![
         job("moments", &setup.survey, &setup.dir, &[], None),
         job("hand", &hand.join("survey.csv"), &hand, &[], None),
+        job("pls", &setup.survey, &setup.dir.join("sim"), &[], None),
         job(
             "sample",
             &setup.survey,
@@ -531,8 +549,9 @@ fn engine_round_trip(engine: &str, table: &str) {
     assert_same_table(engine, &jobs[0].out, &expected, &layout);
     assert_same_analysis(engine, &setup, &jobs[0].out);
     check_hand_table(engine, &jobs[1].out);
-    check_sample(engine, &setup, &jobs[2].out, &expected, &layout);
+    assert_same_pls(engine, &setup, &jobs[2].out);
     check_sample(engine, &setup, &jobs[3].out, &expected, &layout);
+    check_sample(engine, &setup, &jobs[4].out, &expected, &layout);
 }
 
 /// A sample: up to 40 rows per cell, exactly the rows and weights of the reference

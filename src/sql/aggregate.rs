@@ -3,7 +3,7 @@
 //! keys, `w` weight, `m<i>`/`x<i>` item missing flag and value, `v<n>` node
 //! values, `wc`/`wi` the complete-case weights (NULL outside the block).
 
-use super::rows::RowPlan;
+use super::rows::{Cte, RowPlan};
 use super::{Dialect, SqlError};
 use crate::moments::{BlockStat, ColumnKind, ItemStat, Layout, NodeStat, NODE_SHIFT, SCHEMA};
 
@@ -17,15 +17,6 @@ pub(crate) fn select_list(
     let sum = |expr: String| format!("COALESCE(SUM({expr}), {})", d(0.0));
     let count = |expr: String| format!("CAST(SUM({expr}) AS BIGINT)");
     let segments = plan.keys.len() - usize::from(layout.wave.is_some());
-    let item_center = |i: usize| -> Result<(String, f64), SqlError> {
-        let item = layout.items.get(i).ok_or(SqlError::Layout {
-            what: format!("item {i}"),
-        })?;
-        Ok((format!("x{i}"), item.center))
-    };
-    let centered = |x: &str, c: f64| format!("({x} - {})", d(c));
-    let node_centered = |n: usize| format!("(v{n} - {})", d(NODE_SHIFT));
-
     let mut list = Vec::with_capacity(layout.columns.len());
     for column in &layout.columns {
         let expr = match column.kind {
@@ -37,7 +28,7 @@ pub(crate) fn select_list(
             ColumnKind::Sw => sum("w".into()),
             ColumnKind::Sw2 => sum("w * w".into()),
             ColumnKind::Item { item, stat } => {
-                let (x, c) = item_center(item)?;
+                let x = format!("x{item}");
                 match stat {
                     ItemStat::N => format!("COUNT({x})"),
                     ItemStat::Missing => count(format!("m{item}")),
@@ -45,11 +36,8 @@ pub(crate) fn select_list(
                         "CASE WHEN m{item} = 0 AND {x} IS NULL THEN 1 ELSE 0 END"
                     )),
                     ItemStat::Sw => sum(format!("CASE WHEN {x} IS NOT NULL THEN w END")),
-                    ItemStat::S1 => sum(format!("w * {}", centered(&x, c))),
-                    ItemStat::S2 => {
-                        let e = centered(&x, c);
-                        sum(format!("w * {e} * {e}"))
-                    }
+                    ItemStat::S1 => sum(format!("we{item}")),
+                    ItemStat::S2 => sum(format!("we{item} * e{item}")),
                     ItemStat::Point(k) => {
                         sum(format!("CASE WHEN {x} = {} THEN w END", d(k as f64)))
                     }
@@ -61,36 +49,61 @@ pub(crate) fn select_list(
                     NodeStat::N => format!("COUNT({v})"),
                     NodeStat::Sw => sum(format!("CASE WHEN {v} IS NOT NULL THEN w END")),
                     NodeStat::Sw2 => sum(format!("CASE WHEN {v} IS NOT NULL THEN w * w END")),
-                    NodeStat::S1 => sum(format!("w * {}", node_centered(node))),
-                    NodeStat::S2 => {
-                        let e = node_centered(node);
-                        sum(format!("w * {e} * {e}"))
-                    }
+                    NodeStat::S1 => sum(format!("wev{node}")),
+                    NodeStat::S2 => sum(format!("wev{node} * ev{node}")),
                 }
             }
-            ColumnKind::Cc(stat) => block(stat, "wc", &sum, &|a| Ok(node_centered(a)))?,
-            ColumnKind::Ic(stat) => block(stat, "wi", &sum, &|a| {
-                let (x, c) = item_center(a)?;
-                Ok(centered(&x, c))
-            })?,
+            ColumnKind::Cc(stat) => block(stat, "wc", "ev", &sum),
+            ColumnKind::Ic(stat) => block(stat, "wi", "e", &sum),
         };
         list.push(format!("{expr} AS {}", dialect.ident(&column.name)));
     }
     Ok(list)
 }
 
-/// A complete-case block statistic: `weight` is NULL outside the block.
-fn block(
-    stat: BlockStat,
-    weight: &str,
-    sum: &dyn Fn(String) -> String,
-    centered: &dyn Fn(usize) -> Result<String, SqlError>,
-) -> Result<String, SqlError> {
-    Ok(match stat {
+/// A complete-case block statistic: `weight` is NULL outside the block;
+/// `{e}<a>` is value `a` minus its shift and `{weight}{e}<a>` the weight times it
+/// (see [`centered_cte`]).
+fn block(stat: BlockStat, weight: &str, e: &str, sum: &dyn Fn(String) -> String) -> String {
+    match stat {
         BlockStat::N => format!("COUNT({weight})"),
         BlockStat::Sw => sum(weight.to_string()),
         BlockStat::Sw2 => sum(format!("{weight} * {weight}")),
-        BlockStat::S1(a) => sum(format!("{weight} * {}", centered(a)?)),
-        BlockStat::S2(a, b) => sum(format!("{weight} * {} * {}", centered(a)?, centered(b)?)),
+        BlockStat::S1(a) => sum(format!("{weight}{e}{a}")),
+        BlockStat::S2(a, b) => sum(format!("{weight}{e}{a} * {e}{b}")),
+    }
+}
+
+/// The per-row products the sums need, computed once per row rather than once
+/// per aggregate that uses them: `e<i>` item `i` minus its scale midpoint,
+/// `we<i>` = `w · e<i>`, `wie<i>` = `wi · e<i>`; `ev<n>`, `wev<n>`, `wcev<n>` the
+/// same for node values around 50. SQL multiplies left to right, so
+/// `we<a> * e<b>` is the very double `w * (x<a> - c) * (x<b> - c)` was.
+pub(crate) fn centered_cte(
+    layout: &Layout,
+    plan: &RowPlan,
+    dialect: Dialect,
+) -> Result<Cte, SqlError> {
+    let d = |v: f64| dialect.double(v);
+    let mut cols = vec!["*".to_string()];
+    for i in 0..plan.items.len() {
+        let item = layout.items.get(i).ok_or(SqlError::Layout {
+            what: format!("item {i}"),
+        })?;
+        let e = format!("(x{i} - {})", d(item.center));
+        cols.push(format!("{e} AS e{i}"));
+        cols.push(format!("w * {e} AS we{i}"));
+        cols.push(format!("wi * {e} AS wie{i}"));
+    }
+    for n in 0..plan.node_count() {
+        let e = format!("(v{n} - {})", d(NODE_SHIFT));
+        cols.push(format!("{e} AS ev{n}"));
+        cols.push(format!("w * {e} AS wev{n}"));
+        cols.push(format!("wc * {e} AS wcev{n}"));
+    }
+    Ok(Cte {
+        name: "centered".into(),
+        comment: "values minus their shift, and times the weights, once per row".into(),
+        body: format!("SELECT\n    {}\n  FROM valued", cols.join(",\n    ")),
     })
 }

@@ -76,6 +76,7 @@ pub fn generate(
     }
     let mut ctes = plan.source_ctes(dialect, &table, &[], false);
     ctes.extend(plan.value_ctes(dialect));
+    ctes.push(aggregate::centered_cte(layout, &plan, dialect)?);
     let select = aggregate::select_list(layout, &plan, dialect)?;
     let keys: Vec<String> = (0..plan.keys.len()).map(|i| format!("k{i}")).collect();
     let group = if keys.is_empty() {
@@ -90,7 +91,7 @@ pub fn generate(
         )
     };
     Ok(format!(
-        "{}{}\nSELECT\n  {}\nFROM valued{group};\n",
+        "{}{}\nSELECT\n  {}\nFROM centered{group};\n",
         header(
             model,
             layout,
@@ -170,6 +171,23 @@ drivers:
         // The model name sits in a line comment; `--` inside it ends nothing.
         assert!(duck.starts_with("-- the moments table"));
         assert!(duck.contains("-- model: t -- x (fingerprint"));
+    }
+
+    #[test]
+    fn plain_scale_points_skip_the_guard_unless_they_are_missing_tokens() {
+        let sql = query(Dialect::Duckdb, &SqlOptions::default());
+        assert!(sql.contains("(r0 = '1' OR r0 = '2' OR r0 = '3' OR r0 = '4' OR r0 = '5')"));
+        // An `IN` list of five constants is a join in DuckDB: never one for points.
+        assert!(!sql.contains("r0 IN"));
+        let model = load_model(
+            "m.yaml",
+            &MODEL.replace(r#""", "it's""#, r#""", "3", "it's""#),
+        )
+        .expect("model");
+        let layout = Layout::new(&model).expect("layout");
+        let sql =
+            generate(&model, &layout, Dialect::Spark, "t", &SqlOptions::default()).expect("query");
+        assert!(sql.contains("(r0 = '1' OR r0 = '2' OR r0 = '4' OR r0 = '5')"));
     }
 
     #[test]

@@ -95,6 +95,11 @@ impl RowPlan {
         })
     }
 
+    /// How many nodes the model has (`v0` … in the value CTEs).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
     fn levels(&self) -> usize {
         self.nodes
             .iter()
@@ -106,16 +111,44 @@ impl RowPlan {
             .unwrap_or(0)
     }
 
-    /// `text IN (tokens…)`, or FALSE without tokens.
+    /// `(text = 'token' OR …)`, or FALSE without tokens. Equalities, not `IN`:
+    /// DuckDB turns an `IN` list of five or more constants into a join, which on
+    /// a trimmed expression inside a `CASE` took minutes for 3,000 rows.
     fn is_token(&self, dialect: Dialect, text: &str) -> String {
         if self.missing.is_empty() {
             return "FALSE".to_string();
         }
-        let tokens: Vec<String> = self.missing.iter().map(|t| dialect.string(t)).collect();
-        format!("{text} IN ({})", tokens.join(", "))
+        let tokens: Vec<String> = self
+            .missing
+            .iter()
+            .map(|t| format!("{text} = {}", dialect.string(t)))
+            .collect();
+        format!("({})", tokens.join(" OR "))
     }
 
-    /// The text columns the model uses, raw and trimmed (`raw`), then parsed
+    /// `text` is one of the whole points of `scale` written plainly (`text = '1'
+    /// OR text = '2' OR …`), leaving out any that is a missing token; None when
+    /// there are none or too many to pay off. Equalities, not `IN`: DuckDB turns
+    /// an `IN` list of five or more constants into a join, which made the query
+    /// eight times slower (bench/sql.md).
+    fn is_point(&self, dialect: Dialect, scale: Scale, text: &str) -> Option<String> {
+        let (lo, hi) = (scale.min.ceil(), scale.max.floor());
+        if !(lo.is_finite() && hi.is_finite()) || hi < lo || hi - lo > 100.0 {
+            return None;
+        }
+        // Whole numbers within ±1e15 print exactly and parse back to themselves.
+        if lo.abs() > 1e15 || hi.abs() > 1e15 {
+            return None;
+        }
+        let texts: Vec<String> = (lo as i64..=hi as i64)
+            .map(|k| k.to_string())
+            .filter(|t| !self.missing.contains(t))
+            .map(|t| format!("{text} = {}", dialect.string(&t)))
+            .collect();
+        (!texts.is_empty()).then(|| format!("({})", texts.join(" OR ")))
+    }
+
+    /// The text columns the model uses (`raw`), then parsed
     /// (`parsed`). Shared by the moments and the sample query; `extra` are more
     /// `expr AS name` columns of `raw`, passed through, and `keep_text` also passes
     /// the raw weight and item text (`wr`, `r<i>`) through for the sample.
@@ -141,7 +174,6 @@ impl RowPlan {
         for (i, item) in self.items.iter().enumerate() {
             let text = dialect.text(&dialect.ident(&item.column));
             raw.push(format!("{text} AS r{i}"));
-            raw.push(format!("{} AS u{i}", dialect.trim(&text)));
         }
         raw.extend(extra.iter().cloned());
 
@@ -154,13 +186,30 @@ impl RowPlan {
             ),
             None => format!("{} AS w", dialect.double(1.0)),
         });
-        for i in 0..self.items.len() {
-            let token = self.is_token(dialect, &format!("u{i}"));
-            parsed.push(format!("CASE WHEN {token} THEN 1 ELSE 0 END AS m{i}"));
-            parsed.push(format!(
-                "CASE WHEN NOT ({token}) THEN {} END AS n{i}",
-                dialect.number(&format!("r{i}"), &format!("u{i}"))
-            ));
+        for (i, item) in self.items.iter().enumerate() {
+            // The fast path: text that is exactly one of the scale's whole points
+            // (`3`, the usual case) is a number and not a missing token, so it
+            // needs no trimming, no pattern and no guarded cast. Everything else
+            // takes the reader's full rules, trimmed once per use.
+            let raw = format!("r{i}");
+            let trimmed = dialect.trim(&raw);
+            let token = self.is_token(dialect, &trimmed);
+            let number = dialect.number(&raw, &trimmed);
+            match self.is_point(dialect, item.scale, &raw) {
+                Some(point) => {
+                    parsed.push(format!(
+                        "CASE WHEN {point} THEN 0 WHEN {token} THEN 1 ELSE 0 END AS m{i}"
+                    ));
+                    parsed.push(format!(
+                        "CASE WHEN {point} THEN CAST({raw} AS {}) WHEN {token} THEN NULL ELSE {number} END AS n{i}",
+                        dialect.double_type()
+                    ));
+                }
+                None => {
+                    parsed.push(format!("CASE WHEN {token} THEN 1 ELSE 0 END AS m{i}"));
+                    parsed.push(format!("CASE WHEN NOT ({token}) THEN {number} END AS n{i}"));
+                }
+            }
         }
         if keep_text {
             parsed.extend(self.weight.iter().map(|_| "wr".to_string()));
