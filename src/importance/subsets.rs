@@ -76,6 +76,7 @@ fn walk(
 
 /// Fill level `d + 1` from level `d`, excluding or including driver `d` (one
 /// sweep step of the Gray-code subset walk; shared with [`super::subset_sums`]).
+#[inline]
 pub(super) fn step(levels: &mut [Vec<f64>], p: usize, d: usize, include: bool) {
     let (upper, lower) = levels.split_at_mut(d + 1);
     let (Some(cur), Some(next)) = (upper.last(), lower.first_mut()) else {
