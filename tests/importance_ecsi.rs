@@ -3,18 +3,15 @@
 //! (dominance), base R lm() over all subsets (LMG). The reference JSON files are
 //! produced by the scripts in `fixtures/ecsi/reference/`; closed forms match to 1e-6.
 
-use sattrace::data::{ingest, IngestOptions};
-use sattrace::graph::DriverGraph;
+use sattrace::data::IngestOptions;
 use sattrace::importance::{estimate, Correlations, EstimateOptions, Method};
-use sattrace::model::load_model;
 use serde_json::Value;
 
 const TOL: f64 = 1e-6;
 
-fn fixture(name: &str) -> String {
-    let path = format!("{}/fixtures/ecsi/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+#[path = "support/ecsi.rs"]
+mod ecsi;
+use ecsi::fixture;
 
 fn numbers(v: &Value) -> Vec<f64> {
     v.as_array()
@@ -33,20 +30,11 @@ fn close(label: &str, got: &[f64], want: &[f64]) {
 
 /// The correlations of each reference case, from sattrace's own ingest.
 fn cases(reference: &str) -> Vec<(Value, Correlations)> {
-    let model = load_model("model.yaml", &fixture("model.yaml")).expect("model");
-    let graph = DriverGraph::build(&model).expect("graph");
     let options = IngestOptions {
         keep_respondents: false,
         ..IngestOptions::default()
     };
-    let survey = ingest(
-        &model,
-        graph.order(),
-        "survey.csv",
-        fixture("survey.csv").as_bytes(),
-        &options,
-    )
-    .expect("ingest");
+    let (model, survey) = ecsi::ingest_ecsi(&options);
     let total = survey.total();
     let json: Value = serde_json::from_str(&fixture(reference)).expect("json");
     json["cases"]

@@ -5,18 +5,15 @@
 //! drivers in the model, `betasq` against the squared standardized beta. Closed
 //! forms on the same node scores, so they match to 1e-6.
 
-use sattrace::data::{ingest, IngestOptions};
-use sattrace::graph::DriverGraph;
+use sattrace::data::IngestOptions;
 use sattrace::importance::{estimate, Correlations, EstimateOptions, Importance, Method};
-use sattrace::model::load_model;
 use serde_json::Value;
 
 const TOL: f64 = 1e-6;
 
-fn fixture(name: &str) -> String {
-    let path = format!("{}/fixtures/ecsi/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+#[path = "support/ecsi.rs"]
+mod ecsi;
+use ecsi::fixture;
 
 fn numbers(v: &Value) -> Vec<f64> {
     v.as_array()
@@ -39,16 +36,7 @@ fn run(method: Method, c: &Correlations) -> Importance {
 
 #[test]
 fn relaimpo_calc_relimp_matches() {
-    let model = load_model("model.yaml", &fixture("model.yaml")).expect("model");
-    let graph = DriverGraph::build(&model).expect("graph");
-    let survey = ingest(
-        &model,
-        graph.order(),
-        "survey.csv",
-        fixture("survey.csv").as_bytes(),
-        &IngestOptions::default(),
-    )
-    .expect("ingest");
+    let (model, survey) = ecsi::ingest_ecsi(&IngestOptions::default());
     let total = survey.total();
     let reference: Value =
         serde_json::from_str(&fixture("reference/lmg_relaimpo.json")).expect("json");

@@ -6,20 +6,16 @@
 //! row-based `estimate`, `reliability`, `htmt` and `ipma`, and percentile intervals
 //! of what they give; both must agree to 1e-9.
 
-use sattrace::data::{ingest, IngestOptions, ItemRows};
-use sattrace::graph::DriverGraph;
+use sattrace::data::{IngestOptions, ItemRows};
 use sattrace::importance::interval::percentile;
 use sattrace::importance::pls::{
     bootstrap_weighted, complete_rows, estimate, htmt, ipma, reliability, resample_counts,
     IpmaTarget, Matrix, PathModel, PlsIntervals, PlsOptions,
 };
 use sattrace::importance::{BootstrapExtras, BootstrapOptions, IntervalKind};
-use sattrace::model::{load_model, Model};
 
-fn fixture(name: &str) -> String {
-    let path = format!("{}/fixtures/ecsi/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+#[path = "support/ecsi.rs"]
+mod ecsi;
 
 struct Ecsi {
     pm: PathModel,
@@ -29,21 +25,12 @@ struct Ecsi {
 }
 
 fn load() -> Ecsi {
-    let model: Model = load_model("model.yaml", &fixture("model.yaml")).expect("model");
-    let graph = DriverGraph::build(&model).expect("graph");
     let options = IngestOptions {
         keep_respondents: false,
         keep_items: true,
         ..IngestOptions::default()
     };
-    let survey = ingest(
-        &model,
-        graph.order(),
-        "survey.csv",
-        fixture("survey.csv").as_bytes(),
-        &options,
-    )
-    .expect("ingest");
+    let (model, survey) = ecsi::ingest_ecsi(&options);
     let items: ItemRows = survey.items.expect("items kept");
     let pm = PathModel::from_model(&model, &items, &[]).expect("path model");
     let scales = items

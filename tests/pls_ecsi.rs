@@ -2,37 +2,26 @@
 //! `simplePLS` (`fixtures/ecsi/reference/pls.R` → `pls_seminr.json`), to 1e-4 (the
 //! iteration stops at a summed weight change of 1e-7, so agreement is far closer).
 
-use sattrace::data::{ingest, IngestOptions, ItemRows};
-use sattrace::graph::DriverGraph;
+use sattrace::data::{IngestOptions, ItemRows};
 use sattrace::importance::pls::{
     complete_rows, estimate, htmt, ipma, reliability, Matrix, PathModel, PlsOptions, Scheme,
 };
-use sattrace::model::{load_model, Model};
+use sattrace::model::Model;
 use serde_json::Value;
 
 const TOL: f64 = 1e-4;
 
-fn fixture(name: &str) -> String {
-    let path = format!("{}/fixtures/ecsi/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+#[path = "support/ecsi.rs"]
+mod ecsi;
+use ecsi::fixture;
 
 fn load() -> (Model, ItemRows) {
-    let model = load_model("model.yaml", &fixture("model.yaml")).expect("model");
-    let graph = DriverGraph::build(&model).expect("graph");
     let options = IngestOptions {
         keep_respondents: false,
         keep_items: true,
         ..IngestOptions::default()
     };
-    let survey = ingest(
-        &model,
-        graph.order(),
-        "survey.csv",
-        fixture("survey.csv").as_bytes(),
-        &options,
-    )
-    .expect("ingest");
+    let (model, survey) = ecsi::ingest_ecsi(&options);
     let items = survey.items.expect("items kept");
     (model, items)
 }

@@ -4,36 +4,24 @@
 //! unweighted fit in `tests/pls_ecsi.rs`). Library level here; the CLI's weight
 //! column in `tests/cli_pls_data.rs`.
 
-use sattrace::data::{ingest, IngestOptions, ItemRows};
-use sattrace::graph::DriverGraph;
+use sattrace::data::{IngestOptions, ItemRows};
 use sattrace::importance::pls::{
     complete_rows, estimate, estimate_on_moments, htmt, htmt_on_moments, ipma, ipma_on_moments,
     reliability, reliability_on_moments, ItemCovariance, Matrix, PathModel, PlsOptions, Scheme,
 };
-use sattrace::model::{load_model, Model};
+use sattrace::model::Model;
 
 const TOL: f64 = 1e-10;
 
-fn fixture(name: &str) -> String {
-    let path = format!("{}/fixtures/ecsi/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+#[path = "support/ecsi.rs"]
+mod ecsi;
 
 fn load() -> (Model, ItemRows) {
-    let model = load_model("model.yaml", &fixture("model.yaml")).expect("model");
-    let graph = DriverGraph::build(&model).expect("graph");
     let options = IngestOptions {
         keep_items: true,
         ..IngestOptions::default()
     };
-    let survey = ingest(
-        &model,
-        graph.order(),
-        "survey.csv",
-        fixture("survey.csv").as_bytes(),
-        &options,
-    )
-    .expect("ingest");
+    let (model, survey) = ecsi::ingest_ecsi(&options);
     (model, survey.items.expect("items kept"))
 }
 
