@@ -16,6 +16,7 @@ use super::project::ProjectArgs;
 use super::Exit;
 use sattrace::data::{Moments, Survey};
 use sattrace::diag::did_you_mean;
+use sattrace::importance::pairwise::pairwise_correlations;
 use sattrace::importance::pls::Scheme;
 use sattrace::importance::{
     bootstrap_with, estimate, group_seed, BootstrapExtras, BootstrapOptions, Correlations,
@@ -69,12 +70,23 @@ pub struct ImportanceArgs {
     /// Write to this file (atomically) instead of stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Missing values: listwise (rows complete on the outcome and every driver), or
+    /// pairwise (each correlation over the rows that answered both; not for `pls`).
+    #[arg(long, value_enum, default_value = "listwise")]
+    pub missing: Missing,
     /// PLS inner weighting scheme (`--method pls`).
     #[arg(long, value_enum, default_value = "path")]
     pub scheme: Scheme,
     /// PLS constructs estimated in mode B (formative), comma-separated (`--method pls`).
     #[arg(long, value_delimiter = ',')]
     pub formative: Vec<String>,
+}
+
+/// How rows with missing values enter the correlations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Missing {
+    Listwise,
+    Pairwise,
 }
 
 /// One group's estimate.
@@ -86,6 +98,9 @@ pub(super) struct Group {
 
 pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
     if args.method == Method::Pls {
+        if args.missing == Missing::Pairwise {
+            bail!("--missing pairwise does not apply to --method pls: the path model is estimated on complete item rows");
+        }
         return super::importance_pls::run(args);
     }
     let project = args.project.load()?;
@@ -116,6 +131,14 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
     // variables only when some rows are incomplete. A moments table has no rows:
     // its complete-case block is listwise over every model node.
     let from_table = args.project.moments.is_some();
+    if args.missing == Missing::Pairwise {
+        if from_table {
+            return Err(super::moments::needs_rows("--missing pairwise"));
+        }
+        if args.bootstrap > 0 {
+            bail!("--missing pairwise has no bootstrap intervals: a resample's pairwise matrix mixes subsamples\n  help: use --missing listwise (the default) with --bootstrap");
+        }
+    }
     let survey = project.ingest(&args.project, !from_table || args.bootstrap > 0, false)?;
     if from_table
         && survey
@@ -181,6 +204,7 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
         seed: args.seed,
         ci: args.ci,
         changes: &changes,
+        missing: args.missing,
     };
     let bytes = match args.format {
         ImportanceFormat::Json => {
@@ -281,6 +305,12 @@ fn run_group(
     let named = |e: ImportanceError| format!("{name}: {}", name_error(&e, ids, outcome));
     let result = (|| {
         let c = match survey.respondents.as_ref() {
+            Some(r) if args.missing == Missing::Pairwise => {
+                pairwise_from_rows(r, cells, y, x).map(|(c, fewest)| {
+                    n = fewest;
+                    c
+                })
+            }
             Some(r) if moments.complete.n < moments.rows => correlations_from_rows(r, cells, y, x)
                 .map(|(c, used)| {
                     n = used;
@@ -341,6 +371,39 @@ fn run_group(
         n,
         result,
     }
+}
+
+/// Pairwise-complete correlations of `x` and `y` over the rows of `cells`, and the
+/// fewest rows any pair rests on (reported as the group's `n`).
+fn pairwise_from_rows(
+    r: &sattrace::data::Respondents,
+    cells: &[usize],
+    y: usize,
+    x: &[usize],
+) -> Result<(Correlations, u64), ImportanceError> {
+    let rows: Vec<usize> = (0..r.len())
+        .filter(|&i| {
+            r.cells
+                .get(i)
+                .is_some_and(|&c| cells.contains(&(c as usize)))
+        })
+        .collect();
+    let data = RowData {
+        values: &r.values,
+        weights: &r.weights,
+        stride: r.nodes,
+    };
+    let vars: Vec<usize> = x.iter().copied().chain(std::iter::once(y)).collect();
+    let (corr, fewest) = pairwise_correlations(&data, &rows, &vars);
+    if fewest < 2 {
+        return Err(ImportanceError::TooFewRows {
+            n: fewest,
+            needed: 2,
+        });
+    }
+    let k = vars.len();
+    let idx: Vec<usize> = (0..x.len()).collect();
+    Correlations::from_covariance(|a, b| corr[a * k + b], k - 1, &idx).map(|c| (c, fewest))
 }
 
 /// Correlations over the rows of `cells` complete on `y` and `x` (listwise on these
@@ -404,6 +467,7 @@ struct Report<'a> {
     seed: u64,
     ci: IntervalKind,
     changes: &'a [WaveChange],
+    missing: Missing,
 }
 
 impl Report<'_> {
@@ -493,6 +557,10 @@ impl Report<'_> {
                 map.extend(extra);
             }
         }
+        if self.missing == Missing::Pairwise {
+            // Absent means listwise, the default (and every earlier output).
+            v["missing"] = json!("pairwise");
+        }
         if self.bootstrap > 0 {
             v["bootstrap"] = json!({"replicates": self.bootstrap, "seed": self.seed, "level": 0.95, "kind": self.ci.name()});
         }
@@ -544,9 +612,13 @@ impl Report<'_> {
             Some(by) if name != "all" => format!("{by} = {name}"),
             _ => "all".to_string(),
         };
+        let deletion = match self.missing {
+            Missing::Listwise => "",
+            Missing::Pairwise => " (pairwise: the fewest rows of any pair)",
+        };
         let _ = writeln!(
             out,
-            "{} on {} ({title}): n = {n}, R² = {:.4}",
+            "{} on {} ({title}): n = {n}{deletion}, R² = {:.4}",
             self.method.name(),
             self.outcome,
             est.r2

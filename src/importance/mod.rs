@@ -23,6 +23,7 @@ mod error;
 pub mod interval;
 mod linalg;
 pub mod lmg;
+pub mod pairwise;
 pub mod pls;
 pub mod relweights;
 mod subset_sums;
