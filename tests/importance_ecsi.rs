@@ -11,22 +11,7 @@ const TOL: f64 = 1e-6;
 
 #[path = "support/ecsi.rs"]
 mod ecsi;
-use ecsi::fixture;
-
-fn numbers(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
-}
-
-fn close(label: &str, got: &[f64], want: &[f64]) {
-    assert_eq!(got.len(), want.len(), "{label}");
-    for (g, w) in got.iter().zip(want) {
-        assert!((g - w).abs() < TOL, "{label}: got {got:?}, want {want:?}");
-    }
-}
+use ecsi::{close, fixture, numbers};
 
 /// The correlations of each reference case, from sattrace's own ingest.
 fn cases(reference: &str) -> Vec<(Value, Correlations)> {

@@ -325,18 +325,8 @@ fn run_group(
                 .respondents
                 .as_ref()
                 .ok_or_else(|| "respondent rows were not kept".to_string())?;
-            let rows: Vec<usize> = (0..r.len())
-                .filter(|&i| {
-                    r.cells
-                        .get(i)
-                        .is_some_and(|&c| cells.contains(&(c as usize)))
-                })
-                .collect();
-            let data = RowData {
-                values: &r.values,
-                weights: &r.weights,
-                stride: r.nodes,
-            };
+            let rows = group_rows(r, cells);
+            let data = row_data(r);
             let threads = args.threads.unwrap_or_else(|| {
                 std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
             });
@@ -373,6 +363,26 @@ fn run_group(
     }
 }
 
+/// The respondent rows that fall in `cells` (a group's cells), in file order.
+fn group_rows(r: &sattrace::data::Respondents, cells: &[usize]) -> Vec<usize> {
+    (0..r.len())
+        .filter(|&i| {
+            r.cells
+                .get(i)
+                .is_some_and(|&c| cells.contains(&(c as usize)))
+        })
+        .collect()
+}
+
+/// The respondent rows as the estimators read them.
+fn row_data(r: &sattrace::data::Respondents) -> RowData<'_> {
+    RowData {
+        values: &r.values,
+        weights: &r.weights,
+        stride: r.nodes,
+    }
+}
+
 /// Pairwise-complete correlations of `x` and `y` over the rows of `cells`, and the
 /// fewest rows any pair rests on (reported as the group's `n`).
 fn pairwise_from_rows(
@@ -381,18 +391,8 @@ fn pairwise_from_rows(
     y: usize,
     x: &[usize],
 ) -> Result<(Correlations, u64), ImportanceError> {
-    let rows: Vec<usize> = (0..r.len())
-        .filter(|&i| {
-            r.cells
-                .get(i)
-                .is_some_and(|&c| cells.contains(&(c as usize)))
-        })
-        .collect();
-    let data = RowData {
-        values: &r.values,
-        weights: &r.weights,
-        stride: r.nodes,
-    };
+    let rows = group_rows(r, cells);
+    let data = row_data(r);
     let vars: Vec<usize> = x.iter().copied().chain(std::iter::once(y)).collect();
     let (corr, fewest) = pairwise_correlations(&data, &rows, &vars);
     if fewest < 2 {
@@ -416,14 +416,7 @@ fn correlations_from_rows(
 ) -> Result<(Correlations, u64), ImportanceError> {
     let mut m = sattrace::stats::CrossMoments::new(x.len() + 1);
     let mut row = vec![0.0; x.len() + 1];
-    for i in 0..r.len() {
-        if !r
-            .cells
-            .get(i)
-            .is_some_and(|&c| cells.contains(&(c as usize)))
-        {
-            continue;
-        }
+    for i in group_rows(r, cells) {
         let values = r.row(i);
         for (slot, &col) in row.iter_mut().zip(x.iter().chain(std::iter::once(&y))) {
             *slot = values.get(col).map_or(f64::NAN, |&v| f64::from(v));

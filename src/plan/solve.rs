@@ -268,14 +268,7 @@ impl Search<'_> {
             4 => 10,
             _ => return None,
         };
-        let unmet: Vec<(usize, f64)> = p
-            .need
-            .iter()
-            .zip(gain)
-            .enumerate()
-            .filter(|(_, (n, g))| *n - *g > EPS)
-            .map(|(t, (n, g))| (t, n - g))
-            .collect();
+        let unmet = unmet_targets(p, gain);
         if unmet.len() < 2 {
             return None;
         }
@@ -395,14 +388,7 @@ impl Search<'_> {
         // groups' deficit shares (each at most 1) add up to at least 1, and so do
         // their averages over the unmet targets. The same relaxation on those
         // averaged shares often binds harder than any one target.
-        let unmet: Vec<(usize, f64)> = p
-            .need
-            .iter()
-            .zip(gain)
-            .enumerate()
-            .filter(|(_, (n, g))| *n - *g > EPS)
-            .map(|(t, (n, g))| (t, n - g))
-            .collect();
+        let unmet = unmet_targets(p, gain);
         if unmet.len() > 1 {
             let uniform = vec![1.0; p.need.len()];
             bound =
@@ -488,6 +474,17 @@ impl Search<'_> {
             self.kept.truncate(self.keep);
         }
     }
+}
+
+/// The targets `gain` does not meet yet, each with its deficit.
+fn unmet_targets(p: &Problem, gain: &[f64]) -> Vec<(usize, f64)> {
+    p.need
+        .iter()
+        .zip(gain)
+        .enumerate()
+        .filter(|(_, (n, g))| *n - *g > EPS)
+        .map(|(t, (n, g))| (t, n - g))
+        .collect()
 }
 
 /// A candidate in a bound: the points it can add and what they cost.

@@ -1,8 +1,14 @@
 //! The ECSI fixture (`fixtures/ecsi`) as the reference tests read it.
 
+#![allow(dead_code, reason = "each test binary uses a different part")]
+
 use sattrace::data::{ingest, IngestOptions, Survey};
 use sattrace::graph::DriverGraph;
 use sattrace::model::{load_model, Model};
+use serde_json::Value;
+
+/// Closed-form estimates agree with their references to this (absolute).
+const CLOSED_FORM: f64 = 1e-6;
 
 /// A file of the fixture, as text.
 pub fn fixture(name: &str) -> String {
@@ -23,4 +29,24 @@ pub fn ingest_ecsi(options: &IngestOptions) -> (Model, Survey) {
     )
     .expect("ingest");
     (model, survey)
+}
+
+/// A JSON array of numbers.
+pub fn numbers(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect()
+}
+
+/// `got` equals `want` element by element to the closed-form tolerance.
+pub fn close(label: &str, got: &[f64], want: &[f64]) {
+    assert_eq!(got.len(), want.len(), "{label}");
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            (g - w).abs() < CLOSED_FORM,
+            "{label}: got {got:?}, want {want:?}"
+        );
+    }
 }
