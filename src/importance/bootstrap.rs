@@ -9,7 +9,7 @@
 
 use super::interval::{acceleration, bca, jackknife_groups, percentile, IntervalKind};
 use super::{estimate, Correlations, EstimateOptions, ImportanceError, Method};
-use crate::simulate::rng::Rng;
+use crate::stats::rng::Rng;
 
 /// Respondent rows: `values` row-major with `stride` columns, NaN = missing.
 #[derive(Debug, Clone, Copy)]
@@ -238,7 +238,7 @@ pub fn group_seed(seed: u64, group: &str) -> u64 {
     for b in group.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
     }
-    seed ^ crate::simulate::rng::splitmix64(&mut h)
+    seed ^ crate::stats::rng::splitmix64(&mut h)
 }
 
 /// `f(0..count)` on up to `threads` scoped threads, results in index order (so the

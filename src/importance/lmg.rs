@@ -15,7 +15,7 @@
 //! increments over random orders and reports each share's standard error.
 
 use super::{subset_sums, Correlations, ImportanceError, MAX_EXACT};
-use crate::simulate::rng::Rng;
+use crate::stats::rng::Rng;
 
 /// Conditional contributions `C_j(s)`, row-major `p × p` (driver `j`, subset size `s`
 /// from 0 to `p − 1`): exact, by enumerating all subsets on one thread.

@@ -200,7 +200,7 @@ impl Walker {
 mod tests {
     use super::*;
     use crate::importance::subsets::for_each_subset;
-    use crate::simulate::rng::Rng;
+    use crate::stats::rng::Rng;
 
     /// A random correlation matrix of `p` drivers and an outcome (from random data).
     fn random(p: usize, seed: u64) -> Correlations {

@@ -23,7 +23,8 @@
 //! output is byte-identical for a seed on every platform, and rows could be generated
 //! in parallel without changing it.
 
-pub(crate) mod rng;
+// The generator lives in `stats` so estimators (the bootstrap) need not import `simulate`.
+pub(crate) use crate::stats::rng;
 mod spec;
 
 pub use spec::{load_spec, Noise, SegmentLevel, SegmentSpec, SimSpec, WaveSpec, WeightRange};

@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod interval;
 pub mod ols;
+pub(crate) mod rng;
 pub mod special;
 
 pub use compare::{proportion_z, welch_t, z_test, Sample, TestResult};

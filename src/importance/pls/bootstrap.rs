@@ -13,7 +13,7 @@ use super::{
 use crate::importance::interval::{acceleration, bca, jackknife_groups, percentile, IntervalKind};
 use crate::importance::lmg::below;
 use crate::importance::{BootstrapExtras, BootstrapOptions};
-use crate::simulate::rng::Rng;
+use crate::stats::rng::Rng;
 
 /// Percentile or BCa intervals, `(low, high)`, in the order of the fit's fields.
 #[derive(Debug, Clone, PartialEq)]
