@@ -66,6 +66,11 @@ for fmt in table json; do
   run "lmg20.importance.dominance.$fmt" importance --model bench/kda/lmg20/model.yaml --data "$data/lmg20.csv" --method dominance --format $fmt
 done
 
+# Help texts (value lists come from the library enums).
+for c in importance analyze report whatif plan; do
+  run "help.$c" $c --help
+done
+
 # Errors: the message and the exit code.
 run telecom.importance.err.unknown-driver importance $T --drivers network,netwrk
 run telecom.importance.err.pls-pairwise importance $T --method pls --missing pairwise

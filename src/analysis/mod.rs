@@ -9,6 +9,7 @@ mod scores;
 mod slices;
 mod waves;
 
+pub use crate::data::{compare_waves, waves};
 pub use effects::{
     estimate, estimate_moments, estimate_with, importance_totals, min_cases, EffectsError,
     SliceEffects,
@@ -17,7 +18,7 @@ pub use pls_weights::pls_nodes;
 pub use quadrant::{quadrants, Quadrant};
 pub use root_causes::{root_causes, RootCause};
 pub use scores::{score_node, NodeScore};
-pub use slices::{compare_waves, slices, waves, SliceKey};
+pub use slices::{slices, SliceKey};
 pub use waves::{progress, wave_changes, ChangeTest, Progress, WaveChange, ALPHA, HORIZON_WAVES};
 
 use crate::data::{Moments, NodeMoments, Survey};

@@ -23,6 +23,7 @@ mod parse;
 mod respondents;
 mod row;
 mod survey;
+mod waves;
 
 pub use error::{DataError, ValueKind};
 pub use ingest::ingest;
@@ -32,3 +33,4 @@ pub use moments::{CrossMoments, Moments, NodeMoments, SHIFT};
 pub use options::{Encoding, IngestOptions, OnInvalid};
 pub use respondents::Respondents;
 pub use survey::{Cell, CellKey, InvalidReport, Survey};
+pub use waves::{compare_waves, waves};

@@ -10,7 +10,7 @@
 use crate::stats::{normal_cdf, normal_quantile};
 
 /// Which bootstrap interval to report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IntervalKind {
     /// Quantiles `α/2` and `1 − α/2` of the replicates.

@@ -17,6 +17,7 @@
 
 pub mod beta;
 pub mod bootstrap;
+pub mod by_group;
 pub mod correlation;
 pub mod dominance;
 mod error;
@@ -41,25 +42,29 @@ pub const MAX_EXACT: usize = 25;
 /// The most drivers for complete dominance, which keeps the R² of every subset.
 pub const MAX_COMPLETE_DOMINANCE: usize = 20;
 
-/// An importance method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
+/// An importance method; [`Method::about`] says what each is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
-    /// Pearson correlation of each driver with the outcome.
     Corr,
-    /// Standardized OLS coefficient (with VIF).
     Beta,
-    /// Johnson's relative weights (R² shares).
     Relweights,
-    /// Shapley value / LMG decomposition of R².
     Lmg,
-    /// Dominance analysis; its general dominance equals LMG.
     Dominance,
-    /// PLS path model on items ([`pls`]); importance = total effect on the outcome.
     Pls,
 }
 
 impl Method {
+    /// Every method, in the order they are listed to users.
+    pub const ALL: [Method; 6] = [
+        Method::Corr,
+        Method::Beta,
+        Method::Relweights,
+        Method::Lmg,
+        Method::Dominance,
+        Method::Pls,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Method::Corr => "corr",
@@ -68,6 +73,20 @@ impl Method {
             Method::Lmg => "lmg",
             Method::Dominance => "dominance",
             Method::Pls => "pls",
+        }
+    }
+
+    /// What the method computes, in a line (the command line's help lists these).
+    pub fn about(self) -> &'static str {
+        match self {
+            Method::Corr => "Pearson correlation of each driver with the outcome",
+            Method::Beta => "Standardized OLS coefficient (with VIF)",
+            Method::Relweights => "Johnson's relative weights (R² shares)",
+            Method::Lmg => "Shapley value / LMG decomposition of R²",
+            Method::Dominance => "Dominance analysis; its general dominance equals LMG",
+            Method::Pls => {
+                "PLS path model on items ([`pls`]); importance = total effect on the outcome"
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod graph_export;
 pub mod html;
+pub mod importance;
 mod json;
 mod markdown;
 mod table;

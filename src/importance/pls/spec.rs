@@ -17,7 +17,7 @@ pub enum Mode {
 }
 
 /// The inner weighting scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scheme {
     /// Lohmöller's path weighting: regression weights for predecessors, correlations
