@@ -2,7 +2,7 @@
 //! with integer weights, the weighted fit must equal the unweighted fit on the data
 //! with each row written out `w` times (seminr, which has no weights, matches the
 //! unweighted fit in `tests/pls_ecsi.rs`). Library level here; the CLI's weight
-//! column in `tests/cli_pls_data.rs`.
+//! column in `tests/cli/pls_data.rs`.
 
 use sattrace::data::{IngestOptions, ItemRows};
 use sattrace::importance::pls::{

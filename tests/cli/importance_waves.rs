@@ -4,8 +4,7 @@
 
 use serde_json::Value;
 
-mod support;
-use support::run;
+use crate::support::run;
 
 fn json(args: &[&str]) -> Value {
     let (code, out, err) = run(args);
@@ -123,26 +122,4 @@ fn wave_changes_are_differences_of_the_waves_with_paired_intervals() {
             );
         }
     }
-}
-
-#[test]
-fn wave_change_table_marks_intervals_with_zero() {
-    let (code, out, err) = run(&[
-        "importance",
-        "fixtures/telecom",
-        "--by",
-        "wave",
-        "--bootstrap",
-        "50",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        out.contains("change of lmg importance, wave 2025H2 → 2026H1"),
-        "{out}"
-    );
-    assert!(out.contains("95% CI of change"));
-    // Without a bootstrap the changes are still shown, without intervals.
-    let (_, plain, _) = run(&["importance", "fixtures/telecom", "--by", "wave"]);
-    assert!(plain.contains("change of lmg importance"));
-    assert!(!plain.contains("includes zero"));
 }

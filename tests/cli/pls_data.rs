@@ -5,8 +5,7 @@
 
 use serde_json::Value;
 
-mod support;
-use support::{run, run_in};
+use crate::support::{run, run_in};
 
 const ECSI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/ecsi");
 

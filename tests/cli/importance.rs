@@ -1,11 +1,10 @@
 //! `sattrace importance` end to end on the ECSI fixture: the JSON schema, the
 //! reference LMG shares, a bootstrap that is identical for any thread count, and
-//! the exit code and message of each kind of mistake.
+//! pairwise deletion (each kind of mistake is a case under `cases/`).
 
 use serde_json::Value;
 
-mod support;
-use support::run;
+use crate::support::run;
 
 #[test]
 fn lmg_json_matches_the_r_reference_and_its_shares_sum_to_one() {
@@ -70,33 +69,6 @@ fn bootstrap_is_the_same_for_any_thread_count() {
             d["importance"].as_f64(),
         );
         assert!(lo < x && x < hi, "{d}");
-    }
-}
-
-#[test]
-fn mistakes_exit_2_with_a_hint() {
-    let cases: [(&[&str], &str); 4] = [
-        (
-            &["importance", "fixtures/ecsi", "--outcome", "satisfction"],
-            "error: unknown outcome `satisfction`\n  help: did you mean `satisfaction`?\n",
-        ),
-        (
-            &["importance", "fixtures/ecsi", "--drivers", "image,qualty"],
-            "error: unknown driver `qualty`\n  help: did you mean `quality`?\n",
-        ),
-        (
-            &["importance", "fixtures/ecsi", "--outcome", "image"],
-            "error: `image` has no inputs in the model\n  help: name its drivers with --drivers a,b,c\n",
-        ),
-        (
-            &["importance", "fixtures/ecsi", "--by", "region"],
-            "error: --by `region` is not a segment column of the model\n  help: use one of wave\n",
-        ),
-    ];
-    for (args, expected) in cases {
-        let (code, _, err) = run(args);
-        assert_eq!(code, 2, "{args:?}");
-        assert_eq!(err, expected, "{args:?}");
     }
 }
 

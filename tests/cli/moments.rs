@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-mod support;
-use support::run;
+use crate::support::run;
 
 fn ok(args: &[&str]) -> String {
     let (code, stdout, stderr) = run(args);

@@ -4,8 +4,7 @@
 
 use serde_json::Value;
 
-mod support;
-use support::run_in;
+use crate::support::run_in;
 
 fn here() -> &'static std::path::Path {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,8 +3,7 @@
 
 use serde_json::Value;
 
-mod support;
-use support::run_in;
+use crate::support::run_in;
 
 fn ecsi_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
