@@ -13,7 +13,7 @@ use super::output::write_output;
 use super::progress;
 use super::project::{Project, ProjectArgs};
 use super::Exit;
-use sattrace::data::{ingest, IngestOptions, Survey};
+use sattrace::data::Survey;
 use sattrace::importance::by_group::{self, pls, Options, Progress, Spec};
 use sattrace::importance::{self as lib, pls::Scheme as LibScheme, IntervalKind};
 use sattrace::report::importance as render;
@@ -268,28 +268,8 @@ fn json(result: &impl serde::Serialize) -> anyhow::Result<Vec<u8>> {
 /// (for each row's cell) its respondent rows. From `--moments FILE` when given.
 fn read_survey(project: &Project, args: &ImportanceArgs) -> anyhow::Result<Survey> {
     let rows = args.bootstrap > 0;
-    if args.project.moments.is_some() {
-        if rows {
-            return Err(super::moments::needs_rows("--bootstrap"));
-        }
-        return project.ingest(&args.project, false, false);
+    if args.project.moments.is_some() && rows {
+        return Err(super::moments::needs_rows("--bootstrap"));
     }
-    let data_name = project.data_path.display().to_string();
-    let file = std::fs::File::open(&project.data_path)
-        .map_err(|e| anyhow::Error::new(e).context(format!("cannot read `{data_name}`")))?;
-    let options = IngestOptions {
-        encoding: args.project.encoding,
-        on_invalid: args.project.on_invalid,
-        keep_respondents: rows,
-        keep_items: rows,
-        item_moments: true,
-    };
-    ingest(
-        &project.model,
-        project.graph.order(),
-        &data_name,
-        std::io::BufReader::new(file),
-        &options,
-    )
-    .map_err(anyhow::Error::msg)
+    project.ingest_with(&args.project, rows, rows, true)
 }

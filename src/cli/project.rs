@@ -141,6 +141,18 @@ impl Project {
         keep_respondents: bool,
         keep_items: bool,
     ) -> anyhow::Result<sattrace::data::Survey> {
+        self.ingest_with(args, keep_respondents, keep_items, false)
+    }
+
+    /// [`Project::ingest`], also accumulating item moments when `item_moments` (the
+    /// PLS path model's input; a moments table has them already).
+    pub fn ingest_with(
+        &self,
+        args: &ProjectArgs,
+        keep_respondents: bool,
+        keep_items: bool,
+        item_moments: bool,
+    ) -> anyhow::Result<sattrace::data::Survey> {
         if let Some(path) = &args.moments {
             if keep_items {
                 return Err(super::moments::needs_rows("--method pls (item rows)"));
@@ -158,7 +170,7 @@ impl Project {
             on_invalid: args.on_invalid,
             keep_respondents,
             keep_items,
-            item_moments: false,
+            item_moments,
         };
         sattrace::data::ingest(
             &self.model,

@@ -247,3 +247,6 @@ fn as_text<T: std::fmt::Display, S: serde::Serializer>(v: &T, s: S) -> Result<S:
 pub fn includes_zero(lo: f64, hi: f64) -> bool {
     lo <= 0.0 && hi >= 0.0
 }
+
+#[cfg(test)]
+mod tests;
