@@ -3,10 +3,12 @@
 //! JSON is the results' own `Serialize`.
 
 mod pls_table;
+mod view;
 
 use std::fmt::Write as _;
 
 pub use pls_table::pls;
+pub use view::{Align, Column, TableView};
 
 use crate::importance::by_group::drivers::{DriverImportance, GroupEstimate, GroupResult};
 use crate::importance::by_group::{includes_zero, Missing, ALL};
@@ -42,51 +44,77 @@ fn id_width(ids: &[String]) -> usize {
         .max(6)
 }
 
-/// The whole sample, each group (or its error), then the changes between waves.
-pub fn drivers(r: &DriverImportance) -> String {
-    let mut out = String::new();
-    group(&mut out, r, ALL, r.n, &r.all);
+/// One block of the driver-importance report: a table, or a group's error line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Table(TableView),
+    Error(String),
+}
+
+/// The whole sample, each group (or its error), then the changes between waves, as
+/// views.
+pub fn driver_views(r: &DriverImportance) -> Vec<Block> {
+    let mut blocks = vec![Block::Table(group(r, ALL, r.n, &r.all))];
     for g in r.groups.iter().flatten() {
-        match &g.result {
-            GroupResult::Estimated(est) => group(&mut out, r, &g.group, g.n, est),
-            GroupResult::Failed { error } => {
-                let _ = writeln!(
-                    out,
-                    "\n{} = {}: {error}",
-                    r.by.as_deref().unwrap_or(""),
-                    g.group
-                );
-            }
-        }
+        blocks.push(match &g.result {
+            GroupResult::Estimated(est) => Block::Table(group(r, &g.group, g.n, est)),
+            GroupResult::Failed { error } => Block::Error(format!(
+                "{} = {}: {error}",
+                r.by.as_deref().unwrap_or(""),
+                g.group
+            )),
+        });
     }
     let width = id_width(&r.drivers);
     for c in &r.changes {
-        let _ = writeln!(
-            out,
-            "change of {} importance, wave {} → {}",
-            r.method.name(),
-            c.from,
-            c.to
-        );
-        let _ = writeln!(
-            out,
-            "{:<width$}  {:>10}  {:>21}",
-            "driver", "change", "95% CI of change"
-        );
-        for d in &c.drivers {
-            let ci = ci_text(d.ci_low.zip(d.ci_high), 4, true);
-            let change = d.change.unwrap_or(f64::NAN);
-            let _ = writeln!(out, "{:<width$}  {change:>+10.4}  {ci:>21}", d.id);
+        blocks.push(Block::Table(TableView {
+            heading: format!(
+                "change of {} importance, wave {} → {}",
+                r.method.name(),
+                c.from,
+                c.to
+            ),
+            columns: vec![
+                Column::left("driver", width),
+                Column::right("change", 10),
+                Column::right("95% CI of change", 21),
+            ],
+            rows: c
+                .drivers
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.id.clone(),
+                        format!("{:+.4}", d.change.unwrap_or(f64::NAN)),
+                        ci_text(d.ci_low.zip(d.ci_high), 4, true),
+                    ]
+                })
+                .collect(),
+            notes: c
+                .pairs
+                .map(|_| "* the interval includes zero: no clear change".to_string())
+                .into_iter()
+                .collect(),
+        }));
+    }
+    blocks
+}
+
+/// The driver-importance report as text.
+pub fn drivers(r: &DriverImportance) -> String {
+    let mut out = String::new();
+    for block in driver_views(r) {
+        match block {
+            Block::Table(t) => t.text(&mut out),
+            Block::Error(e) => {
+                let _ = writeln!(out, "\n{e}");
+            }
         }
-        if c.pairs.is_some() {
-            let _ = writeln!(out, "* the interval includes zero: no clear change");
-        }
-        out.push('\n');
     }
     out
 }
 
-fn group(out: &mut String, r: &DriverImportance, name: &str, n: u64, est: &GroupEstimate) {
+fn group(r: &DriverImportance, name: &str, n: u64, est: &GroupEstimate) -> TableView {
     let title = match r.by.as_deref() {
         Some(by) if name != ALL => format!("{by} = {name}"),
         _ => ALL.to_string(),
@@ -95,34 +123,41 @@ fn group(out: &mut String, r: &DriverImportance, name: &str, n: u64, est: &Group
         Missing::Listwise => "",
         Missing::Pairwise => " (pairwise: the fewest rows of any pair)",
     };
-    let _ = writeln!(
-        out,
-        "{} on {} ({title}): n = {n}{deletion}, R² = {:.4}",
-        r.method.name(),
-        r.outcome,
-        est.r2
-    );
     let width = id_width(&r.drivers);
-    let _ = writeln!(
-        out,
-        "{:<width$}  {:>10}  {:>7}  {:>21}",
-        "driver",
-        "importance",
-        "share",
-        ci_title(r.ci)
-    );
-    for d in &est.drivers {
-        let imp = d.importance;
-        let share = if r.method.decomposes_r2() && est.r2 > 0.0 {
-            format!("{:.1}%", 100.0 * imp / est.r2)
-        } else {
-            String::new()
-        };
-        let ci = ci_text(d.ci_low.zip(d.ci_high), 4, false);
-        let _ = writeln!(out, "{:<width$}  {imp:>10.4}  {share:>7}  {ci:>21}", d.id);
+    TableView {
+        heading: format!(
+            "{} on {} ({title}): n = {n}{deletion}, R² = {:.4}",
+            r.method.name(),
+            r.outcome,
+            est.r2
+        ),
+        columns: vec![
+            Column::left("driver", width),
+            Column::right("importance", 10),
+            Column::right("share", 7),
+            Column::right(ci_title(r.ci), 21),
+        ],
+        rows: est
+            .drivers
+            .iter()
+            .map(|d| {
+                let share = if r.method.decomposes_r2() && est.r2 > 0.0 {
+                    format!("{:.1}%", 100.0 * d.importance / est.r2)
+                } else {
+                    String::new()
+                };
+                vec![
+                    d.id.clone(),
+                    format!("{:.4}", d.importance),
+                    share,
+                    ci_text(d.ci_low.zip(d.ci_high), 4, false),
+                ]
+            })
+            .collect(),
+        notes: est
+            .warnings
+            .iter()
+            .map(|w| format!("warning: {w}"))
+            .collect(),
     }
-    for w in &est.warnings {
-        let _ = writeln!(out, "warning: {w}");
-    }
-    out.push('\n');
 }
