@@ -410,6 +410,9 @@
     setTimeout(poll, 1000);
   }
 
+  // Tests and screenshots wait for the report frame (sandboxed: its document
+  // cannot be read from here).
+  $("report").addEventListener("load", () => { document.body.dataset.reportLoaded = String(generation); });
   $("segment").addEventListener("change", () => { resetSliders(); runWhatif(); });
   $("reset").addEventListener("click", () => { resetSliders(); runWhatif(); });
   $("save").addEventListener("click", save);
