@@ -529,3 +529,51 @@ fn edits_reload_and_invalid_edits_show_the_diagnostics() {
     ]);
     assert_eq!(after, String::from_utf8_lossy(&expected));
 }
+
+#[test]
+fn start_errors_exit_2_and_ctrl_c_stops_cleanly() {
+    let bad_host = std::process::Command::new(serve_support::BIN)
+        .args([
+            "serve",
+            "fixtures/telecom",
+            "--host",
+            "not an address",
+            "--port",
+            "0",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(bad_host.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_host.stderr).contains("is not an IP address"));
+    // A project that is invalid at start: the CLI's error, exit 2.
+    let (_guard, project) = telecom_copy();
+    let original = break_rules(&project);
+    let broken = std::process::Command::new(serve_support::BIN)
+        .args(["serve", dir(&project), "--port", "0"])
+        .output()
+        .expect("runs");
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("service.yaml:5:21"));
+    std::fs::write(project.join("rules/service.yaml"), original).expect("restore");
+    // Ctrl-C (SIGINT) ends the server with exit 0.
+    let mut server = Server::start(&project, &["--host", "127.0.0.1"]);
+    assert_eq!(server.get("/api/status").status, 200);
+    let pid = server.child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "still running after Ctrl-C"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0));
+}

@@ -164,6 +164,45 @@ fn workbench_in_headless_chromium_matches_the_cli() {
         "{cli_json}"
     );
 
+    // Save the scenario on the sliders, reset, load it back: the CLI runs the file
+    // to the same answer.
+    browser.page.eval(
+        "document.getElementById('scenario-name').value = 'east_network';
+         document.getElementById('save').click(); true",
+    );
+    browser.page.wait_for(
+        "the save",
+        "document.getElementById('save-result').textContent.includes('scenarios/east_network.yaml')",
+    );
+    let file = project.join("scenarios/east_network.yaml");
+    assert!(file.is_file());
+    browser
+        .page
+        .eval("document.getElementById('reset').click(); true");
+    browser.page.eval(
+        "document.getElementById('saved').value = 'east_network';
+         document.getElementById('load').click(); true",
+    );
+    browser.page.wait_for(
+        "the loaded scenario",
+        "!document.body.dataset.busy && window.sattraceLastWhatif.scenario.name === 'east_network'",
+    );
+    let from_file: Value = serde_json::from_slice(&cli(&[
+        "whatif",
+        &p,
+        "--scenario",
+        file.to_str().expect("path"),
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ]))
+    .expect("json");
+    assert!(
+        same(&browser.page.eval("window.sattraceLastWhatif"), &from_file),
+        "{from_file}"
+    );
+
     // The plan form: the cheapest plan and its runner-ups, as `sattrace plan`.
     browser.page.eval(
         "(() => { document.getElementById('target-nps').value = '30';

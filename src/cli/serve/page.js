@@ -50,6 +50,9 @@
   let seq = 0;
   let lastPlan = null;
   let timer = null;
+  // A loaded scenario file runs as written (its `set` moves included) until a
+  // slider is moved; the sliders then speak in shifts.
+  let loaded = null;
 
   document.querySelectorAll("[data-t]").forEach((e) => { e.textContent = T[e.dataset.t] || ""; });
 
@@ -119,7 +122,7 @@
       out.id = "value-" + n.id;
       row.append(name, input, out);
       box.appendChild(row);
-      input.addEventListener("input", () => { showValue(n); schedule(); });
+      input.addEventListener("input", () => { loaded = null; showValue(n); schedule(); });
     });
     resetSliders(old);
     const saved = $("saved");
@@ -168,6 +171,7 @@
 
   // The scenario on screen: a shift per moved slider (score points), the segment.
   function scenario() {
+    if (loaded) return loaded;
     const s = { shift: {}, where: {} };
     meta.nodes.filter((n) => !n.outcome).forEach((n) => {
       const d = shiftOf(n);
@@ -192,7 +196,7 @@
     const s = scenario();
     const mine = ++seq;
     document.body.dataset.busy = "1";
-    if (Object.keys(s.shift).length === 0) {
+    if (Object.keys(s.shift).length === 0 && Object.keys(s.set || {}).length === 0) {
       clearResult(T.move_hint);
       document.body.dataset.whatifSeq = String(mine);
       delete document.body.dataset.busy;
@@ -351,6 +355,7 @@
         if (input) { input.value = v; showValue(nodeById(id)); }
       });
       $("scenario-name").value = name;
+      loaded = s;
       runWhatif();
     } catch (e) {
       $("save-result").textContent = T.error + e.message;
@@ -359,7 +364,8 @@
 
   async function exportView(format) {
     const s = scenario();
-    const body = { scenario: Object.keys(s.shift).length ? s : null, plan: lastPlan };
+    const moves = Object.keys(s.shift).length + Object.keys(s.set || {}).length;
+    const body = { scenario: moves ? s : null, plan: lastPlan };
     const response = await fetch("/api/export?format=" + format + "&lang=" + LANG, {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     });
@@ -413,8 +419,8 @@
   // Tests and screenshots wait for the report frame (sandboxed: its document
   // cannot be read from here).
   $("report").addEventListener("load", () => { document.body.dataset.reportLoaded = String(generation); });
-  $("segment").addEventListener("change", () => { resetSliders(); runWhatif(); });
-  $("reset").addEventListener("click", () => { resetSliders(); runWhatif(); });
+  $("segment").addEventListener("change", () => { loaded = null; resetSliders(); runWhatif(); });
+  $("reset").addEventListener("click", () => { loaded = null; resetSliders(); runWhatif(); });
   $("save").addEventListener("click", save);
   $("load").addEventListener("click", load);
   $("plan-form").addEventListener("submit", runPlan);
