@@ -577,3 +577,35 @@ fn start_errors_exit_2_and_ctrl_c_stops_cleanly() {
     };
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn moments_table_what_ifs_equal_the_cli() {
+    let (_guard, project) = telecom_copy();
+    let table = project.join("moments.csv");
+    cli(&["moments", dir(&project), "-o", dir(&table)]);
+    let server = Server::start(&project, &["--moments", dir(&table)]);
+    let meta = server.get("/api/meta").json();
+    assert_eq!(meta["aggregate"], true);
+    let api = server.post(
+        "/api/whatif",
+        r#"{"shift": {"network": 0.4}, "where": {"region": "华南"}}"#,
+    );
+    assert_eq!(api.status, 200, "{}", api.text());
+    let expected = cli(&[
+        "whatif",
+        dir(&project),
+        "--moments",
+        dir(&table),
+        "--shift",
+        "network=0.4",
+        "--where",
+        "region=华南",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(api.text(), String::from_utf8_lossy(&expected));
+    assert!(api.json()["effects_basis"]
+        .as_str()
+        .expect("basis")
+        .contains("aggregate what-if"));
+}
