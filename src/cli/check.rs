@@ -79,7 +79,7 @@ fn shown(paths: &[PathBuf]) -> String {
 
 /// Add the files at `path`: a project directory (model.yaml, rules/, scenarios/),
 /// a directory of rule files (or of scenarios, when named `scenarios`), or one file.
-fn collect(path: &Path, sources: &mut Vec<Source>) -> anyhow::Result<()> {
+pub(super) fn collect(path: &Path, sources: &mut Vec<Source>) -> anyhow::Result<()> {
     if path.is_dir() {
         let model = path.join("model.yaml");
         if model.is_file() {
@@ -187,7 +187,7 @@ fn yaml_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// Today's date (UTC) from the system clock.
-fn system_today() -> Day {
+pub(super) fn system_today() -> Day {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

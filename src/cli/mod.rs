@@ -14,6 +14,7 @@ mod progress;
 mod project;
 mod report;
 mod schema;
+mod serve;
 mod simulate;
 mod sql;
 mod test;
@@ -60,6 +61,8 @@ pub enum Command {
     Moments(moments::MomentsArgs),
     /// The query computing the moments table inside DuckDB, Spark SQL or PostgreSQL.
     Sql(sql::SqlArgs),
+    /// A local what-if workbench in the browser (what-if sliders, plan form, exports).
+    Serve(serve::ServeArgs),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -92,6 +95,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Schema(args) => schema::run(&args),
         Command::Moments(args) => moments::run(&args),
         Command::Sql(args) => sql::run(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(exit) => exit,

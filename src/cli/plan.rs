@@ -7,7 +7,7 @@ use anyhow::bail;
 use clap::Args;
 
 use super::output::write_output;
-use super::pipeline::run_pipeline;
+use super::pipeline::{run_pipeline, Outcome};
 use super::progress;
 use super::project::ProjectArgs;
 use super::Exit;
@@ -60,6 +60,36 @@ fn system_today() -> Date {
     Date::from_days((seconds / 86_400) as i64)
 }
 
+/// The plan for `request` rendered in `format`, and whether it reaches the targets:
+/// what `sattrace plan` prints (also served by `sattrace serve`, byte-identical).
+pub fn render_plan(
+    pipeline: &Outcome,
+    request: &PlanRequest,
+    format: Format,
+    lang: Lang,
+    progress: &dyn Fn(u64),
+) -> anyhow::Result<(Vec<u8>, Status)> {
+    let model = &pipeline.project.model;
+    let result = plan_observed(
+        model,
+        &pipeline.project.graph,
+        &pipeline.analysis,
+        &pipeline.recommendations.actions,
+        request,
+        progress,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let report = PlanReport {
+        model,
+        result: &result,
+        today: request.today,
+        lang,
+    };
+    let mut bytes = Vec::new();
+    render(&report, format, &mut bytes)?;
+    Ok((bytes, result.status))
+}
+
 /// The plan request from the flags (`--target`, `--due`, `--budget`, `--today`).
 pub fn request(
     target: &[String],
@@ -102,32 +132,17 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
         args.budget,
         args.today.as_deref(),
     )?;
-    let today = request.today;
     let pipeline = run_pipeline(&args.project, false)?;
-    let model = &pipeline.project.model;
     // The search reports now and then; the spinner shows it on a terminal only, so
     // stdout and piped stderr stay byte-identical.
     let spinner = progress::spinner("searching plans");
-    let result = plan_observed(
-        model,
-        &pipeline.project.graph,
-        &pipeline.analysis,
-        &pipeline.recommendations.actions,
-        &request,
-        &|nodes| spinner.set_message(format!("searching plans: {nodes} combinations tried")),
-    );
+    let result = render_plan(&pipeline, &request, args.format, args.lang, &|nodes| {
+        spinner.set_message(format!("searching plans: {nodes} combinations tried"))
+    });
     spinner.finish_and_clear();
-    let result = result.map_err(anyhow::Error::msg)?;
-    let report = PlanReport {
-        model,
-        result: &result,
-        today,
-        lang: args.lang,
-    };
-    let mut bytes = Vec::new();
-    render(&report, args.format, &mut bytes)?;
+    let (bytes, status) = result?;
     write_output(args.output.as_deref(), &bytes, &pipeline.project.inputs)?;
-    if let Status::Unreachable { shortfalls } = &result.status {
+    if let Status::Unreachable { shortfalls } = &status {
         for issue in shortfalls {
             eprintln!("error: {issue}");
         }

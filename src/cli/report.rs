@@ -9,10 +9,10 @@ use super::project::read_text;
 use super::project::ProjectArgs;
 use super::{pipeline, Exit};
 use sattrace::model::Lang;
-use sattrace::plan::{plan, PlanReport};
+use sattrace::plan::{plan, PlanReport, PlanRequest};
 use sattrace::report::html::{plan_section, whatif_section};
 use sattrace::report::{html, md_escape, render, Format};
-use sattrace::whatif::{self, parse_scenario, WhatIfReport};
+use sattrace::whatif::{self, parse_scenario, Scenario, WhatIfReport};
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -76,18 +76,43 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
     let outcome = pipeline::run_with(&args.project, !args.scenario.is_empty(), args.importance)?;
     let model = &outcome.project.model;
     let mut inputs = outcome.project.inputs.clone();
-    let report = outcome.report(args.lang);
+    let mut scenarios = Vec::new();
+    for path in &args.scenario {
+        inputs.push(path.clone());
+        let name = path.display().to_string();
+        scenarios
+            .push(parse_scenario(model, &name, &read_text(path)?).map_err(anyhow::Error::msg)?);
+    }
+    let bytes = render_report(
+        &outcome,
+        args.format,
+        args.lang,
+        &scenarios,
+        request.as_ref(),
+    )?;
+    write_output(args.output.as_deref(), &bytes, &inputs)?;
+    Ok(Exit::Ok)
+}
+
+/// The report of `outcome` with a what-if section per scenario and a plan section
+/// when `request` is given: what `sattrace report` prints (also the export of
+/// `sattrace serve`).
+pub fn render_report(
+    outcome: &pipeline::Outcome,
+    format: ReportFormat,
+    lang: Lang,
+    scenarios: &[Scenario],
+    request: Option<&PlanRequest>,
+) -> anyhow::Result<Vec<u8>> {
+    let model = &outcome.project.model;
+    let report = outcome.report(lang);
     let wave = outcome.analysis.latest_wave().cloned().flatten();
     // Finished sections: (HTML, Markdown).
     let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
-    for (k, path) in args.scenario.iter().enumerate() {
-        inputs.push(path.clone());
-        let name = path.display().to_string();
-        let scenario =
-            parse_scenario(model, &name, &read_text(path)?).map_err(anyhow::Error::msg)?;
-        let (moved_rows, basis, compared) = super::whatif::compare(&outcome, &scenario)?;
-        let mut scenario = scenario;
-        if args.format == ReportFormat::Md {
+    for (k, scenario) in scenarios.iter().enumerate() {
+        let (moved_rows, basis, compared) = super::whatif::compare(outcome, scenario)?;
+        let mut scenario = scenario.clone();
+        if format == ReportFormat::Md {
             scenario.name = md_escape(&scenario.name);
         }
         let whatif = WhatIfReport {
@@ -97,15 +122,15 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
             moved_rows,
             basis: &basis,
             wave: wave.as_deref(),
-            lang: args.lang,
+            lang,
         };
         extra.push(section(
-            args.format,
+            format,
             || whatif_section(&whatif, k),
             |out| whatif::render(&whatif, Format::Md, out),
         )?);
     }
-    if let Some(request) = &request {
+    if let Some(request) = request {
         let result = plan(
             model,
             &outcome.project.graph,
@@ -118,16 +143,16 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
             model,
             result: &result,
             today: request.today,
-            lang: args.lang,
+            lang,
         };
         extra.push(section(
-            args.format,
+            format,
             || plan_section(&report),
             |out| sattrace::plan::render(&report, Format::Md, out),
         )?);
     }
     let mut bytes = Vec::new();
-    match args.format {
+    match format {
         ReportFormat::Html => {
             let html: Vec<String> = extra.into_iter().map(|(h, _)| h).collect();
             html::render_with(&report, &html, &mut bytes)?
@@ -140,8 +165,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
             }
         }
     }
-    write_output(args.output.as_deref(), &bytes, &inputs)?;
-    Ok(Exit::Ok)
+    Ok(bytes)
 }
 
 /// One extra section in the chosen format; Markdown headings go one level down so

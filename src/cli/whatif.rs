@@ -65,21 +65,33 @@ pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
     }
     let scenario = scenario_from_flags(model, base, &args.set, &args.shift, &args.filter)
         .map_err(anyhow::Error::msg)?;
-    let (moved_rows, basis, compared) = compare(&pipeline, &scenario)?;
+    let bytes = render_scenario(&pipeline, &scenario, args.format, args.lang)?;
+    write_output(args.output.as_deref(), &bytes, &inputs)?;
+    Ok(Exit::Ok)
+}
+
+/// The what-if of `scenario` rendered in `format`: what `sattrace whatif` prints
+/// (also served by `sattrace serve`, so both stay byte-identical).
+pub fn render_scenario(
+    pipeline: &Outcome,
+    scenario: &Scenario,
+    format: Format,
+    lang: Lang,
+) -> anyhow::Result<Vec<u8>> {
+    let (moved_rows, basis, compared) = compare(pipeline, scenario)?;
     let wave = pipeline.analysis.latest_wave().cloned().flatten();
     let report = WhatIfReport {
-        model,
-        scenario: &scenario,
+        model: &pipeline.project.model,
+        scenario,
         diff: &compared,
         moved_rows,
         basis: &basis,
         wave: wave.as_deref(),
-        lang: args.lang,
+        lang,
     };
     let mut bytes = Vec::new();
-    render(&report, args.format, &mut bytes)?;
-    write_output(args.output.as_deref(), &bytes, &inputs)?;
-    Ok(Exit::Ok)
+    render(&report, format, &mut bytes)?;
+    Ok(bytes)
 }
 
 /// Said in every aggregate what-if's output (its effects basis).
