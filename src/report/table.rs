@@ -338,7 +338,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                         .label
                         .text(lang, &model.nodes[a.driver].id)
                         .to_string(),
-                    segment_label(&a.segment, lang),
+                    crate::actions::segments_label(a, lang),
                     format!("{:.2}", a.uplift),
                     crate::actions::format_number(a.cost),
                     format!("{:.3}", a.priority),
@@ -362,6 +362,24 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 t(lang, "原因", "why"),
                 why_text(model, primary, a, lang)
             )?;
+        }
+    }
+    if let Some(gap) = super::coverage::uncovered_root_cause(report) {
+        writeln!(out, "\n{gap}")?;
+    }
+    let silent = super::coverage::silent_lines(report);
+    if !silent.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "未触发的规则及原因",
+                "Rules that did not fire, and why"
+            )
+        )?;
+        for line in silent {
+            writeln!(out, "- {line}")?;
         }
     }
     for failure in &report.recommendations.failures {

@@ -12,6 +12,32 @@ use crate::report::Report;
 
 const FONT: f64 = 12.0;
 
+/// What the rules leave uncovered: the largest root cause no action acts on, and
+/// the rules that did not fire with the values they saw.
+fn coverage(report: &Report) -> String {
+    let lang = report.lang;
+    let mut html = String::new();
+    if let Some(gap) = crate::report::coverage::uncovered_root_cause(report) {
+        html.push_str(&format!("<p class=\"note\">{}</p>\n", escape(&gap)));
+    }
+    let silent = crate::report::coverage::silent_lines(report);
+    if !silent.is_empty() {
+        html.push_str(&format!(
+            "<details><summary>{}</summary>\n<ul class=\"silent\">\n",
+            escape(t(
+                lang,
+                "未触发的规则及原因",
+                "Rules that did not fire, and why"
+            ))
+        ));
+        for line in silent {
+            html.push_str(&format!("<li>{}</li>\n", escape(&line)));
+        }
+        html.push_str("</ul></details>\n");
+    }
+    html
+}
+
 pub fn actions(report: &Report) -> String {
     let lang = report.lang;
     let model = report.model;
@@ -23,8 +49,9 @@ pub fn actions(report: &Report) -> String {
     );
     if actions.is_empty() {
         return format!(
-            "<p>{}</p>\n",
-            escape(t(lang, "没有规则触发。", "No rule fired."))
+            "<p>{}</p>\n{}",
+            escape(t(lang, "没有规则触发。", "No rule fired.")),
+            coverage(report)
         );
     }
     let (label_w, bar_w, gap, row_h, top) = (300.0, 220.0, 40.0, 30.0, 30.0);
@@ -87,6 +114,7 @@ pub fn actions(report: &Report) -> String {
         ));
     }
     html.push_str("</ol>\n");
+    html.push_str(&coverage(report));
     let rows: Vec<Vec<String>> = actions
         .iter()
         .map(|a| {
@@ -97,7 +125,7 @@ pub fn actions(report: &Report) -> String {
                     .label
                     .text(lang, &model.nodes[a.driver].id)
                     .to_string(),
-                segment_label(&a.segment, lang),
+                crate::actions::segments_label(a, lang),
                 format!("{:.2}", a.uplift),
                 format_number(a.cost),
                 format!("{:.3}", a.priority),
