@@ -330,6 +330,42 @@ fn rules_that_did_not_fire_and_an_uncovered_root_cause_are_said() {
     assert_eq!(value["silent_rules"][1]["reason"], "no_driver");
 }
 
+#[test]
+fn each_segment_shows_its_root_causes_and_its_actions() {
+    let (model, graph, survey, analysis, _) = setup_with_survey();
+    let yaml = "rules:
+  - id: mini-entry
+    title: mini
+    action: add a support entry to the mini-program
+    for: {drivers: [x1], segments: {channel: [mini], all: false}}
+    when: \"true\"
+    effect: {delta: 5}
+    cost: 1
+";
+    let out = recommendations(&model, &graph, &analysis, yaml);
+    for (name, text) in outputs(&model, &graph, &survey, &analysis, &out, Lang::En) {
+        if name == "json" {
+            continue;
+        }
+        // Markdown escapes `#`; what it renders is what counts.
+        let text = text.replace('\\', "");
+        let line = text
+            .lines()
+            .find(|l| l.contains("channel=mini (n=") && l.contains("root causes"))
+            .unwrap_or_else(|| panic!("{name}: no line for channel=mini"));
+        assert!(line.contains("root causes x1"), "{name}: {line}");
+        assert!(line.contains("its actions #1"), "{name}: {line}");
+        let other = text
+            .lines()
+            .find(|l| l.contains("region=north (n=") && l.contains("root causes"))
+            .unwrap_or_else(|| panic!("{name}: no line for region=north"));
+        assert!(
+            other.contains("its actions none of its own"),
+            "{name}: {other}"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 

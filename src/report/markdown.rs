@@ -183,6 +183,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             md_escape_text(&why_text(model, primary, a, lang)),
         )?;
     }
+    let by_segment = super::by_segment::segment_lines(report);
+    if !by_segment.is_empty() {
+        writeln!(out, "\n### {}\n", super::by_segment::heading(lang))?;
+        for line in by_segment {
+            writeln!(out, "- {}", md_escape(&line))?;
+        }
+    }
     if let Some(gap) = super::coverage::uncovered_root_cause(report) {
         writeln!(out, "\n> {}", md_escape_text(&gap))?;
     }

@@ -1,6 +1,7 @@
 //! Pure renderers of an analysis to any `impl Write`: table, JSON, Markdown.
 //! One format enum picks the renderer; nothing here touches the filesystem.
 
+mod by_segment;
 mod coverage;
 pub mod graph_export;
 pub mod html;

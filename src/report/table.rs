@@ -364,6 +364,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
         }
     }
+    let by_segment = super::by_segment::segment_lines(report);
+    if !by_segment.is_empty() {
+        writeln!(out, "\n{}", super::by_segment::heading(lang))?;
+        for line in by_segment {
+            writeln!(out, "- {line}")?;
+        }
+    }
     if let Some(gap) = super::coverage::uncovered_root_cause(report) {
         writeln!(out, "\n{gap}")?;
     }

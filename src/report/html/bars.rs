@@ -305,5 +305,16 @@ pub fn segments(report: &Report, latest: &[&SliceResult]) -> String {
         .collect();
     let right: Vec<bool> = (0..header.len()).map(|i| i > 0).collect();
     html.push_str(&html_table(&title, &header_refs, &rows, &right));
+    let by_segment = crate::report::by_segment::segment_lines(report);
+    if !by_segment.is_empty() {
+        html.push_str(&format!(
+            "<p>{}</p>\n<ul class=\"by-segment\">\n",
+            escape(crate::report::by_segment::heading(lang))
+        ));
+        for line in by_segment {
+            html.push_str(&format!("<li>{}</li>\n", escape(&line)));
+        }
+        html.push_str("</ul>\n");
+    }
     html
 }
