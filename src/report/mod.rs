@@ -7,6 +7,7 @@ pub mod graph_export;
 pub mod html;
 mod json;
 mod markdown;
+mod notes;
 mod table;
 mod text;
 mod waves;

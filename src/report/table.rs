@@ -393,7 +393,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "\n{}: {failure}", t(lang, "规则出错", "rule failed"))?;
     }
     for note in &analysis.notes {
-        writeln!(out, "{}: {note}", t(lang, "注", "note"))?;
+        writeln!(
+            out,
+            "{}: {}",
+            t(lang, "注", "note"),
+            super::notes::note_text(note, lang)
+        )?;
     }
     Ok(())
 }
