@@ -354,6 +354,16 @@ fn each_segment_shows_its_root_causes_and_its_actions() {
             .find(|l| l.contains("channel=mini (n=") && l.contains("root causes"))
             .unwrap_or_else(|| panic!("{name}: no line for channel=mini"));
         assert!(line.contains("root causes x1"), "{name}: {line}");
+        assert!(
+            line.contains("since W1"),
+            "{name}: the segment's trend: {line}"
+        );
+        if name == "md" {
+            assert!(
+                text.contains("## Segments"),
+                "Markdown compares the segments"
+            );
+        }
         assert!(line.contains("its actions #1"), "{name}: {line}");
         let other = text
             .lines()

@@ -1,7 +1,7 @@
 //! Each segment as a manager reads it: its largest root causes of the primary
 //! outcome and the actions meant for it, one line per segment of the latest wave.
 
-use super::table::t;
+use super::table::{format_score, t};
 use super::Report;
 use crate::model::Lang;
 
@@ -9,10 +9,16 @@ use crate::model::Lang;
 const CAUSES: usize = 3;
 
 /// One line per segment (the whole sample left out): `region=华东 (n=570, 57%):
-/// root causes …; actions #2, #5`. Empty without segments.
+/// satisfaction 3.85 (-0.05 since W1); root causes …; its actions #2, #5`.
+/// Empty without segments.
 pub fn segment_lines(report: &Report) -> Vec<String> {
     let (model, analysis, lang) = (report.model, report.analysis, report.lang);
     let primary = analysis.primary_outcome;
+    let previous = analysis
+        .waves
+        .len()
+        .checked_sub(2)
+        .and_then(|i| analysis.waves[i].as_deref());
     analysis
         .latest()
         .filter(|s| !s.key.is_all())
@@ -44,6 +50,24 @@ pub fn segment_lines(report: &Report) -> Vec<String> {
                 .filter(|a| a.segments.contains(&slice.key) || a.segment == slice.key)
                 .map(|a| format!("#{}", a.rank))
                 .collect();
+            let outcome = &model.nodes[primary];
+            let name = outcome.label.text(lang, &outcome.id);
+            // The segment's primary outcome and its change since the previous wave.
+            let trend = slice.scores[primary].as_ref().map(|score| {
+                let now = format_score(model, primary, score.score);
+                match (slice.trend[primary], previous) {
+                    (Some(change), Some(wave)) => match lang {
+                        Lang::Zh => format!("{name} {now}（较 {wave} {change:+.2}）"),
+                        Lang::En => format!("{name} {now} ({change:+.2} since {wave})"),
+                    },
+                    _ => format!("{name} {now}"),
+                }
+            });
+            let trend = trend.map(|t| format!("{t}; ")).unwrap_or_default();
+            let trend = match lang {
+                Lang::Zh => trend.replace("; ", "；"),
+                Lang::En => trend,
+            };
             let none = t(lang, "无", "none");
             let causes = if causes.is_empty() {
                 none.to_string()
@@ -57,13 +81,13 @@ pub fn segment_lines(report: &Report) -> Vec<String> {
             };
             match lang {
                 Lang::Zh => format!(
-                    "{}（n={}，占 {:.0}%）：主要根因 {causes}；专门行动 {actions}",
+                    "{}（n={}，占 {:.0}%）：{trend}主要根因 {causes}；专门行动 {actions}",
                     slice.key.name(),
                     slice.rows,
                     slice.share * 100.0
                 ),
                 Lang::En => format!(
-                    "{} (n={}, {:.0}%): root causes {causes}; its actions {actions}",
+                    "{} (n={}, {:.0}%): {trend}root causes {causes}; its actions {actions}",
                     slice.key.name(),
                     slice.rows,
                     slice.share * 100.0

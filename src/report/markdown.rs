@@ -122,6 +122,32 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(out, "\n{}", super::waves::note(lang))?;
     }
+    if latest.len() > 1 {
+        writeln!(
+            out,
+            "\n## {} ({})\n",
+            t(lang, "分群比较", "Segments"),
+            md_escape(&wave_title(all, lang))
+        )?;
+        let mut header = vec![t(lang, "驱动因素", "Driver").to_string()];
+        header.extend(
+            latest
+                .iter()
+                .map(|s| md_escape(&format!("{} (n={})", s.key.name(), s.rows))),
+        );
+        writeln!(out, "{}", row(&header))?;
+        writeln!(out, "|---|{}", "---:|".repeat(latest.len()))?;
+        for (i, node) in model.nodes.iter().enumerate() {
+            let mut cells = vec![md_escape(node.label.text(lang, &node.id))];
+            cells.extend(latest.iter().map(|s| {
+                s.scores[i]
+                    .as_ref()
+                    .map(|sc| format_score(model, i, sc.score))
+                    .unwrap_or_else(|| "–".into())
+            }));
+            writeln!(out, "{}", row(&cells))?;
+        }
+    }
     if let Some((_, causes)) = analysis.root_causes.iter().find(|(k, _)| k.is_all()) {
         if !causes.is_empty() {
             writeln!(out, "\n## {}\n", t(lang, "根因", "Root causes"))?;
