@@ -112,3 +112,60 @@ fn the_segment_legend_wraps_inside_the_chart_and_every_series_differs() {
         assert_eq!(legends, 15, "all and 14 stores");
     }
 }
+
+mod support;
+
+/// The y-axis ticks of every trend chart are round (multiples of 1, 2, 2.5 or 5 ×
+/// 10ᵏ, evenly spaced), and the due date labels its point, not the wave axis.
+#[test]
+fn trend_charts_have_round_ticks_and_keep_the_due_date_off_the_wave_axis() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.html");
+    let out_arg = out.to_str().expect("path");
+    let (code, _, stderr) =
+        support::run(&["report", "fixtures/telecom", "-o", out_arg, "--lang", "en"]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(&out).expect("page");
+    let mut charts = 0;
+    for part in page.split("<svg").skip(1) {
+        if !part.contains("aria-labelledby=\"trend-") {
+            continue;
+        }
+        charts += 1;
+        let svg = &part[..part.find("</svg>").expect("end")];
+        let ticks: Vec<f64> = svg
+            .lines()
+            .filter(|l| l.contains("text-anchor=\"end\" class=\"tick\""))
+            .map(|l| {
+                let text = &l[l.find('>').expect("text") + 1..l.rfind("</text>").expect("end")];
+                text.trim_end_matches('%').parse::<f64>().expect("number")
+            })
+            .collect();
+        assert!(ticks.len() >= 3, "{ticks:?}");
+        let step = ticks[1] - ticks[0];
+        let power = 10f64.powf(step.abs().log10().floor());
+        let mantissa = step.abs() / power;
+        assert!(
+            [1.0, 2.0, 2.5, 5.0, 10.0]
+                .iter()
+                .any(|m| (m - mantissa).abs() < 1e-6),
+            "step {step} in {ticks:?}"
+        );
+        for pair in ticks.windows(2) {
+            assert!(((pair[1] - pair[0]) - step).abs() < 1e-6, "{ticks:?}");
+        }
+        for tick in &ticks {
+            let k = tick / step;
+            assert!(
+                (k - k.round()).abs() < 1e-6,
+                "{tick} is not a multiple of {step}"
+            );
+        }
+        assert!(
+            !svg.lines()
+                .any(|l| l.contains("class=\"tick\"") && l.contains("2027-06-30")),
+            "the due date is on the wave axis"
+        );
+    }
+    assert!(charts > 0);
+}
