@@ -525,7 +525,14 @@ fn segments_filter_where_a_rule_applies() {
     assert!(rule.applies_to_segment("region", "华东"));
     assert!(!rule.applies_to_segment("region", "华北"));
     assert!(!rule.applies_to_segment("", ""));
-    assert!(rule.applies_to_segment("plan", "basic"));
+    // Naming `region` limits the rule to those respondents: never a `plan=…` slice.
+    assert!(!rule.applies_to_segment("plan", "basic"));
+    // A rule that names no segment column is evaluated in every segment.
+    let every =
+        one_rule("true", "").replace("{each: driver}", "{each: driver, segments: {all: false}}");
+    let set = load(&every).expect("loads");
+    assert!(set.rules[0].applies_to_segment("plan", "basic"));
+    assert!(!set.rules[0].applies_to_segment("", ""));
 }
 
 #[test]

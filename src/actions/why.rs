@@ -4,8 +4,44 @@
 use super::Action;
 use crate::model::{Lang, Model};
 
-/// One sentence (two in Chinese style) explaining an action.
+/// Why an action helps: the rule's own `why:` (in words a manager understands),
+/// then the evidence that made it fire ([`evidence_text`]).
 pub fn why_text(model: &Model, primary: usize, action: &Action, lang: Lang) -> String {
+    let evidence = evidence_text(model, primary, action, lang);
+    match rule_why(action, lang) {
+        None => evidence,
+        Some(why) => match lang {
+            Lang::Zh => format!("{why}。依据：{evidence}"),
+            Lang::En => format!("{why}. Evidence: {evidence}"),
+        },
+    }
+}
+
+/// The rule's `why:` in `lang`, without closing punctuation; `None` without one.
+pub fn rule_why(action: &Action, lang: Lang) -> Option<String> {
+    let text = action.why.as_ref()?.text(lang, "");
+    let text = text.trim().trim_end_matches(['.', '。', '；', ';']).trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// The slices an action is for, as a reader sees them: `all` (全部), or the
+/// slices' names joined.
+pub fn segments_label(action: &Action, lang: Lang) -> String {
+    if action.segment.is_all() || action.segments.iter().any(|k| k.is_all()) {
+        return match lang {
+            Lang::Zh => "全部".to_string(),
+            Lang::En => "all".to_string(),
+        };
+    }
+    if action.segments.is_empty() {
+        return action.segment.name();
+    }
+    let names: Vec<String> = action.segments.iter().map(|k| k.name()).collect();
+    names.join(", ")
+}
+
+/// One sentence (two in Chinese style) with the numbers that made an action fire.
+pub fn evidence_text(model: &Model, primary: usize, action: &Action, lang: Lang) -> String {
     let driver = &model.nodes[action.driver];
     let outcome = &model.nodes[primary];
     let name = driver.label.text(lang, &driver.id);
@@ -20,15 +56,16 @@ pub fn why_text(model: &Model, primary: usize, action: &Action, lang: Lang) -> S
     let segment = if action.segment.is_all() {
         String::new()
     } else {
+        let names: Vec<String> = action.segments.iter().map(|k| k.name()).collect();
+        let names = if names.is_empty() {
+            action.segment.name()
+        } else {
+            names.join(", ")
+        };
         match lang {
-            Lang::Zh => format!(
-                "（仅限 {}，占样本 {:.0}%）",
-                action.segment.name(),
-                action.share * 100.0
-            ),
+            Lang::Zh => format!("（仅限 {names}，占样本 {:.0}%）", action.share * 100.0),
             Lang::En => format!(
-                " (only {}, {:.0}% of the sample)",
-                action.segment.name(),
+                " (only {names}, {:.0}% of the sample)",
                 action.share * 100.0
             ),
         }

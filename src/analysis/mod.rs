@@ -18,7 +18,7 @@ pub use pls_weights::pls_nodes;
 pub use quadrant::{quadrants, Quadrant};
 pub use root_causes::{root_causes, RootCause};
 pub use scores::{score_node, NodeScore};
-pub use slices::{slices, SliceKey};
+pub use slices::{cell_shares, slices, CellShare, SliceKey};
 pub use waves::{progress, wave_changes, ChangeTest, Progress, WaveChange, ALPHA, HORIZON_WAVES};
 
 use crate::data::{Moments, NodeMoments, Survey};
@@ -108,6 +108,11 @@ pub struct Analysis {
     pub root_causes: Vec<(SliceKey, Vec<RootCause>)>,
     /// Things a careful reader should know (fallbacks, thin slices).
     pub notes: Vec<String>,
+    /// The survey's segment columns (the order of [`CellShare::segments`]).
+    pub segment_columns: Vec<String>,
+    /// The latest wave's cells: what slices are made of, so that overlapping
+    /// slices can be merged without counting a respondent twice.
+    pub cells: Vec<CellShare>,
 }
 
 impl Analysis {
@@ -230,6 +235,11 @@ pub fn analyze(
         slices: results,
         root_causes: root,
         notes,
+        segment_columns: survey.segment_columns.clone(),
+        cells: latest
+            .as_ref()
+            .map(|w| cell_shares(survey, w))
+            .unwrap_or_default(),
     })
 }
 

@@ -25,6 +25,18 @@ impl SliceKey {
         self.column.is_empty()
     }
 
+    /// Whether a cell with these segment values (in the order of `columns`, the
+    /// survey's segment columns) belongs to the slice.
+    pub fn holds(&self, columns: &[String], segments: &[String]) -> bool {
+        if self.is_all() {
+            return true;
+        }
+        columns
+            .iter()
+            .zip(segments)
+            .any(|(column, value)| *column == self.column && *value == self.value)
+    }
+
     /// `all` or `region=华东`.
     pub fn name(&self) -> String {
         if self.is_all() {
@@ -71,4 +83,36 @@ pub fn slices(survey: &Survey, wave: Option<&Option<String>>) -> Vec<(SliceKey, 
         }
     }
     out
+}
+
+/// One cell of a wave: its segment values (in the order of the survey's segment
+/// columns) and its share of the wave's weight. Slices overlap (a respondent is in
+/// `all`, in one `region=…` and in one `channel=…`), cells never do: a set of slices
+/// covers exactly the union of their cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellShare {
+    pub segments: Vec<String>,
+    pub share: f64,
+}
+
+/// The cells of `wave` with their shares of the wave's weight, in the survey's
+/// (sorted) cell order.
+pub fn cell_shares(survey: &Survey, wave: &Option<String>) -> Vec<CellShare> {
+    let cells: Vec<&crate::data::Cell> = survey
+        .cells
+        .iter()
+        .filter(|c| c.key.wave == *wave)
+        .collect();
+    let total: f64 = cells.iter().map(|c| c.moments.sw).sum();
+    cells
+        .into_iter()
+        .map(|c| CellShare {
+            segments: c.key.segments.clone(),
+            share: if total > 0.0 {
+                c.moments.sw / total
+            } else {
+                0.0
+            },
+        })
+        .collect()
 }

@@ -5,7 +5,7 @@
 use super::smart::{SmartIssue, SmartKind};
 use super::solve::{Candidate, Problem};
 use super::Date;
-use crate::actions::Action;
+use crate::actions::{attribute, union_cells, Action};
 use crate::analysis::{Analysis, SliceKey, SliceResult};
 use crate::diag::did_you_mean;
 use crate::graph::DriverGraph;
@@ -194,6 +194,14 @@ pub struct CandidateAction {
 
 /// The planning problem for `targets` from the fired `actions` (in rank order; at
 /// most [`MAX_CANDIDATES`] are taken).
+///
+/// A candidate's population is the union of its slices' cells. Candidates on one
+/// driver with the same population share a group (their deltas add up to one cap,
+/// the driver's room); populations of one driver's groups never overlap, so no
+/// respondent's gain is added twice: a candidate whose population overlaps a
+/// higher-ranked candidate's on the same driver without equalling it is left out.
+/// A group's effect on a target is summed over its cells, each at the effect of
+/// the slice that holds it (see [`crate::actions::attribute`]).
 pub fn problem(
     model: &Model,
     analysis: &Analysis,
@@ -202,46 +210,62 @@ pub fn problem(
     request: &PlanRequest,
 ) -> (Problem, Vec<CandidateAction>, Vec<(usize, SliceKey)>) {
     let mut groups: Vec<(usize, SliceKey)> = Vec::new();
+    let mut populations: Vec<Vec<usize>> = Vec::new();
     let mut caps = Vec::new();
     let mut effects: Vec<Vec<f64>> = Vec::new();
     let mut candidates = Vec::new();
     let mut infos = Vec::new();
     for action in actions.iter().take(MAX_CANDIDATES) {
-        let Some(slice) = analysis.latest().find(|s| s.key == action.segment) else {
-            continue;
-        };
         let driver = &model.nodes[action.driver];
-        let Some(score) = slice.scores[action.driver].as_ref() else {
+        let keys = action_slices(action);
+        let slices: Vec<&SliceResult> = keys
+            .iter()
+            .filter_map(|k| analysis.latest().find(|s| s.key == *k))
+            .collect();
+        if slices.len() != keys.len() || slices.iter().any(|s| s.scores[action.driver].is_none()) {
             continue;
-        };
-        let key = (action.driver, action.segment.clone());
-        let group = match groups.iter().position(|g| *g == key) {
+        }
+        let cells = union_cells(analysis, &keys);
+        let same_driver = |g: usize| groups[g].0 == action.driver;
+        let group = match (0..groups.len()).find(|&g| same_driver(g) && populations[g] == cells) {
             Some(g) => g,
+            None if (0..groups.len())
+                .any(|g| same_driver(g) && populations[g].iter().any(|c| cells.contains(c))) =>
+            {
+                continue;
+            }
             None => {
                 let (low, high) = driver.index_range();
-                let room = match driver.direction.sign() > 0.0 {
-                    true => high - score.index,
-                    false => score.index - low,
-                };
+                let room = slices
+                    .iter()
+                    .filter_map(|s| s.scores[action.driver].as_ref())
+                    .map(|score| match driver.direction.sign() > 0.0 {
+                        true => high - score.index,
+                        false => score.index - low,
+                    })
+                    .fold(f64::INFINITY, f64::min);
                 caps.push(room.max(0.0));
-                let share = if action.segment.is_all() {
-                    1.0
-                } else {
-                    slice.share
-                };
+                let weighted: Vec<(SliceKey, f64)> =
+                    slices.iter().map(|s| (s.key.clone(), s.share)).collect();
+                let attributed = attribute(analysis, &weighted);
                 effects.push(
                     targets
                         .iter()
                         .map(|t| {
                             let outcome = &model.nodes[t.node];
-                            share
-                                * slice.effect(action.driver, t.node)
-                                * outcome.direction.sign()
-                                * driver.direction.sign()
+                            let effect: f64 = attributed
+                                .iter()
+                                .map(|&(c, s)| {
+                                    analysis.cells[c].share
+                                        * slices[s].effect(action.driver, t.node)
+                                })
+                                .sum();
+                            effect * outcome.direction.sign() * driver.direction.sign()
                         })
                         .collect(),
                 );
-                groups.push(key);
+                groups.push((action.driver, action.segment.clone()));
+                populations.push(cells);
                 groups.len() - 1
             }
         };
@@ -268,4 +292,13 @@ pub fn problem(
         budget: request.budget,
     };
     (problem, infos, groups)
+}
+
+/// The slices an action is for (its primary slice when the list is empty).
+fn action_slices(action: &Action) -> Vec<SliceKey> {
+    if action.segments.is_empty() {
+        vec![action.segment.clone()]
+    } else {
+        action.segments.clone()
+    }
 }

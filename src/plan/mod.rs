@@ -97,6 +97,10 @@ pub fn plan_observed(
     for (t, target) in targets.iter().enumerate() {
         if reachable[t] + EPS < target.need {
             let node = &model.nodes[target.node];
+            if let Some(issue) = nothing_in_time(model, &problem, &candidates, target, t, request) {
+                shortfalls.push(issue);
+                continue;
+            }
             let best = projected(model, target, reachable[t]);
             let short = (target.value - best).abs();
             shortfalls.push(SmartIssue {
@@ -145,6 +149,54 @@ pub fn plan_observed(
         plans,
         reachable,
         left_out: actions.len().saturating_sub(MAX_CANDIDATES),
+    })
+}
+
+/// Why a target gets nothing at all, when that is so: no rule fired for a driver of
+/// it (only fired rules are candidates), or no candidate can be done by its due date
+/// (then the date the quickest one could be done), rather than "0.04 short".
+fn nothing_in_time(
+    model: &Model,
+    problem: &Problem,
+    candidates: &[CandidateAction],
+    target: &Target,
+    t: usize,
+    request: &PlanRequest,
+) -> Option<SmartIssue> {
+    let node = &model.nodes[target.node];
+    let written = format!("{}={}", node.id, target.value);
+    let helping: Vec<usize> = (0..problem.candidates.len())
+        .filter(|&i| problem.effects[problem.candidates[i].group][t] > 0.0)
+        .collect();
+    if helping.is_empty() {
+        return Some(SmartIssue {
+            kind: SmartKind::Achievable,
+            target: written,
+            message: format!(
+                "no fired rule acts on a driver of `{}`: only actions of rules that fired are candidates",
+                node.id
+            ),
+            help: "add rules whose actions move this outcome's drivers; `sattrace analyze` lists the rules that did not fire and why".into(),
+        });
+    }
+    if helping.iter().any(|&i| problem.candidates[i].in_time[t]) {
+        return None;
+    }
+    let quickest = helping
+        .iter()
+        .map(|&i| candidates[i].duration_days)
+        .min()
+        .unwrap_or(0);
+    let done = request.today.add_days(quickest);
+    Some(SmartIssue {
+        kind: SmartKind::TimeBound,
+        target: written,
+        message: format!(
+            "none of the {} candidate actions that move it can be done by {}: the quickest takes {quickest} days (done {done})",
+            helping.len(),
+            target.due
+        ),
+        help: format!("move the due date to {done} or later, or plan actions with a shorter `duration:`"),
     })
 }
 

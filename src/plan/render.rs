@@ -177,12 +177,29 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
     )?;
     writeln!(
         out,
-        "\n{} {}; {} {}\n",
+        "\n{} {}{}; {} {}\n",
         t(lang, "候选行动", "Candidate actions:"),
         result.candidates.len(),
+        t(
+            lang,
+            "（只有已触发规则的行动才是候选）",
+            " (only actions of rules that fired are candidates)"
+        ),
         t(lang, "今天", "today"),
         report.today
     )?;
+    if result.targets.iter().all(|tg| tg.need <= 0.0) {
+        writeln!(
+            out,
+            "{}",
+            t(
+                lang,
+                "所有目标均已达成：无需任何行动。",
+                "Every target is already met: no action is needed."
+            )
+        )?;
+        return Ok(());
+    }
     match &result.status {
         Status::Reached => {}
         Status::OverBudget { budget } => writeln!(
@@ -215,8 +232,16 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
             writeln!(out)?;
         }
     }
-    let Some(best) = result.plans.first() else {
-        writeln!(out, "{}", t(lang, "没有方案。", "No plan."))?;
+    let Some(best) = result.plans.first().filter(|p| !p.chosen.is_empty()) else {
+        writeln!(
+            out,
+            "{}",
+            t(
+                lang,
+                "没有方案：没有任何候选行动能在截止日期前帮助这些目标。",
+                "No plan: no candidate action helps these targets by their due dates."
+            )
+        )?;
         return Ok(());
     };
     heading(

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{round, Report};
-use crate::actions::why_text;
+use crate::actions::{evidence_text, rule_why, why_text, SilentReason};
 use crate::analysis::wave_changes;
 
 #[derive(Serialize)]
@@ -25,6 +25,11 @@ pub struct AnalysisJson {
     pub waves_change: Vec<WaveChangeJson>,
     pub root_causes: Vec<RootCauseJson>,
     pub actions: Vec<ActionJson>,
+    /// The largest root cause no action acts on, in words (absent when covered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncovered_root_cause: Option<String>,
+    /// Rules that recommended nothing, each with why in words.
+    pub silent_rules: Vec<SilentRuleJson>,
     pub notes: Vec<String>,
 }
 
@@ -96,6 +101,11 @@ pub struct ActionJson {
     pub rule: String,
     pub driver: String,
     pub segment: String,
+    /// Every slice the action is for (the rule fired in each); `segment` is the
+    /// one whose numbers are the evidence.
+    pub segments: Vec<String>,
+    /// The share of the sample in the union of `segments`.
+    pub share: f64,
     pub title: String,
     pub action: String,
     pub uplift: f64,
@@ -104,6 +114,35 @@ pub struct ActionJson {
     pub delta: f64,
     pub duration: Option<f64>,
     pub why: String,
+    /// The rule's own `why:` (absent when the rule has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_why: Option<String>,
+    /// The numbers that made it fire.
+    pub evidence: String,
+}
+
+#[derive(Serialize)]
+pub struct SilentRuleJson {
+    pub rule: String,
+    /// `no_driver`, `no_segment` or `when_false`.
+    pub reason: &'static str,
+    /// The `when` condition, when it was evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// What the condition saw, per driver (whole sample when the rule covers it).
+    pub values: Vec<SilentValuesJson>,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct SilentValuesJson {
+    pub segment: String,
+    pub driver: String,
+    pub score: f64,
+    pub target: Option<f64>,
+    pub gap: f64,
+    pub importance: f64,
+    pub uplift: f64,
 }
 
 /// Build the JSON document of a report.
@@ -205,6 +244,8 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
             rule: a.rule.clone(),
             driver: model.nodes[a.driver].id.clone(),
             segment: a.segment.name(),
+            segments: a.segments.iter().map(|k| k.name()).collect(),
+            share: r4(a.share),
             title: a.title.text(lang, &a.rule).to_string(),
             action: a.action.text(lang, "").to_string(),
             uplift: r4(a.uplift),
@@ -213,6 +254,48 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
             delta: a.delta,
             duration: a.duration,
             why: why_text(model, primary, a, lang),
+            rule_why: rule_why(a, lang),
+            evidence: evidence_text(model, primary, a, lang),
+        })
+        .collect();
+    let texts = super::coverage::silent_lines(report);
+    let silent_rules = report
+        .recommendations
+        .silent
+        .iter()
+        .zip(texts)
+        .map(|(s, text)| {
+            let (reason, when, values) = match &s.reason {
+                SilentReason::NoDriver => ("no_driver", None, Vec::new()),
+                SilentReason::NoSlice => ("no_segment", None, Vec::new()),
+                SilentReason::WhenFalse {
+                    when,
+                    segment,
+                    drivers,
+                } => (
+                    "when_false",
+                    Some(when.clone()),
+                    drivers
+                        .iter()
+                        .map(|d| SilentValuesJson {
+                            segment: segment.name(),
+                            driver: model.nodes[d.driver].id.clone(),
+                            score: r4(d.score),
+                            target: d.target.map(r4),
+                            gap: r4(d.gap),
+                            importance: r4(d.importance),
+                            uplift: r4(d.uplift),
+                        })
+                        .collect(),
+                ),
+            };
+            SilentRuleJson {
+                rule: s.rule.clone(),
+                reason,
+                when,
+                values,
+                text,
+            }
         })
         .collect();
     let mut notes = analysis.notes.clone();
@@ -245,6 +328,8 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
         waves_change,
         root_causes,
         actions,
+        uncovered_root_cause: super::coverage::uncovered_root_cause(report),
+        silent_rules,
         notes,
     }
 }

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::table::{format_score, quadrant_label, segment_label, t, wave_title};
+use super::table::{format_score, quadrant_label, t, wave_title};
 use super::Report;
 use crate::actions::{format_number, why_text};
 
@@ -21,6 +21,26 @@ pub fn md_escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// [`md_escape`] outside code spans; a code span (`` `driver.gap > 0` ``) is kept
+/// as written so it renders as code. Unbalanced backticks: everything escaped.
+pub fn md_escape_text(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return md_escape(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("`{}`", part.replace(['\n', '\r'], " "))
+            } else {
+                md_escape(part)
+            }
+        })
+        .collect()
 }
 
 fn row(cells: &[String]) -> String {
@@ -102,6 +122,32 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(out, "\n{}", super::waves::note(lang))?;
     }
+    if latest.len() > 1 {
+        writeln!(
+            out,
+            "\n## {} ({})\n",
+            t(lang, "分群比较", "Segments"),
+            md_escape(&wave_title(all, lang))
+        )?;
+        let mut header = vec![t(lang, "驱动因素", "Driver").to_string()];
+        header.extend(
+            latest
+                .iter()
+                .map(|s| md_escape(&format!("{} (n={})", s.key.name(), s.rows))),
+        );
+        writeln!(out, "{}", row(&header))?;
+        writeln!(out, "|---|{}", "---:|".repeat(latest.len()))?;
+        for (i, node) in model.nodes.iter().enumerate() {
+            let mut cells = vec![md_escape(node.label.text(lang, &node.id))];
+            cells.extend(latest.iter().map(|s| {
+                s.scores[i]
+                    .as_ref()
+                    .map(|sc| format_score(model, i, sc.score))
+                    .unwrap_or_else(|| "–".into())
+            }));
+            writeln!(out, "{}", row(&cells))?;
+        }
+    }
     if let Some((_, causes)) = analysis.root_causes.iter().find(|(k, _)| k.is_all()) {
         if !causes.is_empty() {
             writeln!(out, "\n## {}\n", t(lang, "根因", "Root causes"))?;
@@ -154,14 +200,39 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             "{}. **{}** ({}, {}: {:.2}, {}: {}) — {}  \n   {}",
             a.rank,
             md_escape(a.title.text(lang, &a.rule)),
-            md_escape(&segment_label(&a.segment, lang)),
+            md_escape(&crate::actions::segments_label(a, lang)),
             t(lang, "提升", "uplift"),
             a.uplift,
             t(lang, "成本", "cost"),
             format_number(a.cost),
             md_escape(a.action.text(lang, "")),
-            md_escape(&why_text(model, primary, a, lang)),
+            md_escape_text(&why_text(model, primary, a, lang)),
         )?;
+    }
+    let by_segment = super::by_segment::segment_lines(report);
+    if !by_segment.is_empty() {
+        writeln!(out, "\n### {}\n", super::by_segment::heading(lang))?;
+        for line in by_segment {
+            writeln!(out, "- {}", md_escape(&line))?;
+        }
+    }
+    if let Some(gap) = super::coverage::uncovered_root_cause(report) {
+        writeln!(out, "\n> {}", md_escape_text(&gap))?;
+    }
+    let silent = super::coverage::silent_lines(report);
+    if !silent.is_empty() {
+        writeln!(
+            out,
+            "\n### {}\n",
+            t(
+                lang,
+                "未触发的规则及原因",
+                "Rules that did not fire, and why"
+            )
+        )?;
+        for line in silent {
+            writeln!(out, "- {}", md_escape_text(&line))?;
+        }
     }
     Ok(())
 }

@@ -1,11 +1,14 @@
 //! Pure renderers of an analysis to any `impl Write`: table, JSON, Markdown.
 //! One format enum picks the renderer; nothing here touches the filesystem.
 
+mod by_segment;
+mod coverage;
 pub mod graph_export;
 pub mod html;
 pub mod importance;
 mod json;
 mod markdown;
+mod notes;
 mod table;
 mod text;
 mod waves;

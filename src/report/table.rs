@@ -338,7 +338,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                         .label
                         .text(lang, &model.nodes[a.driver].id)
                         .to_string(),
-                    segment_label(&a.segment, lang),
+                    crate::actions::segments_label(a, lang),
                     format!("{:.2}", a.uplift),
                     crate::actions::format_number(a.cost),
                     format!("{:.3}", a.priority),
@@ -364,11 +364,41 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
         }
     }
+    let by_segment = super::by_segment::segment_lines(report);
+    if !by_segment.is_empty() {
+        writeln!(out, "\n{}", super::by_segment::heading(lang))?;
+        for line in by_segment {
+            writeln!(out, "- {line}")?;
+        }
+    }
+    if let Some(gap) = super::coverage::uncovered_root_cause(report) {
+        writeln!(out, "\n{gap}")?;
+    }
+    let silent = super::coverage::silent_lines(report);
+    if !silent.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "未触发的规则及原因",
+                "Rules that did not fire, and why"
+            )
+        )?;
+        for line in silent {
+            writeln!(out, "- {line}")?;
+        }
+    }
     for failure in &report.recommendations.failures {
         writeln!(out, "\n{}: {failure}", t(lang, "规则出错", "rule failed"))?;
     }
     for note in &analysis.notes {
-        writeln!(out, "{}: {note}", t(lang, "注", "note"))?;
+        writeln!(
+            out,
+            "{}: {}",
+            t(lang, "注", "note"),
+            super::notes::note_text(note, lang)
+        )?;
     }
     Ok(())
 }

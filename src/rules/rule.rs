@@ -139,14 +139,20 @@ impl Rule {
         }
     }
 
-    /// Whether the rule is evaluated in a segment; `column` is empty for the whole sample.
+    /// Whether the rule is evaluated in a segment; `column` is empty for the whole
+    /// sample. A rule that names segment columns is evaluated only in the slices it
+    /// names (`channel: [miniprogram]` means those respondents, never a `region=…`
+    /// slice); a rule that names none is evaluated in every segment.
     pub fn applies_to_segment(&self, column: &str, value: &str) -> bool {
         if column.is_empty() {
             return self.selector.whole_sample;
         }
-        match self.selector.segments.get(column) {
-            Some(values) => values.iter().any(|v| v == value),
-            None => true,
+        if self.selector.segments.is_empty() {
+            return true;
         }
+        self.selector
+            .segments
+            .get(column)
+            .is_some_and(|values| values.iter().any(|v| v == value))
     }
 }

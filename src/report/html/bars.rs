@@ -12,6 +12,32 @@ use crate::report::Report;
 
 const FONT: f64 = 12.0;
 
+/// What the rules leave uncovered: the largest root cause no action acts on, and
+/// the rules that did not fire with the values they saw.
+fn coverage(report: &Report) -> String {
+    let lang = report.lang;
+    let mut html = String::new();
+    if let Some(gap) = crate::report::coverage::uncovered_root_cause(report) {
+        html.push_str(&format!("<p class=\"note\">{}</p>\n", escape(&gap)));
+    }
+    let silent = crate::report::coverage::silent_lines(report);
+    if !silent.is_empty() {
+        html.push_str(&format!(
+            "<details><summary>{}</summary>\n<ul class=\"silent\">\n",
+            escape(t(
+                lang,
+                "未触发的规则及原因",
+                "Rules that did not fire, and why"
+            ))
+        ));
+        for line in silent {
+            html.push_str(&format!("<li>{}</li>\n", escape(&line)));
+        }
+        html.push_str("</ul></details>\n");
+    }
+    html
+}
+
 pub fn actions(report: &Report) -> String {
     let lang = report.lang;
     let model = report.model;
@@ -23,8 +49,9 @@ pub fn actions(report: &Report) -> String {
     );
     if actions.is_empty() {
         return format!(
-            "<p>{}</p>\n",
-            escape(t(lang, "没有规则触发。", "No rule fired."))
+            "<p>{}</p>\n{}",
+            escape(t(lang, "没有规则触发。", "No rule fired.")),
+            coverage(report)
         );
     }
     let (label_w, bar_w, gap, row_h, top) = (300.0, 220.0, 40.0, 30.0, 30.0);
@@ -87,6 +114,7 @@ pub fn actions(report: &Report) -> String {
         ));
     }
     html.push_str("</ol>\n");
+    html.push_str(&coverage(report));
     let rows: Vec<Vec<String>> = actions
         .iter()
         .map(|a| {
@@ -97,7 +125,7 @@ pub fn actions(report: &Report) -> String {
                     .label
                     .text(lang, &model.nodes[a.driver].id)
                     .to_string(),
-                segment_label(&a.segment, lang),
+                crate::actions::segments_label(a, lang),
                 format!("{:.2}", a.uplift),
                 format_number(a.cost),
                 format!("{:.3}", a.priority),
@@ -119,6 +147,55 @@ pub fn actions(report: &Report) -> String {
         &[true, false, false, false, true, true, true],
     ));
     html
+}
+
+/// Height of a legend row of the segment chart.
+const LEGEND_ROW: f64 = 18.0;
+
+/// Colours in the segment chart's palette (`.seg0`…`.seg5` in style.css).
+const COLOURS: usize = 6;
+
+/// The marker of series `k`: a colour of the palette and, once the colours are
+/// used up, another shape (circle, square, triangle, diamond, then hollow), so no
+/// two of 48 series look alike.
+fn marker(svg: &mut Svg, x: f64, y: f64, k: usize) {
+    let shape = k / COLOURS;
+    let hollow = if shape / 4 % 2 == 1 {
+        " seg-hollow"
+    } else {
+        ""
+    };
+    const SHAPES: [&str; 4] = ["seg-circle", "seg-square", "seg-triangle", "seg-diamond"];
+    let class = format!("seg seg{} {}{hollow}", k % COLOURS, SHAPES[shape % 4]);
+    let r = 5.0;
+    match shape % 4 {
+        0 => svg.circle(x, y, r, &class),
+        1 => svg.poly(
+            &[
+                (x - r, y - r),
+                (x + r, y - r),
+                (x + r, y + r),
+                (x - r, y + r),
+            ],
+            &class,
+            true,
+        ),
+        2 => svg.poly(
+            &[(x, y - r - 1.0), (x + r + 1.0, y + r), (x - r - 1.0, y + r)],
+            &class,
+            true,
+        ),
+        _ => svg.poly(
+            &[
+                (x, y - r - 1.0),
+                (x + r + 1.0, y),
+                (x, y + r + 1.0),
+                (x - r - 1.0, y),
+            ],
+            &class,
+            true,
+        ),
+    }
 }
 
 pub fn segments(report: &Report, latest: &[&SliceResult]) -> String {
@@ -150,18 +227,33 @@ pub fn segments(report: &Report, latest: &[&SliceResult]) -> String {
         let low = (values.iter().copied().fold(f64::INFINITY, f64::min) * 5.0).floor() / 5.0;
         let high = (values.iter().copied().fold(f64::NEG_INFINITY, f64::max) * 5.0).ceil() / 5.0;
         let high = if high > low { high } else { low + 1.0 };
-        let (label_w, plot_w, row_h, top) = (180.0, 520.0, 26.0, 56.0);
+        let (label_w, plot_w, row_h) = (180.0, 520.0, 26.0);
         let width = label_w + plot_w + 40.0;
+        // Legend, one entry per slice, left to right, wrapped inside the width.
+        let mut entries = Vec::new();
+        let (mut lx, mut ly) = (10.0, 16.0);
+        for (k, s) in latest.iter().enumerate() {
+            let name = truncate(
+                &format!("{} (n={})", segment_label(&s.key, lang), s.rows),
+                width - 40.0,
+                FONT,
+                false,
+            );
+            let entry_w = 24.0 + text_width(&name, FONT);
+            if lx > 10.0 && lx + entry_w - 10.0 > width - 10.0 {
+                lx = 10.0;
+                ly += LEGEND_ROW;
+            }
+            entries.push((lx, ly, k, name));
+            lx += entry_w;
+        }
+        let top = ly + 40.0;
         let height = top + nodes.len() as f64 * row_h + 30.0;
         let x = |v: f64| label_w + (v - low) / (high - low) * plot_w;
         let mut svg = Svg::new("segments", width, height);
-        // Legend, one entry per slice, laid out left to right.
-        let mut lx = label_w;
-        for (k, s) in latest.iter().enumerate() {
-            let name = format!("{} (n={})", segment_label(&s.key, lang), s.rows);
-            svg.circle(lx + 5.0, 16.0, 5.0, &format!("seg seg{}", k % 6));
-            svg.text(lx + 14.0, 20.0, "start", "legend", &name);
-            lx += 24.0 + text_width(&name, FONT);
+        for (lx, ly, k, name) in &entries {
+            marker(&mut svg, lx + 5.0, ly - 4.0, *k);
+            svg.text(lx + 14.0, *ly, "start", "legend", name);
         }
         let steps = ((high - low) / 0.2).round().max(1.0) as usize;
         let every = steps.div_ceil(6).max(1);
@@ -183,7 +275,7 @@ pub fn segments(report: &Report, latest: &[&SliceResult]) -> String {
             svg.line(label_w, y, label_w + plot_w, y, "row-line");
             for (k, s) in latest.iter().enumerate() {
                 if let Some(score) = &s.scores[n] {
-                    svg.circle(x(score.score), y, 5.0, &format!("seg seg{}", k % 6));
+                    marker(&mut svg, x(score.score), y, k);
                 }
             }
         }
@@ -213,5 +305,16 @@ pub fn segments(report: &Report, latest: &[&SliceResult]) -> String {
         .collect();
     let right: Vec<bool> = (0..header.len()).map(|i| i > 0).collect();
     html.push_str(&html_table(&title, &header_refs, &rows, &right));
+    let by_segment = crate::report::by_segment::segment_lines(report);
+    if !by_segment.is_empty() {
+        html.push_str(&format!(
+            "<p>{}</p>\n<ul class=\"by-segment\">\n",
+            escape(crate::report::by_segment::heading(lang))
+        ));
+        for line in by_segment {
+            html.push_str(&format!("<li>{}</li>\n", escape(&line)));
+        }
+        html.push_str("</ul>\n");
+    }
     html
 }

@@ -118,7 +118,7 @@ pub fn render_with(report: &Report, extra: &[String], out: &mut dyn Write) -> st
     let notes: Vec<String> = analysis
         .notes
         .iter()
-        .cloned()
+        .map(|n| crate::report::notes::note_text(n, lang))
         .chain(
             report
                 .recommendations

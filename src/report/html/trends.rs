@@ -99,6 +99,19 @@ pub fn section(report: &Report, changes: &[WaveChange]) -> String {
     html
 }
 
+/// The round step nearest above `raw`: 1, 2, 2.5 or 5 times a power of ten.
+fn nice_step(raw: f64) -> f64 {
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&step| step >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * power)
+}
+
 fn chart(
     report: &Report,
     n: usize,
@@ -118,7 +131,10 @@ fn chart(
         high = high.max(target);
     }
     let pad = ((high - low) * 0.15).max(1e-6);
-    let (low, high) = (low - pad, high + pad);
+    // The axis runs between round ticks (multiples of 1, 2, 2.5 or 5 × 10ᵏ).
+    let step = nice_step((high - low + 2.0 * pad) / 4.0);
+    let low = ((low - pad) / step).floor() * step;
+    let high = ((high + pad) / step).ceil() * step;
     let (pw, ph) = (W - LEFT - RIGHT, H - TOP - BOTTOM);
     let x = |i: usize| {
         if slots <= 1 {
@@ -142,8 +158,9 @@ fn chart(
         &truncate(&title, W - 16.0, 13.0, false),
     );
     svg.rect(LEFT, TOP, pw, ph, "frame");
-    for k in 0..=2 {
-        let v = low + (high - low) * k as f64 / 2.0;
+    let ticks = ((high - low) / step).round() as usize;
+    for k in 0..=ticks {
+        let v = low + k as f64 * step;
         svg.text(
             LEFT - 4.0,
             y(v) + 4.0,
@@ -197,7 +214,16 @@ fn chart(
         let end = (x(slots - 1), y(target));
         svg.poly(&[*last, end], "to-go", false);
         svg.circle(end.0, end.1, 3.5, "due-point");
-        svg.text(W - 4.0, TOP + ph + 16.0, "end", "tick", due);
+        // The due date is a date, not a wave: it labels its point inside the plot,
+        // never the wave axis.
+        let above = if end.1 - 8.0 > TOP + 10.0 { -8.0 } else { 14.0 };
+        svg.text(
+            end.0,
+            end.1 + above,
+            "end",
+            "due-label",
+            &format!("{} {due}", t(lang, "截止", "due")),
+        );
     }
     svg.finish(&title)
 }
