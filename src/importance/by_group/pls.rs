@@ -7,9 +7,9 @@
 //! numbers. Only the bootstrap reads item rows.
 
 use super::{all_cells, by_wave, grouping, Options, PlsGroupError, PlsRowsError, RunError, ALL};
-use crate::data::{ItemMoments, ItemRows, ItemShape, Survey};
+use crate::data::{ItemMoments, ItemShape, Survey};
 use crate::importance::pls::{
-    bootstrap_weighted, estimate_on_moments, htmt_on_moments, ipma_on_moments,
+    bootstrap_weighted, estimate_on_moments, htmt_on_moments, ipma_on_moments, item_layout,
     reliability_on_moments, Htmt, IpmaPoint, IpmaTarget, ItemCovariance, Matrix, PathModel, PlsFit,
     PlsIntervals, PlsOptions, Reliability,
 };
@@ -94,7 +94,7 @@ pub fn run(
     options.check()?;
     check(model, formative)?;
     let outcome_id = outcome.unwrap_or(&model.primary_outcome);
-    let shell = item_columns(model);
+    let shell = item_layout(model);
     let pm = PathModel::from_model(model, &shell, formative).map_err(RunError::PathModel)?;
     let Some(outcome) = pm.constructs.iter().position(|c| c.id == outcome_id) else {
         return Err(RunError::NotAConstruct {
@@ -149,19 +149,6 @@ pub fn run(
         whole,
         groups,
     })
-}
-
-/// The model's item columns (every item of every node, nodes in model order) without
-/// rows: the column layout of both the item moments and the item rows.
-fn item_columns(model: &Model) -> ItemRows {
-    let mut shell = ItemRows::default();
-    for (i, node) in model.nodes.iter().enumerate() {
-        for item in &node.items {
-            shell.names.push(item.clone());
-            shell.node_of.push(i);
-        }
-    }
-    shell
 }
 
 /// Estimate the path model on the cells `cells` (and, with a bootstrap, their
