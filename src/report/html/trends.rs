@@ -216,10 +216,11 @@ fn chart(
         svg.circle(end.0, end.1, 3.5, "due-point");
         // The due date is a date, not a wave: it labels its point inside the plot,
         // never the wave axis.
-        let above = if end.1 - 8.0 > TOP + 10.0 { -8.0 } else { 14.0 };
+        // Below the point: the target's own label sits above its line.
+        let offset = if end.1 + 16.0 < TOP + ph { 16.0 } else { -16.0 };
         svg.text(
             end.0,
-            end.1 + above,
+            end.1 + offset,
             "end",
             "due-label",
             &format!("{} {due}", t(lang, "截止", "due")),
