@@ -169,7 +169,17 @@ impl Page {
     pub fn wait_for(&mut self, what: &str, expression: &str) -> Value {
         let start = Instant::now();
         loop {
-            let value = self.eval(expression);
+            // Right after a navigation the old or a half-built document may answer
+            // (`document.body` null): an exception means "not yet".
+            let result = self.call(
+                "Runtime.evaluate",
+                json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+            );
+            let value = if result.get("exceptionDetails").is_some() {
+                Value::Null
+            } else {
+                result["result"]["value"].clone()
+            };
             let truthy = !matches!(&value, Value::Null | Value::Bool(false))
                 && value != json!("")
                 && value != json!(0);
@@ -184,8 +194,15 @@ impl Page {
         }
     }
 
+    /// Navigate and wait until the new document has replaced the old one (the old
+    /// one is marked first, so a wait never reads the page being left).
     pub fn navigate(&mut self, url: &str) {
+        self.eval("document.documentElement.dataset.leaving = '1'; true");
         self.call("Page.navigate", json!({"url": url}));
+        self.wait_for(
+            "the new document",
+            "document.readyState !== 'loading' && document.body !== null && !document.documentElement.dataset.leaving",
+        );
     }
 
     /// A PNG of the whole page.
