@@ -154,8 +154,7 @@ fn read(kind: Kind, path: &Path) -> anyhow::Result<Source> {
 
 /// The file's bytes; a file over the limit is read only far enough to say so.
 fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let file = super::writer::open(path)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
@@ -165,8 +164,7 @@ fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
 
 /// The first mebibyte of the survey: enough for any header.
 fn read_head(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let file = super::writer::open(path)?;
     let mut bytes = Vec::new();
     file.take(1 << 20)
         .read_to_end(&mut bytes)

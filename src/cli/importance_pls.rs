@@ -7,7 +7,7 @@
 //! cells were read from the survey or from `--moments FILE`, so both give the same
 //! numbers. Only the bootstrap reads item rows.
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 
 use super::importance::ImportanceArgs;
 use super::importance_pls_report::{json_report, table};
@@ -142,8 +142,7 @@ fn read_survey(project: &Project, args: &ImportanceArgs) -> anyhow::Result<Surve
         return project.ingest(&args.project, false, false);
     }
     let data_name = project.data_path.display().to_string();
-    let file = std::fs::File::open(&project.data_path)
-        .with_context(|| format!("cannot read `{data_name}`"))?;
+    let file = super::writer::open(&project.data_path)?;
     let options = IngestOptions {
         encoding: args.project.encoding,
         on_invalid: args.project.on_invalid,

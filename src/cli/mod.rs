@@ -21,6 +21,7 @@ mod simulate;
 mod sql;
 mod test;
 mod whatif;
+mod writer;
 
 pub use exit::Exit;
 

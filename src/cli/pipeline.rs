@@ -1,8 +1,6 @@
 //! The whole pipeline shared by `analyze`, `report`, `graph`, `whatif` and `plan`:
 //! load the project, ingest the survey, analyse it and evaluate the rules.
 
-use anyhow::Context;
-
 use super::progress;
 use super::project::{Project, ProjectArgs};
 use sattrace::actions::{recommend, Recommendations};
@@ -105,8 +103,7 @@ fn read_survey(
     keep_respondents: bool,
     item_moments: bool,
 ) -> anyhow::Result<Survey> {
-    let file = std::fs::File::open(&project.data_path)
-        .with_context(|| format!("cannot read `{data_name}`"))?;
+    let file = super::writer::open(&project.data_path)?;
     let options = IngestOptions {
         encoding: args.encoding,
         on_invalid: args.on_invalid,
