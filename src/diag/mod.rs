@@ -6,10 +6,12 @@
 
 mod code;
 mod diagnostic;
+mod lines;
 mod suggest;
 
 pub use code::Code;
 pub use diagnostic::{sort_diagnostics, Diagnostic, Related, Severity};
+pub use lines::TextLines;
 pub use suggest::{did_you_mean, suggest};
 
 use std::fmt;

@@ -12,7 +12,7 @@ use super::graph_check::check_graph;
 use super::load::{load_model, parse_date, DEFAULT_SCALE};
 use super::raw::{RawModel, RawNode, RawWeights};
 use super::types::{Metric, Model, Scale};
-use crate::diag::{did_you_mean, Code, Diagnostic, Loc};
+use crate::diag::{did_you_mean, Code, Diagnostic, Loc, TextLines};
 use crate::yaml::parse_yaml;
 
 /// A calendar day `(year, month, day)`, compared with due dates.
@@ -25,7 +25,7 @@ pub fn check_model(file: &str, text: &str, today: Option<Day>) -> (Option<Model>
         Ok(raw) => raw,
         Err(e) => {
             let mut d = e.to_diagnostic();
-            d.fill_end(text);
+            d.fill_end(&TextLines::new(text));
             return (None, vec![d]);
         }
     };
@@ -60,8 +60,9 @@ pub fn check_model(file: &str, text: &str, today: Option<Day>) -> (Option<Model>
             }
         }
     };
+    let lines = TextLines::new(text);
     for d in &mut out {
-        d.fill_end(text);
+        d.fill_end(&lines);
     }
     crate::diag::sort_diagnostics(&mut out);
     (model, out)
