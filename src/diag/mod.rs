@@ -8,11 +8,13 @@ mod code;
 mod diagnostic;
 mod lines;
 mod suggest;
+mod terminal;
 
 pub use code::Code;
 pub use diagnostic::{sort_diagnostics, Diagnostic, Related, Severity};
 pub use lines::TextLines;
-pub use suggest::{did_you_mean, suggest};
+pub use suggest::{did_you_mean, suggest, MAX_SUGGEST_CHARS};
+pub use terminal::{clip_quoted, for_terminal, neutralise, MAX_ECHO_CHARS};
 
 use std::fmt;
 

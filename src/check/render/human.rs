@@ -32,7 +32,8 @@ pub(super) fn render(
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(d.message.as_str()).id(d.code.id());
+        let message = crate::diag::for_terminal(&d.message);
+        let title = level.primary_title(message.as_str()).id(d.code.id());
         let near = |r: &&crate::diag::Related| {
             r.file == d.file && r.line > 0 && r.line.abs_diff(d.line) <= NEAR_LINES
         };
@@ -98,7 +99,7 @@ pub(super) fn render(
             );
         }
         if !d.help.is_empty() {
-            group = group.element(Level::HELP.message(d.help.as_str()));
+            group = group.element(Level::HELP.message(crate::diag::for_terminal(&d.help)));
         }
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
