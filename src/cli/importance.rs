@@ -513,10 +513,19 @@ impl Report<'_> {
             }
         }
         if let Some(s) = &est.sampling {
-            w.push(format!(
-                "LMG sampled from {} random orders (more than 25 drivers); see `se`",
-                s.permutations
-            ));
+            if s.permutations < s.requested {
+                w.push(format!(
+                    "LMG sampled from {} random orders, not the {} asked for: {} drivers cost too much per order (work budget); see `se` for the precision",
+                    s.permutations,
+                    s.requested,
+                    self.drivers.len()
+                ));
+            } else {
+                w.push(format!(
+                    "LMG sampled from {} random orders (more than 25 drivers); see `se`",
+                    s.permutations
+                ));
+            }
         }
         w
     }
