@@ -45,3 +45,12 @@ fn a_renamed_column_suggests_the_unmatched_header() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("did you mean `q_rsp_1`?"), "{stderr}");
 }
+
+/// Issue 15 item 7: a misspelt driver in `--shift` gets a did-you-mean.
+#[test]
+fn a_misspelt_shift_driver_gets_a_suggestion() {
+    let (code, _, stderr) = run(&["whatif", "fixtures/telecom", "--shift", "netwrok=0.3"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("unknown driver `netwrok`"), "{stderr}");
+    assert!(stderr.contains("did you mean `network`?"), "{stderr}");
+}
