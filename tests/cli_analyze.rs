@@ -158,7 +158,7 @@ fn output_file_is_written_and_inputs_are_protected() {
             "-o",
             "fixtures/telecom/survey.csv",
         ],
-        &["refusing to write the output over the input file"],
+        &["refusing to write over", "input of this run"],
     );
     assert_eq!(
         std::fs::read("fixtures/telecom/survey.csv").expect("survey"),

@@ -115,3 +115,34 @@ fn hostile_files_are_findings_not_crashes() {
         );
     }
 }
+
+/// Issue 17 item 21: `check rules/` did not load `rules/lib/*.rhai` and reported
+/// 24 false "unknown function" errors on the built-in pack.
+#[test]
+fn the_built_in_pack_checks_clean_with_its_library() {
+    let out = check().arg("rules").output().expect("runs");
+    let (code, stdout, stderr) = (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(!stdout.contains("unknown function"), "{stdout}");
+}
+
+/// A rule file that is a link out of its directory is not read.
+#[cfg(unix)]
+#[test]
+fn a_rule_file_linked_out_of_the_project_is_not_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outside = tempfile::tempdir().expect("tempdir");
+    let secret = outside.path().join("secret.yaml");
+    std::fs::write(&secret, "TOPSECRET: 1\n").expect("write");
+    std::os::unix::fs::symlink(&secret, dir.path().join("r.yaml")).expect("link");
+    std::fs::write(dir.path().join("ok.yaml"), "rules: []\n").expect("write");
+    let out = check().arg(dir.path()).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stdout.contains("TOPSECRET"), "{stdout}");
+    assert!(!stderr.contains("TOPSECRET"), "{stderr}");
+}

@@ -300,3 +300,30 @@ fn a_rule_exceeding_a_limit_in_analyze_is_named_and_the_run_goes_on() {
     );
     assert!(stdout.contains("Cut support response time"), "{stdout}");
 }
+
+/// Issue 17 item 1: `--junit` named an input (model, rule file, survey) and
+/// replaced it with XML, exit 0. It must refuse with exit 2 and leave it whole.
+#[test]
+fn junit_never_overwrites_an_input_of_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["model.yaml", "survey.csv"] {
+        std::fs::copy(format!("fixtures/telecom/{name}"), dir.path().join(name)).expect("copy");
+    }
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).expect("mkdir");
+    std::fs::write(rules.join("r.yaml"), BROKEN).expect("write");
+    let project = dir.path().to_string_lossy().into_owned();
+    for victim in ["model.yaml", "survey.csv", "rules/r.yaml"] {
+        let path = dir.path().join(victim);
+        let before = std::fs::read(&path).expect("read");
+        let (code, _, stderr) = run(&["test", &project, "--junit", &path.to_string_lossy()]);
+        assert_eq!(code, 2, "{victim}: {stderr}");
+        assert!(stderr.contains("refusing to write over"), "{stderr}");
+        assert!(stderr.contains("--junit"), "{stderr}");
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            before,
+            "{victim} changed"
+        );
+    }
+}

@@ -908,3 +908,17 @@ drivers:
     .expect_err("outer before inner");
     assert!(matches!(err, DataError::EvalOrder { .. }), "{err:?}");
 }
+
+/// Issue 17 item 2: a weight of 1e200 made `sw2` infinite and the run said only
+/// "the moments are not finite". It is refused at its row and column.
+#[test]
+fn a_weight_whose_square_overflows_is_refused_at_its_row() {
+    let error = read(&format!(
+        "{HEADER}\n1,east,W1,1,3,3,3,3,8\n2,east,W1,1e200,3,3,3,3,8\n"
+    ))
+    .expect_err("huge weight");
+    assert_eq!(error.column(), Some("w"));
+    assert_eq!(error.row(), Some(3));
+    assert!(error.to_string().contains("up to 1e100"), "{error}");
+    assert!(read(&format!("{HEADER}\n1,east,W1,1e100,3,3,3,3,8\n")).is_ok());
+}

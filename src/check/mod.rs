@@ -11,7 +11,9 @@ mod source;
 
 pub use source::{Kind, Source, MAX_FILE_BYTES};
 
-use crate::diag::{sort_diagnostics, Diagnostic};
+use std::collections::BTreeMap;
+
+use crate::diag::{sort_diagnostics, Diagnostic, TextLines};
 use crate::model::{check_model, Day, Model};
 use crate::rules::{lint_rules, Known, RuleEngine, RuleSource};
 
@@ -57,9 +59,13 @@ pub fn check(sources: &[Source], options: &CheckOptions) -> Vec<Diagnostic> {
         let start = out.len();
         out.extend(lint.errors.iter().map(Diagnostic::from));
         out.extend(lint.warnings.iter().map(Diagnostic::from));
+        let lines: BTreeMap<&str, TextLines> = rule_texts
+            .iter()
+            .map(|s| (s.file, TextLines::new(s.text)))
+            .collect();
         for d in &mut out[start..] {
-            if let Some(source) = rule_texts.iter().find(|s| s.file == d.file) {
-                d.fill_end(source.text);
+            if let Some(lines) = lines.get(d.file.as_str()) {
+                d.fill_end(lines);
             }
         }
     }

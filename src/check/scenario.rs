@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::diag::{did_you_mean, Code, Diagnostic, Loc};
+use crate::diag::{did_you_mean, Code, Diagnostic, Loc, TextLines};
 use crate::model::{Metric, Model, Node};
 use crate::yaml::parse_yaml;
 
@@ -40,7 +40,7 @@ pub fn check_scenario(file: &str, text: &str, model: Option<&Model>) -> Vec<Diag
         Ok(raw) => raw,
         Err(e) => {
             let mut d = e.to_diagnostic();
-            d.fill_end(text);
+            d.fill_end(&TextLines::new(text));
             return vec![d];
         }
     };
@@ -120,8 +120,9 @@ pub fn check_scenario(file: &str, text: &str, model: Option<&Model>) -> Vec<Diag
             );
         }
     }
+    let lines = TextLines::new(text);
     for d in &mut out {
-        d.fill_end(text);
+        d.fill_end(&lines);
     }
     out
 }

@@ -87,7 +87,7 @@ pub(super) fn collect(path: &Path, sources: &mut Vec<Source>) -> anyhow::Result<
             for (dir, kind) in [("rules", Kind::Rules), ("scenarios", Kind::Scenario)] {
                 let dir = path.join(dir);
                 if dir.is_dir() {
-                    for file in yaml_files(&dir)? {
+                    for file in rule_dir_files(&dir, kind)? {
                         sources.push(read(kind, &file)?);
                     }
                 }
@@ -98,7 +98,7 @@ pub(super) fn collect(path: &Path, sources: &mut Vec<Source>) -> anyhow::Result<
             } else {
                 Kind::Rules
             };
-            for file in yaml_files(path)? {
+            for file in rule_dir_files(path, kind)? {
                 sources.push(read(kind, &file)?);
             }
         }
@@ -154,8 +154,7 @@ fn read(kind: Kind, path: &Path) -> anyhow::Result<Source> {
 
 /// The file's bytes; a file over the limit is read only far enough to say so.
 fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let file = super::writer::open(path)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
@@ -165,8 +164,7 @@ fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
 
 /// The first mebibyte of the survey: enough for any header.
 fn read_head(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let file = super::writer::open(path)?;
     let mut bytes = Vec::new();
     file.take(1 << 20)
         .read_to_end(&mut bytes)
@@ -174,13 +172,39 @@ fn read_head(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// `*.yaml` and `*.yml` files directly in `dir`, sorted by name.
-fn yaml_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+/// The files of a directory: for rules, `*.yaml` then the helper library
+/// `lib/*.rhai` (as `test` and `analyze` load it, so its functions are known).
+fn rule_dir_files(dir: &Path, kind: Kind) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = files_with(dir, &["yaml", "yml"])?;
+    let lib = dir.join("lib");
+    if kind == Kind::Rules && lib.is_dir() {
+        files.extend(files_with(&lib, &["rhai"])?);
+    }
+    Ok(files)
+}
+
+/// Files directly in `dir` with one of `extensions`, sorted by name. A symbolic
+/// link is followed only when it stays inside `dir`: a rule file linked to
+/// `/etc/passwd` would otherwise have its lines printed in snippets.
+fn files_with(dir: &Path, extensions: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
+    let root = dir
+        .canonicalize()
+        .with_context(|| format!("cannot read `{}`", dir.display()))?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read `{}`", dir.display()))?
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|e| extensions.iter().any(|x| e == *x))
+        })
+        .filter(|p| {
+            let linked = p
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+            !linked || p.canonicalize().is_ok_and(|t| t.starts_with(&root))
+        })
         .collect();
     files.sort();
     Ok(files)

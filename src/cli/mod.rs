@@ -19,6 +19,7 @@ mod simulate;
 mod sql;
 mod test;
 mod whatif;
+mod writer;
 
 pub use exit::Exit;
 
@@ -76,6 +77,9 @@ pub fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // A file or pipe gets plain lines: no colour codes, no module path.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(verbose > 1)
         .without_time()
         .try_init();
 }
@@ -100,7 +104,9 @@ pub fn run(cli: Cli) -> Exit {
     match result {
         Ok(exit) => exit,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // Messages quote users' files: no control characters, no 50 MB names.
+            let message = sattrace::diag::for_terminal(&format!("{error:#}"));
+            eprintln!("error: {message}");
             Exit::Unusable
         }
     }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::{Args, Subcommand};
 
 use super::output::write_output;
@@ -63,8 +63,7 @@ fn run_table(args: &MomentsArgs) -> anyhow::Result<Exit> {
     let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
     let model = &project.model;
     let data_name = project.data_path.display().to_string();
-    let file = std::fs::File::open(&project.data_path)
-        .with_context(|| format!("cannot read `{data_name}`"))?;
+    let file = super::writer::open(&project.data_path)?;
     let options = IngestOptions {
         encoding: args.project.encoding,
         on_invalid: args.project.on_invalid,
@@ -133,7 +132,7 @@ fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
 
 fn read_table(layout: &Layout, path: &Path) -> anyhow::Result<MomentsTable> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read `{name}`"))?;
+    let file = super::writer::open(path)?;
     MomentsTable::from_csv(layout, std::io::BufReader::new(file), &name).map_err(anyhow::Error::msg)
 }
 

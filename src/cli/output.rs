@@ -1,10 +1,10 @@
-//! Writing results: stdout, or a file written atomically (a temporary file in the
-//! same directory, then a rename) and never over one of the run's inputs.
+//! Writing results: stdout, or a file through the one guarded, atomic writer
+//! (`super::writer`), never over one of the run's inputs.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 
 /// Write `bytes` to `target` (stdout when `None`). `inputs` are the files the run read.
 pub fn write_output(target: Option<&Path>, bytes: &[u8], inputs: &[PathBuf]) -> anyhow::Result<()> {
@@ -16,33 +16,5 @@ pub fn write_output(target: Option<&Path>, bytes: &[u8], inputs: &[PathBuf]) -> 
             other => other.context("cannot write to stdout"),
         };
     };
-    if let Ok(resolved) = target.canonicalize() {
-        for input in inputs {
-            if input.canonicalize().is_ok_and(|i| i == resolved) {
-                bail!(
-                    "refusing to write the output over the input file `{}`\n  help: choose another path for -o",
-                    target.display()
-                );
-            }
-        }
-    }
-    let directory = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = target
-        .file_name()
-        .with_context(|| format!("`{}` is not a file path", target.display()))?;
-    let temporary = directory.join(format!(
-        ".{}.{}.tmp",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&temporary, bytes)
-        .and_then(|()| std::fs::rename(&temporary, target))
-        .with_context(|| format!("cannot write `{}`", target.display()));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
+    super::writer::write_file(target, bytes, inputs, "-o")
 }

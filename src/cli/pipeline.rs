@@ -1,8 +1,6 @@
 //! The whole pipeline shared by `analyze`, `report`, `graph`, `whatif` and `plan`:
 //! load the project, ingest the survey, analyse it and evaluate the rules.
 
-use anyhow::Context;
-
 use super::progress;
 use super::project::{Project, ProjectArgs};
 use sattrace::actions::{recommend, Recommendations};
@@ -83,8 +81,8 @@ pub fn run_with(
     };
     let rules = load_rules(&engine, &sources, &known).map_err(anyhow::Error::msg)?;
     let recommendations = recommend(model, &project.graph, &analysis, &rules, &engine);
-    for failure in &recommendations.failures {
-        tracing::warn!("{failure}");
+    for line in failure_summary(&recommendations.failures) {
+        tracing::warn!("{line}");
     }
     Ok(Outcome {
         project,
@@ -105,8 +103,7 @@ fn read_survey(
     keep_respondents: bool,
     item_moments: bool,
 ) -> anyhow::Result<Survey> {
-    let file = std::fs::File::open(&project.data_path)
-        .with_context(|| format!("cannot read `{data_name}`"))?;
+    let file = super::writer::open(&project.data_path)?;
     let options = IngestOptions {
         encoding: args.encoding,
         on_invalid: args.on_invalid,
@@ -139,5 +136,70 @@ impl Outcome {
             data_name: &self.data_name,
             lang,
         }
+    }
+}
+
+/// Rule failures shown one by one.
+const SHOWN_FAILURES: usize = 5;
+
+/// The first few failures in full, then one line for the rest: 5,000 rules at the
+/// operation limit are one message, not a megabyte of stderr.
+fn failure_summary(failures: &[sattrace::rules::RuleError]) -> Vec<String> {
+    use sattrace::rules::RuleError;
+    let mut lines: Vec<String> = failures
+        .iter()
+        .take(SHOWN_FAILURES)
+        .map(|f| sattrace::diag::for_terminal(&f.to_string()))
+        .collect();
+    if failures.len() > SHOWN_FAILURES {
+        let limited: Vec<&str> = failures
+            .iter()
+            .filter(|f| matches!(f, RuleError::Limit { .. }))
+            .filter_map(RuleError::rule)
+            .collect();
+        let mut line = format!(
+            "{} rules failed in all ({} more not shown)",
+            failures.len(),
+            failures.len() - SHOWN_FAILURES
+        );
+        if let Some(first) = limited.first() {
+            line.push_str(&format!(
+                "; {} stopped at the operation limit: first `{}`",
+                limited.len(),
+                sattrace::diag::clip_quoted(first)
+            ));
+        }
+        line.push_str(
+            "\n  help: rule expressions must be short; run `sattrace check` on the rules",
+        );
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sattrace::diag::Loc;
+    use sattrace::rules::RuleError;
+
+    #[test]
+    fn many_failures_are_summarised_in_one_line() {
+        let failures: Vec<RuleError> = (0..412)
+            .map(|i| RuleError::Limit {
+                rule: format!("r{i}"),
+                loc: Loc::new("rules.yaml", i + 1, 5),
+                message: format!("rule `r{i}` stopped: `when` exceeded 10000 operations"),
+                help: String::new(),
+            })
+            .collect();
+        let lines = failure_summary(&failures);
+        assert_eq!(lines.len(), SHOWN_FAILURES + 1);
+        assert!(
+            lines[SHOWN_FAILURES].starts_with("412 rules failed in all (407 more not shown); 412 stopped at the operation limit: first `r0`"),
+            "{}",
+            lines[SHOWN_FAILURES]
+        );
+        assert_eq!(failure_summary(&failures[..2]).len(), 2);
     }
 }

@@ -53,7 +53,7 @@ pub struct Project {
 
 /// Read a text file written by a person: UTF-8, BOM tolerated.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let bytes = super::writer::read_bytes(path)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
@@ -122,6 +122,11 @@ impl ProjectArgs {
             rule_files.push((path.display().to_string(), read_text(&path)?));
             inputs.push(path);
         }
+        // The survey (or moments table) belongs to the run even when this command
+        // does not read it: no output may replace it.
+        for path in &inputs {
+            super::writer::note_input(path);
+        }
         Ok(Project {
             model,
             graph,
@@ -163,8 +168,7 @@ impl Project {
             return super::moments::survey_from_table(self, path, args.on_invalid);
         }
         let data_name = self.data_path.display().to_string();
-        let file = std::fs::File::open(&self.data_path)
-            .with_context(|| format!("cannot read `{data_name}`"))?;
+        let file = super::writer::open(&self.data_path)?;
         let options = sattrace::data::IngestOptions {
             encoding: args.encoding,
             on_invalid: args.on_invalid,

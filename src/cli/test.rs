@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
 
 use super::output::write_output;
@@ -67,7 +67,7 @@ pub fn run(args: &TestArgs) -> anyhow::Result<Exit> {
     if let Some(junit) = &args.junit {
         let mut xml = Vec::new();
         render_junit(&report, &mut xml)?;
-        write_output(Some(junit), &xml, &inputs)?;
+        super::writer::write_file(junit, &xml, &inputs, "--junit")?;
         inputs.push(junit.clone());
     }
     write_output(None, &bytes, &inputs)?;
@@ -186,8 +186,7 @@ fn test_project(
             anyhow::anyhow!("{}", all.join("\n"))
         })?;
         let data_name = project.data_path.display().to_string();
-        let file = std::fs::File::open(&project.data_path)
-            .with_context(|| format!("cannot read `{data_name}`"))?;
+        let file = super::writer::open(&project.data_path)?;
         let options = IngestOptions {
             encoding: Encoding::Auto,
             on_invalid: OnInvalid::Error,

@@ -109,7 +109,14 @@ impl Columns {
             }
         }
         if let Some(&(column, used_by)) = missing.first() {
-            let suggestion = did_you_mean(column, header.iter().map(String::as_str));
+            // A renamed column is one of the headers the model does not use, not
+            // another column it does (`q_resp2` for a missing `q_resp1`).
+            let used: std::collections::BTreeSet<&str> = wanted.iter().map(|(c, _)| *c).collect();
+            let unmatched = header
+                .iter()
+                .map(String::as_str)
+                .filter(|h| !used.contains(h));
+            let suggestion = did_you_mean(column, unmatched);
             let help = if suggestion.is_empty() {
                 format!(
                     "the header has {}; rename the column in the data or in the model",

@@ -13,7 +13,11 @@ use super::parse::MissingTokens;
 use super::{CellKey, DataError, ItemMoments, ItemShape, ItemState, Moments, OnInvalid};
 use crate::model::Model;
 
-const WEIGHT_EXPECTED: &str = "a positive number (the survey weight)";
+const WEIGHT_EXPECTED: &str = "a positive number up to 1e100 (the survey weight)";
+
+/// Larger weights are refused at their row: Σw² over any survey stays finite
+/// (1e200 gave `sw2 = inf`, a table sattrace itself then refused, with no row named).
+const MAX_WEIGHT: f64 = 1e100;
 
 /// What every reader thread shares.
 pub(crate) struct Shared<'a> {
@@ -155,7 +159,7 @@ impl<'s, 'a> RowReader<'s, 'a> {
     ) -> Result<Option<f64>, DataError> {
         let raw = record.get(field).unwrap_or_default().trim_ascii();
         if let Ok(Some(w)) = self.shared.tokens.number(raw) {
-            if w > 0.0 {
+            if w > 0.0 && w <= MAX_WEIGHT {
                 return Ok(Some(w));
             }
         }

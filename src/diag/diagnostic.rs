@@ -121,18 +121,15 @@ impl Diagnostic {
     }
 
     /// Mark the token starting at the diagnostic's position: a word, a quoted
-    /// string or a flow collection on that line. `text` is the file's text.
-    pub fn fill_end(&mut self, text: &str) {
+    /// string or a flow collection on that line. `lines` index the file's text.
+    pub fn fill_end(&mut self, lines: &super::TextLines) {
         if self.line == 0 || self.end_line != self.line || self.end_column != self.column {
             return;
         }
-        let Some(line) = text
-            .split('\n')
-            .nth(usize::try_from(self.line - 1).unwrap_or(usize::MAX))
-        else {
+        let Some(line) = lines.line(self.line) else {
             return;
         };
-        let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
+        let chars: Vec<char> = line.chars().collect();
         let start = usize::try_from(self.column.saturating_sub(1)).unwrap_or(usize::MAX);
         let Some(&first) = chars.get(start) else {
             return;
@@ -201,7 +198,7 @@ mod tests {
 
     #[test]
     fn end_covers_the_token() {
-        let text = "a: 1\n  inputs: [netwrok, price]\n  b: \"x y\"\n";
+        let text = &crate::diag::TextLines::new("a: 1\n  inputs: [netwrok, price]\n  b: \"x y\"\n");
         let mut d = Diagnostic::error(Code::UnknownReference, &Loc::new("m", 2, 12), "x");
         d.fill_end(text);
         assert_eq!((d.end_line, d.end_column), (2, 19));

@@ -6,11 +6,15 @@
 
 mod code;
 mod diagnostic;
+mod lines;
 mod suggest;
+mod terminal;
 
 pub use code::Code;
 pub use diagnostic::{sort_diagnostics, Diagnostic, Related, Severity};
-pub use suggest::{did_you_mean, suggest};
+pub use lines::TextLines;
+pub use suggest::{did_you_mean, suggest, MAX_SUGGEST_CHARS};
+pub use terminal::{clip_quoted, for_terminal, neutralise, MAX_ECHO_CHARS};
 
 use std::fmt;
 
@@ -53,5 +57,27 @@ impl fmt::Display for Loc {
         } else {
             write!(f, "{}:{}:{}", self.file, self.line, self.column)
         }
+    }
+}
+
+/// A number as people read it in a message: plain when it is of everyday size,
+/// else in scientific notation (`1e308`, not 309 digits; `5e-324`, not 324 zeros).
+pub fn human_number(value: f64) -> String {
+    let size = value.abs();
+    if value == 0.0 || (1e-4..1e9).contains(&size) || !value.is_finite() {
+        format!("{value}")
+    } else {
+        format!("{value:e}")
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(super::human_number(1e308), "1e308");
+        assert_eq!(super::human_number(5e-324), "5e-324");
+        assert_eq!(super::human_number(4.25), "4.25");
+        assert_eq!(super::human_number(-3.0), "-3");
     }
 }

@@ -62,6 +62,8 @@ pub fn lmg_threads(c: &Correlations, threads: usize) -> Result<Vec<f64>, Importa
 pub struct Sampling {
     /// Orders sampled.
     pub permutations: usize,
+    /// Orders asked for; more than `permutations` when the work budget capped them.
+    pub requested: usize,
     pub seed: u64,
     /// The estimated shares; they sum to R² exactly (every order's increments do).
     pub lmg: Vec<f64>,
@@ -69,8 +71,28 @@ pub struct Sampling {
     pub se: Vec<f64>,
 }
 
+/// Floating-point operations the sampled estimate may spend (a few seconds):
+/// each order costs one elimination, about (p + 1)³ / 3, so 20,000 orders of 200
+/// drivers (37 s) are cut to what the budget allows and the output says so.
+pub const SAMPLED_WORK_BUDGET: f64 = 4e9;
+
+/// Orders sampled for `p` drivers when `requested` are asked for: at most what
+/// [`SAMPLED_WORK_BUDGET`] pays for, at least 2 (a standard error needs two).
+pub fn orders_within_budget(p: usize, requested: usize) -> usize {
+    let per_order = ((p + 1) as f64).powi(3) / 3.0 + ((p + 1) as f64).powi(2);
+    let affordable = (SAMPLED_WORK_BUDGET / per_order).floor();
+    let affordable = if affordable >= requested as f64 {
+        requested
+    } else {
+        // Below `requested`, so it fits in usize.
+        affordable as usize
+    };
+    affordable.max(2)
+}
+
 /// LMG by averaging each driver's R² increment over `permutations` uniformly random
-/// orders (Fisher–Yates with the seeded generator); deterministic per seed.
+/// orders (Fisher–Yates with the seeded generator), capped by the work budget
+/// ([`orders_within_budget`]); deterministic per seed.
 pub fn lmg_sampled(
     c: &Correlations,
     permutations: usize,
@@ -84,7 +106,7 @@ pub fn lmg_sampled(
     let mut sum2 = vec![0.0; p];
     let mut order: Vec<usize> = (0..p).collect();
     let mut a = vec![0.0; m * m];
-    let n = permutations.max(2);
+    let n = orders_within_budget(p, permutations.max(2));
     for _ in 0..n {
         for i in (1..p).rev() {
             let k = below(&mut rng, i as u64 + 1) as usize;
@@ -126,6 +148,7 @@ pub fn lmg_sampled(
         .collect();
     Ok(Sampling {
         permutations: n,
+        requested: permutations.max(2),
         seed,
         lmg,
         se,
@@ -167,6 +190,10 @@ mod tests {
         let r2 = c.r2().expect("ok");
         assert!((shares.iter().sum::<f64>() - r2).abs() < 1e-14);
         let sampled = lmg_sampled(&c, 20_000, 3).expect("ok");
+        assert_eq!(
+            sampled.permutations, sampled.requested,
+            "small p is not capped"
+        );
         for ((s, e), se) in sampled.lmg.iter().zip(&shares).zip(&sampled.se) {
             assert!((s - e).abs() < 5.0 * se + 1e-12, "{s} vs {e} ± {se}");
         }
@@ -184,5 +211,18 @@ mod tests {
         for (s, r) in shares.iter().zip(&c.rxy) {
             assert!((s - r * r).abs() < 1e-15);
         }
+    }
+
+    /// Issue 17 item 12: 200 drivers × 20,000 orders took 37 s; the orders are
+    /// cut to the work budget, and the result says how many were used.
+    #[test]
+    fn sampled_orders_respect_the_work_budget() {
+        assert_eq!(orders_within_budget(30, 20_000), 20_000);
+        let capped = orders_within_budget(200, 20_000);
+        assert!((100..20_000).contains(&capped), "{capped}");
+        let cost = |p: usize, n: usize| n as f64 * ((p + 1) as f64).powi(3) / 3.0;
+        assert!(cost(200, capped) <= SAMPLED_WORK_BUDGET);
+        assert!(cost(499, orders_within_budget(499, 20_000)) <= SAMPLED_WORK_BUDGET);
+        assert_eq!(orders_within_budget(5_000, 20_000), 2);
     }
 }

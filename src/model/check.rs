@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_saphyr::Spanned;
 
 use super::graph_check::check_graph;
-use super::load::{load_model, parse_date, DEFAULT_SCALE};
+use super::load::{load_model, parse_date, scale_problem, DEFAULT_SCALE};
 use super::raw::{RawModel, RawNode, RawWeights};
 use super::types::{Metric, Model, Scale};
-use crate::diag::{did_you_mean, Code, Diagnostic, Loc};
+use crate::diag::{did_you_mean, Code, Diagnostic, Loc, TextLines};
 use crate::yaml::parse_yaml;
 
 /// A calendar day `(year, month, day)`, compared with due dates.
@@ -25,7 +25,7 @@ pub fn check_model(file: &str, text: &str, today: Option<Day>) -> (Option<Model>
         Ok(raw) => raw,
         Err(e) => {
             let mut d = e.to_diagnostic();
-            d.fill_end(text);
+            d.fill_end(&TextLines::new(text));
             return (None, vec![d]);
         }
     };
@@ -60,8 +60,9 @@ pub fn check_model(file: &str, text: &str, today: Option<Day>) -> (Option<Model>
             }
         }
     };
+    let lines = TextLines::new(text);
     for d in &mut out {
-        d.fill_end(text);
+        d.fill_end(&lines);
     }
     crate::diag::sort_diagnostics(&mut out);
     (model, out)
@@ -91,18 +92,18 @@ impl Checker<'_> {
     }
 
     fn model(&mut self, raw: &RawModel) {
-        let default_scale = raw.scale.unwrap_or(DEFAULT_SCALE);
-        if !scale_ok(&default_scale) {
-            self.push(
-                Code::InvalidValue,
-                &Loc::new(self.file, 1, 1),
-                format!(
-                    "scale {{min: {}, max: {}}} is empty",
-                    default_scale.min, default_scale.max
-                ),
-                "`min` must be below `max`, e.g. `{min: 1, max: 5}`",
-            );
-        }
+        let default_scale = match &raw.scale {
+            Some(s) => match scale_problem(&s.value) {
+                Some((message, help)) => {
+                    self.push(Code::InvalidValue, &self.at(s), message, help);
+                    // The default stands in, so targets are not all reported again
+                    // as outside a scale that is itself the mistake.
+                    DEFAULT_SCALE
+                }
+                None => s.value,
+            },
+            None => DEFAULT_SCALE,
+        };
         if raw.drivers.is_empty() {
             self.push(
                 Code::InvalidValue,
@@ -211,20 +212,14 @@ impl Checker<'_> {
         let here = self.at(&node.id);
         let metric = node.metric.unwrap_or_default();
         let scale = match &node.scale {
-            Some(s) => {
-                if !scale_ok(&s.value) {
-                    self.push(
-                        Code::InvalidValue,
-                        &self.at(s),
-                        format!(
-                            "scale {{min: {}, max: {}}} is empty",
-                            s.value.min, s.value.max
-                        ),
-                        "`min` must be below `max`, e.g. `{min: 1, max: 5}`",
-                    );
+            Some(s) => match scale_problem(&s.value) {
+                Some((message, help)) => {
+                    self.push(Code::InvalidValue, &self.at(s), message, help);
+                    // No follow-on findings against a scale that is the mistake.
+                    DEFAULT_SCALE
                 }
-                s.value
-            }
+                None => s.value,
+            },
             None => match metric {
                 Metric::Nps => Scale {
                     min: 0.0,
@@ -462,10 +457,6 @@ impl Checker<'_> {
             }
         }
     }
-}
-
-fn scale_ok(scale: &Scale) -> bool {
-    scale.min.is_finite() && scale.max.is_finite() && scale.min < scale.max
 }
 
 fn is_identifier(id: &str) -> bool {

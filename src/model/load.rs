@@ -8,7 +8,7 @@ use serde_saphyr::Spanned;
 use super::raw::{RawModel, RawNode, RawWeights};
 use super::types::{Method, Metric, Model, Node, Scale, Weights};
 use super::Label;
-use crate::diag::{did_you_mean, help_suffix, Loc};
+use crate::diag::{did_you_mean, help_suffix, human_number, Loc};
 use crate::yaml::{parse_yaml, YamlError};
 
 /// Why a model could not be loaded. Every variant carries where it happened.
@@ -52,8 +52,13 @@ pub const DEFAULT_MISSING: [&str; 4] = ["", "NA", "N/A", "-"];
 pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
     let raw: RawModel = parse_yaml(file, text)?;
     let at = |s: &Spanned<String>| Loc::from_yaml(file, s.referenced);
-    let default_scale = raw.scale.unwrap_or(Scale { min: 1.0, max: 5.0 });
-    check_scale(&default_scale, Loc::new(file, 0, 0))?;
+    let default_scale = match &raw.scale {
+        Some(s) => {
+            check_scale(&s.value, Loc::from_yaml(file, s.referenced))?;
+            s.value
+        }
+        None => Scale { min: 1.0, max: 5.0 },
+    };
 
     if raw.drivers.is_empty() {
         return Err(ModelError::invalid(
@@ -273,15 +278,40 @@ fn check_identifier(id: &str, loc: Loc) -> Result<(), ModelError> {
     }
 }
 
-fn check_scale(scale: &Scale, loc: Loc) -> Result<(), ModelError> {
-    if scale.min.is_finite() && scale.max.is_finite() && scale.min < scale.max {
-        Ok(())
-    } else {
-        Err(ModelError::invalid(
-            loc,
-            format!("scale {{min: {}, max: {}}} is empty", scale.min, scale.max),
+/// Scale ends beyond this size would overflow the sums of squares (Σw·v²) that
+/// every score and interval is computed from: `max: 1e308` wrote ±inf moments.
+pub(crate) const MAX_SCALE_ABS: f64 = 1e9;
+
+/// What is wrong with a scale, as (message, help), or `None`. One verdict for
+/// the loader and `check`.
+pub(crate) fn scale_problem(scale: &Scale) -> Option<(String, &'static str)> {
+    if !(scale.min.is_finite() && scale.max.is_finite() && scale.min < scale.max) {
+        return Some((
+            format!(
+                "scale {{min: {}, max: {}}} is empty",
+                human_number(scale.min),
+                human_number(scale.max)
+            ),
             "`min` must be below `max`, e.g. `{min: 1, max: 5}`",
-        ))
+        ));
+    }
+    if scale.min.abs() > MAX_SCALE_ABS || scale.max.abs() > MAX_SCALE_ABS {
+        return Some((
+            format!(
+                "scale {{min: {}, max: {}}} is too wide",
+                human_number(scale.min),
+                human_number(scale.max)
+            ),
+            "scale ends must lie within ±1e9 (answer codes, points or amounts); rescale the item",
+        ));
+    }
+    None
+}
+
+fn check_scale(scale: &Scale, loc: Loc) -> Result<(), ModelError> {
+    match scale_problem(scale) {
+        None => Ok(()),
+        Some((message, help)) => Err(ModelError::invalid(loc, message, help)),
     }
 }
 

@@ -20,7 +20,8 @@ pub(crate) struct RawModel {
     #[serde(default)]
     pub data: Option<String>,
     #[serde(default)]
-    pub scale: Option<Scale>,
+    #[schemars(with = "Option<Scale>")]
+    pub scale: Option<Spanned<Scale>>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub segments: Vec<Spanned<String>>,

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 
-use super::layout::{ColumnKind, Layout, SCHEMA};
+use super::layout::{BlockStat, ColumnKind, ItemStat, Layout, NodeStat, SCHEMA};
 use super::table::{slot, MomentsTable, Slot};
 use super::MomentsError;
 use crate::data::{Cell, CellKey, Moments};
@@ -131,11 +131,18 @@ impl MomentsTable {
                                     "sum columns hold weighted sums; write them with full precision (no thousands separators)",
                                 )
                             })?;
+                            if *s < 0.0 && never_negative(kind) {
+                                return Err(bad(
+                                    "a sum of 0 or more",
+                                    "weight sums, sums of squares and category counts cannot be negative; the table was edited or the engine overflowed",
+                                ));
+                            }
                         }
                         None => {}
                     },
                 }
             }
+            check_cauchy_schwarz(layout, &order, &moments, file, row)?;
             let mut parts = key_parts.clone();
             let wave = layout.wave.is_some().then(|| parts.pop()).flatten();
             let key = CellKey {
@@ -163,6 +170,68 @@ impl MomentsTable {
                 .collect(),
         })
     }
+}
+
+/// Sums of weights, of squares and of category weights: negative only if the
+/// table was edited or the engine overflowed.
+fn never_negative(kind: ColumnKind) -> bool {
+    match kind {
+        ColumnKind::Sw | ColumnKind::Sw2 => true,
+        ColumnKind::Item { stat, .. } => {
+            matches!(stat, ItemStat::Sw | ItemStat::S2 | ItemStat::Point(_))
+        }
+        ColumnKind::Node { stat, .. } => {
+            matches!(stat, NodeStat::Sw | NodeStat::Sw2 | NodeStat::S2)
+        }
+        ColumnKind::Cc(stat) | ColumnKind::Ic(stat) => match stat {
+            BlockStat::Sw | BlockStat::Sw2 => true,
+            BlockStat::S2(a, b) => a == b,
+            BlockStat::N | BlockStat::S1(_) => false,
+        },
+        _ => false,
+    }
+}
+
+/// Each node's first and second sums must be those of real values:
+/// (Σw·v)² ≤ Σw · Σw·v² (Cauchy–Schwarz, any shift). A cell breaking it has an
+/// edited or corrupted sum and would give a negative variance.
+fn check_cauchy_schwarz(
+    layout: &Layout,
+    order: &[usize],
+    moments: &Moments,
+    file: &str,
+    row: u64,
+) -> Result<(), MomentsError> {
+    for (node, m) in moments.nodes.iter().enumerate() {
+        let bound = m.sw * m.s2;
+        let square = m.s1 * m.s1;
+        if square <= bound + 1e-9 * (square.max(bound) + 1.0) {
+            continue;
+        }
+        let field = order.iter().position(|&c| {
+            layout.columns.get(c).is_some_and(|col| {
+                col.kind
+                    == ColumnKind::Node {
+                        node,
+                        stat: NodeStat::S2,
+                    }
+            })
+        });
+        let column = field
+            .and_then(|f| order.get(f))
+            .and_then(|&c| layout.columns.get(c))
+            .map_or_else(String::new, |c| c.name.clone());
+        return Err(MomentsError::Value {
+            file: file.to_string(),
+            row,
+            column,
+            column_number: field.map_or(0, |f| f as u64 + 1),
+            value: format!("{}", m.s2),
+            expected: "a sum of squares consistent with the sums (s1² ≤ sw·s2)",
+            help: "the first and second moments of this node cannot come from real values; regenerate the table",
+        });
+    }
+    Ok(())
 }
 
 /// For each header field, the layout column it is; every layout column exactly once.

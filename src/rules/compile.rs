@@ -9,7 +9,7 @@ use super::error::{lowercase_first, RuleError};
 use super::library::Library;
 use super::names;
 use super::native::{translate, Native};
-use super::span::ExprSpan;
+use super::span::{ExprSpan, LineIndex};
 use super::Known;
 use crate::diag::{did_you_mean, suggest};
 
@@ -34,7 +34,7 @@ pub(crate) struct Compiled {
 pub(crate) struct Origin<'a> {
     pub rule: &'a str,
     pub file: &'a str,
-    pub text: &'a str,
+    pub lines: &'a LineIndex<'a>,
     pub key: &'static str,
 }
 
@@ -60,7 +60,7 @@ pub(crate) fn compile(
     let at = expr.referenced;
     let span = ExprSpan::new(
         origin.file,
-        origin.text,
+        origin.lines,
         at.line(),
         at.column(),
         &expr.value,

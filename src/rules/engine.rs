@@ -2,18 +2,25 @@
 
 use rhai::module_resolvers::DummyModuleResolver;
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicMathPackage, BasicStringPackage, LogicPackage,
     MoreStringPackage, Package,
 };
-use rhai::{Engine, OptimizationLevel};
+use rhai::{Dynamic, Engine, OptimizationLevel};
 
 use super::functions;
 
 /// Limits for short expressions: far above what a real `when` needs, far below
 /// what could hurt the host.
 pub(crate) const MAX_OPERATIONS: u64 = 10_000;
+
+/// Operations one engine (one run) may spend over all evaluations: each rule is
+/// capped at [`MAX_OPERATIONS`], but 5,000 rules at the cap took 288 s. This is
+/// 2,000 capped evaluations, about a second; real rules use a few dozen each.
+pub const RUN_OPERATIONS: u64 = 20_000_000;
 
 /// Symbols refused in rule expressions: `eval` would compile code at run time past
 /// every name check; function pointers (`Fn`, `call`, `curry`) would allow recursion.
@@ -29,10 +36,18 @@ pub struct RuleEngine {
     pub(crate) engine: Engine,
     /// Names of every callable function, for "unknown function" errors at load time.
     pub(crate) functions: BTreeSet<String>,
+    /// Operations spent so far by every evaluation on this engine.
+    spent: Arc<AtomicU64>,
 }
 
 impl RuleEngine {
     pub fn new() -> Self {
+        Self::with_run_budget(RUN_OPERATIONS)
+    }
+
+    /// An engine whose evaluations together stop after `budget` operations:
+    /// past it every evaluation ends at its first operation (`ErrorTerminated`).
+    pub fn with_run_budget(budget: u64) -> Self {
         let mut engine = Engine::new_raw();
         // Operators on two numbers are built in; these add mixed int/float
         // comparisons, `abs`, `min`/`max`, `floor`, `sqrt`, `len`, `contains`, `in`…
@@ -65,13 +80,29 @@ impl RuleEngine {
         engine.set_max_string_size(1_000);
         engine.set_max_array_size(1_000);
         engine.set_max_map_size(200);
+        let spent = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&spent);
+        // Called once per operation of any evaluation.
+        engine.on_progress(move |_| {
+            let used = counter.fetch_add(1, Ordering::Relaxed);
+            (used >= budget).then_some(Dynamic::UNIT)
+        });
         let functions = engine
             .collect_fn_metadata(None, |f| Some(f.metadata.name.to_string()), true)
             .into_iter()
             .chain(INTRINSICS.iter().map(|s| s.to_string()))
             .filter(|name| !name.contains('$'))
             .collect();
-        RuleEngine { engine, functions }
+        RuleEngine {
+            engine,
+            functions,
+            spent,
+        }
+    }
+
+    /// Operations spent so far by every evaluation on this engine.
+    pub fn operations_spent(&self) -> u64 {
+        self.spent.load(Ordering::Relaxed)
     }
 }
 
@@ -92,6 +123,26 @@ mod tests {
     use super::*;
 
     fn assert_send_sync<T: Send + Sync>() {}
+
+    /// Issue 17 item 9: the whole run has a budget, not only each evaluation.
+    #[test]
+    fn the_run_budget_stops_every_later_evaluation() {
+        let engine = RuleEngine::with_run_budget(200);
+        let long = format!("[{}].len()", vec!["1"; 150].join(", "));
+        assert!(engine.engine.eval_expression::<i64>(&long).is_ok());
+        let spent = engine.operations_spent();
+        assert!(spent >= 149, "{spent}");
+        let error = engine
+            .engine
+            .eval_expression::<i64>(&long)
+            .expect_err("over budget");
+        assert!(
+            matches!(*error, rhai::EvalAltResult::ErrorTerminated(..)),
+            "{error}"
+        );
+        assert!(engine.engine.eval_expression::<i64>("1 + 1").is_err());
+        assert!(engine.operations_spent() <= 200 + 2, "stops at the budget");
+    }
 
     #[test]
     fn engine_is_shareable() {

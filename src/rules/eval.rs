@@ -4,7 +4,7 @@ use rhai::{Dynamic, EvalAltResult, Scope};
 
 use super::compile::Compiled;
 use super::context::{scope_for, Context};
-use super::engine::{RuleEngine, MAX_OPERATIONS};
+use super::engine::{RuleEngine, MAX_OPERATIONS, RUN_OPERATIONS};
 use super::error::{lowercase_first, RuleError};
 use super::functions::{install, Current, Installed};
 use super::rule::{Evaluation, Rule};
@@ -170,6 +170,9 @@ impl Rule {
             EvalAltResult::ErrorTooManyOperations(_) => {
                 limit(format!("exceeded {MAX_OPERATIONS} operations"))
             }
+            EvalAltResult::ErrorTerminated(..) => limit(format!(
+                "was not run: the run's budget of {RUN_OPERATIONS} operations is spent"
+            )),
             EvalAltResult::ErrorDataTooLarge(what, _) => {
                 limit(format!("exceeded a size limit: {}", what.to_lowercase()))
             }

@@ -10,6 +10,7 @@ use super::error::RuleError;
 use super::file::{RawFile, RawFor, RawRule, RawSegmentValues};
 use super::library::{compile_library, is_library, Library};
 use super::rule::{Match, Rule, RuleSet, RuleTest, Selector};
+use super::span::LineIndex;
 use super::{Known, RuleSource};
 use crate::diag::{did_you_mean, suggest, Loc};
 use crate::yaml::parse_yaml;
@@ -65,6 +66,8 @@ pub(super) fn collect_rules(
                 continue;
             }
         };
+        // Built once per file: each expression's span reads only its own lines.
+        let lines = LineIndex::new(source.text);
         for raw_rule in &raw.rules {
             let id = &raw_rule.id.value;
             let loc = Loc::from_yaml(source.file, raw_rule.id.referenced);
@@ -77,7 +80,15 @@ pub(super) fn collect_rules(
             } else {
                 seen.insert(id.clone(), loc);
             }
-            if let Some(rule) = load_rule(engine, &library, source, raw_rule, known, &mut errors) {
+            if let Some(rule) = load_rule(
+                engine,
+                &library,
+                source,
+                &lines,
+                raw_rule,
+                known,
+                &mut errors,
+            ) {
                 rules.push(rule);
             }
         }
@@ -92,6 +103,7 @@ fn load_rule(
     engine: &RuleEngine,
     library: &Library,
     source: &RuleSource,
+    lines: &LineIndex,
     raw: &RawRule,
     known: &Known,
     errors: &mut Vec<RuleError>,
@@ -137,7 +149,7 @@ fn load_rule(
     let origin = |key| Origin {
         rule: &id,
         file,
-        text: source.text,
+        lines,
         key,
     };
     let when = compile(engine, library, &origin("when"), &raw.when, known)
@@ -320,4 +332,43 @@ fn selector_checked(
         segments,
         whole_sample,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::span::work;
+
+    /// Issue 17 item 8: 5,000 rules in one file took 46 s because each expression
+    /// split the whole file into lines again. The work must be linear: one line
+    /// index per file, and a bounded number of line reads per expression.
+    #[test]
+    fn rule_loading_reads_each_file_once() {
+        let rules = 2_000;
+        let mut text = String::from("rules:\n");
+        for i in 0..rules {
+            text.push_str(&format!(
+                "  - id: r{i}\n    title: t\n    for: {{each: driver}}\n    when: \"driver.gap >= 0.{i} && \\\"x\\\" != \\\"y\\\"\"\n    priority: |\n      driver.gap\n        * 2\n    action: a\n    effect: {{delta: 0.1}}\n    cost: 1\n"
+            ));
+        }
+        let file_lines = text.lines().count();
+        let engine = RuleEngine::new();
+        let (builds_before, lines_before) = work::counts();
+        let sources = [RuleSource {
+            file: "big.yaml",
+            text: &text,
+        }];
+        let (loaded, errors) = collect_rules(&engine, &sources, &Known::default());
+        let (builds, lines) = work::counts();
+        assert!(errors.is_empty(), "{:?}", errors.first());
+        assert_eq!(loaded.len(), rules);
+        assert_eq!(builds - builds_before, 1, "one line index for the file");
+        // Each expression reads its own line(s) and, with an escape, at most a few
+        // more: far below one pass over the file per expression.
+        let read = lines - lines_before;
+        assert!(
+            read <= 4 * file_lines,
+            "{read} line reads for {file_lines} lines"
+        );
+    }
 }

@@ -9,6 +9,53 @@
 
 use crate::diag::Loc;
 
+/// Where each line of a file starts, found once per file: each expression then
+/// reads only the lines it spans, so loading is linear in the file, not in
+/// (expressions × file).
+#[derive(Debug)]
+pub(crate) struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of the start of each line.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        #[cfg(test)]
+        work::BUILDS.with(|b| b.set(b.get() + 1));
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// Line `index` (0-based) as characters, without its line break.
+    fn line(&self, index: usize) -> Option<Vec<char>> {
+        let start = *self.starts.get(index)?;
+        let end = self
+            .starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        #[cfg(test)]
+        work::LINES.with(|b| b.set(b.get() + 1));
+        let line = self.text.get(start..end)?;
+        Some(line.trim_end_matches('\r').chars().collect())
+    }
+}
+
+/// Counters of the work done, so tests can pin the complexity without timing.
+#[cfg(test)]
+pub(crate) mod work {
+    use std::cell::Cell;
+    thread_local! {
+        pub(crate) static BUILDS: Cell<usize> = const { Cell::new(0) };
+        pub(crate) static LINES: Cell<usize> = const { Cell::new(0) };
+    }
+    /// (line indexes built, lines read) on this thread so far.
+    pub(crate) fn counts() -> (usize, usize) {
+        (BUILDS.with(Cell::get), LINES.with(Cell::get))
+    }
+}
+
 /// One expression's characters mapped to 1-based (line, column) in the file.
 #[derive(Debug, Clone)]
 pub(crate) struct ExprSpan {
@@ -23,15 +70,17 @@ pub(crate) struct ExprSpan {
 
 impl ExprSpan {
     /// `line`, `column`: where serde-saphyr says the scalar starts (1-based).
-    pub(crate) fn new(file: &str, text: &str, line: u64, column: u64, value: &str) -> Self {
-        let lines: Vec<Vec<char>> = text
-            .split('\n')
-            .map(|l| l.trim_end_matches('\r').chars().collect())
-            .collect();
+    pub(crate) fn new(file: &str, text: &LineIndex, line: u64, column: u64, value: &str) -> Self {
         let start = (line.max(1), column.max(1));
         let mut li = usize::try_from(start.0 - 1).unwrap_or(usize::MAX);
         let mut ci = usize::try_from(start.1 - 1).unwrap_or(usize::MAX);
-        match lines.get(li).and_then(|l| l.get(ci)) {
+        // A value of n characters spans at most n + 2 lines of the file (each line
+        // gives at least one character or a folded break): an unmatched character
+        // (an escape) stops there instead of walking to the end of the file.
+        let last_line = li.saturating_add(value.chars().count() + 2);
+        // Only the lines the walk reaches are read; the current one is kept.
+        let mut current: (usize, Option<Vec<char>>) = (li, text.line(li));
+        match current.1.as_ref().and_then(|l| l.get(ci)) {
             Some('|' | '>') => {
                 li += 1;
                 ci = 0;
@@ -48,7 +97,11 @@ impl ExprSpan {
                 line_starts.push(i + 1);
             }
             let found = loop {
-                let Some(line) = lines.get(li) else {
+                if current.0 != li {
+                    let line = if li <= last_line { text.line(li) } else { None };
+                    current = (li, line);
+                }
+                let Some(line) = &current.1 else {
                     break None;
                 };
                 match line.get(ci) {
@@ -124,7 +177,7 @@ mod tests {
     #[test]
     fn plain_one_line() {
         let text = "a:\n  when: driver.gap > 1\n";
-        let span = ExprSpan::new("f", text, 2, 9, "driver.gap > 1");
+        let span = ExprSpan::new("f", &LineIndex::new(text), 2, 9, "driver.gap > 1");
         assert_eq!(at(&span, 1, 1), (2, 9));
         assert_eq!(at(&span, 1, 8), (2, 16));
     }
@@ -132,14 +185,14 @@ mod tests {
     #[test]
     fn quoted() {
         let text = "when: \"x > 1\"\n";
-        let span = ExprSpan::new("f", text, 1, 7, "x > 1");
+        let span = ExprSpan::new("f", &LineIndex::new(text), 1, 7, "x > 1");
         assert_eq!(at(&span, 1, 3), (1, 10));
     }
 
     #[test]
     fn literal_block() {
         let text = "when: |\n  a &&\n    b\n";
-        let span = ExprSpan::new("f", text, 1, 7, "a &&\n  b\n");
+        let span = ExprSpan::new("f", &LineIndex::new(text), 1, 7, "a &&\n  b\n");
         assert_eq!(at(&span, 1, 1), (2, 3));
         assert_eq!(at(&span, 2, 3), (3, 5));
     }
@@ -147,7 +200,7 @@ mod tests {
     #[test]
     fn folded_block() {
         let text = "when: >\n  a &&\n  b\n";
-        let span = ExprSpan::new("f", text, 1, 7, "a && b\n");
+        let span = ExprSpan::new("f", &LineIndex::new(text), 1, 7, "a && b\n");
         assert_eq!(at(&span, 1, 6), (3, 3));
         // Past the end: just after the last character.
         assert_eq!(at(&span, 1, 40), (3, 4));

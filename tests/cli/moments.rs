@@ -429,3 +429,38 @@ fn skipped_invalid_values_travel_in_the_table() {
     ]));
     assert_same(&direct, &from_table, "");
 }
+
+/// Issue 17 item 5: a negative `sw` moved the overall score and a negative `s2`
+/// narrowed the interval, exit 0. Both are refused naming the row and column, and
+/// so is a second moment inconsistent with the first (Cauchy–Schwarz).
+#[test]
+fn impossible_sums_are_refused_naming_the_cell() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = table_of(dir.path(), "m.csv", &[]);
+    let text = std::fs::read_to_string(&table).expect("table");
+    let lines: Vec<&str> = text.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let node_s2 = header
+        .iter()
+        .position(|h| h.starts_with("node:") && h.ends_with(":s2"))
+        .expect("a node s2 column");
+    let cases = [
+        (at("sw"), "-3", "a sum of 0 or more"),
+        (node_s2, "-1", "a sum of 0 or more"),
+        (node_s2, "0.000001", "consistent with the sums"),
+    ];
+    for (i, (column, value, expected)) in cases.into_iter().enumerate() {
+        let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let mut fields: Vec<&str> = lines[2].split(',').collect();
+        fields[column] = value;
+        edited[2] = fields.join(",");
+        let bad = dir.path().join(format!("bad{i}.csv"));
+        std::fs::write(&bad, edited.join("\n")).expect("write");
+        let place = format!("bad{i}.csv:3:{}: column `{}`", column + 1, header[column]);
+        fails_with(
+            &["analyze", "fixtures/telecom", "--moments", path(&bad)],
+            &[place.as_str(), expected],
+        );
+    }
+}

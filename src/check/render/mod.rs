@@ -41,7 +41,8 @@ pub fn render_diagnostics(
                 .map(|s| {
                     (
                         s.file.as_str(),
-                        String::from_utf8_lossy(&s.bytes).into_owned(),
+                        // Snippets quote the file: its control characters are shown, not obeyed.
+                        crate::diag::neutralise(&String::from_utf8_lossy(&s.bytes)),
                     )
                 })
                 .collect();

@@ -111,7 +111,11 @@ pub struct DriverRow {
 pub enum Warning {
     FewRows { n: u64, drivers: usize, min_n: u64 },
     Negative { id: String, value: f64 },
-    Sampled { permutations: usize },
+    Sampled {
+        permutations: usize,
+        requested: usize,
+        drivers: usize,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -126,7 +130,15 @@ impl fmt::Display for Warning {
             Warning::Negative { id, value } => {
                 write!(f, "`{id}` has a negative effect ({value:.3})")
             }
-            Warning::Sampled { permutations } => write!(
+            Warning::Sampled {
+                permutations,
+                requested,
+                drivers,
+            } if permutations < requested => write!(
+                f,
+                "LMG sampled from {permutations} random orders, not the {requested} asked for: {drivers} drivers cost too much per order (work budget); see `se` for the precision"
+            ),
+            Warning::Sampled { permutations, .. } => write!(
                 f,
                 "LMG sampled from {permutations} random orders (more than 25 drivers); see `se`"
             ),
@@ -347,6 +359,8 @@ fn group_estimate(
     if let Some(s) = &est.sampling {
         warnings.push(Warning::Sampled {
             permutations: s.permutations,
+            requested: s.requested,
+            drivers: spec.drivers.len(),
         });
     }
     GroupEstimate {
