@@ -109,8 +109,15 @@ pub struct DriverRow {
 /// Something a reader of one group's estimate should know.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Warning {
-    FewRows { n: u64, drivers: usize, min_n: u64 },
-    Negative { id: String, value: f64 },
+    FewRows {
+        n: u64,
+        drivers: usize,
+        min_n: u64,
+    },
+    Negative {
+        id: String,
+        value: f64,
+    },
     Sampled {
         permutations: usize,
         requested: usize,
