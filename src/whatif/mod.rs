@@ -46,7 +46,7 @@ pub struct WhatIfRun {
     pub after: Analysis,
     /// Respondents in the filter (latest wave).
     pub moved_rows: u64,
-    /// Where the effects come from (the whole sample of the latest wave).
+    /// Where the effects come from: each move's slice of the latest wave.
     pub basis: String,
 }
 
@@ -113,11 +113,34 @@ fn what_if_with(
     let means: Vec<f64> = (0..model.nodes.len())
         .map(|i| complete.mean(i).unwrap_or(0.0))
         .collect();
+    // Each move: the cells it applies to, and the slice whose effects it flows through.
+    let mut selected = Vec::with_capacity(scenario.moves.len());
+    let mut effects = Vec::with_capacity(scenario.moves.len());
+    let mut bases: Vec<String> = Vec::new();
+    for m in &scenario.moves {
+        let mut filter = scenario.filter.clone();
+        filter.extend(m.filter.iter().cloned());
+        selected.push(select_cells(survey, &latest, &filter)?);
+        let slice = effect_slice(before, &m.filter)
+            .or_else(|| effect_slice(before, &scenario.filter))
+            .unwrap_or(whole);
+        effects.push(slice.effects.direct.clone());
+        // The slice's own basis names it (or the larger slice it fell back to).
+        let basis = slice.effects_basis.clone();
+        if !bases.contains(&basis) {
+            bases.push(basis);
+        }
+    }
+    if scenario.moves.is_empty() {
+        // Still check the filter, so a typo is reported even when nothing moves.
+        select_cells(survey, &latest, &scenario.filter)?;
+        bases.push(whole.effects_basis.clone());
+    }
     let basis = Basis {
         direct: whole.effects.direct.clone(),
         means,
+        moves: effects,
     };
-    let selected = select_cells(survey, &latest, &scenario.filter)?;
     let applied = match respondents {
         Some(respondents) => apply(
             model,
@@ -128,14 +151,28 @@ fn what_if_with(
             scenario,
             &selected,
         ),
-        None => apply_to_means(model, graph, survey, &basis.direct, scenario, &selected),
+        None => apply_to_means(model, graph, survey, &basis.moves, scenario, &selected),
     };
     let moved = slice_moments(survey, &applied.cells, &latest);
     Ok(WhatIfRun {
         after: analysis_after(model, graph, before, &moved, level),
         moved_rows: applied.moved_rows,
-        basis: whole.effects_basis.clone(),
+        basis: bases.join("; "),
     })
+}
+
+/// The latest-wave slice a one-column filter names (`None` for an empty or a
+/// multi-column filter, which has no slice of its own).
+fn effect_slice<'a>(
+    before: &'a Analysis,
+    filter: &[(String, String)],
+) -> Option<&'a crate::analysis::SliceResult> {
+    match filter {
+        [(column, value)] => before
+            .latest()
+            .find(|s| s.key.column == *column && s.key.value == *value),
+        _ => None,
+    }
 }
 
 /// Cells of the latest wave whose segment values pass the filter.
