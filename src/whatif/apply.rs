@@ -41,17 +41,16 @@ pub struct Applied {
 /// the whole-sample fitted value `a + Σ b·x` as a share of the node's range.
 fn propensity(
     model: &Model,
-    graph: &DriverGraph,
+    inputs: &[usize],
     basis: &Basis,
     node: usize,
     values: &[f32],
 ) -> Option<f64> {
     let n = &model.nodes[node];
-    if n.metric == Metric::Mean || graph.inputs(node).is_empty() {
+    if n.metric == Metric::Mean || inputs.is_empty() {
         return None;
     }
     let (low, high) = n.index_range();
-    let inputs = graph.inputs(node);
     let intercept = basis.means[node]
         - inputs
             .iter()
@@ -96,9 +95,15 @@ pub fn apply(
         .copied()
         .filter(|&n| moves.iter().any(|m| graph.reaches(m.node, n)))
         .collect();
+    // Looked up once: the inputs of each node, and which nodes each move reaches.
+    let inputs: Vec<Vec<usize>> = (0..count).map(|n| graph.inputs(n)).collect();
+    let reaches: Vec<Vec<bool>> = moves
+        .iter()
+        .map(|m| (0..count).map(|n| graph.reaches(m.node, n)).collect())
+        .collect();
     let slopes = calibrate(
         model,
-        graph,
+        &inputs,
         respondents,
         basis,
         &active,
@@ -135,12 +140,13 @@ pub fn apply(
                         (true, MoveKind::Shift(delta)) => delta_to_index(&model.nodes[node], delta),
                         (true, MoveKind::Set(_)) => moves[k].apply(&model.nodes[node], old) - old,
                     }
-                } else {
-                    graph
-                        .inputs(node)
-                        .into_iter()
-                        .map(|i| basis.moves[k][node][i] * change[k][i])
+                } else if reaches[k][node] {
+                    inputs[node]
+                        .iter()
+                        .map(|&i| basis.moves[k][node][i] * change[k][i])
                         .sum()
+                } else {
+                    0.0
                 };
             }
             let new = match slopes[node].as_ref() {
@@ -151,7 +157,7 @@ pub fn apply(
                         own[k] *= slope[k];
                     }
                     let push: f64 = on.iter().map(|&k| own[k]).sum();
-                    let q = propensity(model, graph, basis, node, values).unwrap_or(0.5);
+                    let q = propensity(model, &inputs[node], basis, node, values).unwrap_or(0.5);
                     let moved = logistic((q / (1.0 - q)).ln() + push / span);
                     old + (moved - q) * span
                 }
@@ -188,7 +194,7 @@ pub fn apply(
 /// that respond linearly.
 fn calibrate(
     model: &Model,
-    graph: &DriverGraph,
+    inputs: &[Vec<usize>],
     respondents: &Respondents,
     basis: &Basis,
     active: &[usize],
@@ -200,7 +206,7 @@ fn calibrate(
         .map(|node| {
             let latent = active.contains(&node)
                 && model.nodes[node].metric != Metric::Mean
-                && !graph.inputs(node).is_empty();
+                && !inputs[node].is_empty();
             latent.then(|| vec![(0.0, 0.0); moves])
         })
         .collect();
@@ -216,7 +222,7 @@ fn calibrate(
             if f64::from(values[node]).is_nan() {
                 continue;
             }
-            let Some(q) = propensity(model, graph, basis, node, values) else {
+            let Some(q) = propensity(model, &inputs[node], basis, node, values) else {
                 continue;
             };
             for (k, s) in sum.iter_mut().enumerate() {

@@ -87,16 +87,16 @@ pub fn what_if_aggregate(
     what_if_with(model, graph, survey, before, scenario, level, None)
 }
 
-/// Respondent-level with `respondents`, else on the cell means.
-fn what_if_with(
+/// The moved cell moments, the latest wave and where each move's effects come from: respondent-level with
+/// `respondents`, else on the cell means.
+fn applied(
     model: &Model,
     graph: &DriverGraph,
     survey: &Survey,
     before: &Analysis,
     scenario: &Scenario,
-    level: f64,
     respondents: Option<&crate::data::Respondents>,
-) -> Result<WhatIfRun, WhatIfError> {
+) -> Result<(Applied, Option<String>, Vec<String>), WhatIfError> {
     let latest = before
         .latest_wave()
         .cloned()
@@ -153,12 +153,62 @@ fn what_if_with(
         ),
         None => apply_to_means(model, graph, survey, &basis.moves, scenario, &selected),
     };
+    Ok((applied, latest, bases))
+}
+
+/// Respondent-level with `respondents`, else on the cell means.
+fn what_if_with(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    before: &Analysis,
+    scenario: &Scenario,
+    level: f64,
+    respondents: Option<&crate::data::Respondents>,
+) -> Result<WhatIfRun, WhatIfError> {
+    let (applied, latest, bases) = applied(model, graph, survey, before, scenario, respondents)?;
     let moved = slice_moments(survey, &applied.cells, &latest);
     Ok(WhatIfRun {
         after: analysis_after(model, graph, before, &moved, level),
         moved_rows: applied.moved_rows,
         basis: bases.join("; "),
     })
+}
+
+/// The whole sample's index value of every node in the latest wave after
+/// `scenario` (`None` where a node has no score): the numbers [`what_if`] (with
+/// respondent rows) or [`what_if_aggregate`] (without) would report for it, without
+/// redoing the rest of the analysis. What `plan` evaluates its plans with.
+pub fn what_if_whole(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    before: &Analysis,
+    scenario: &Scenario,
+    level: f64,
+) -> Result<Vec<Option<f64>>, WhatIfError> {
+    let (applied, latest, _) = applied(
+        model,
+        graph,
+        survey,
+        before,
+        scenario,
+        survey.respondents.as_ref(),
+    )?;
+    let mut whole = vec![crate::data::NodeMoments::default(); survey.nodes];
+    for (c, cell) in survey.cells.iter().enumerate() {
+        if cell.key.wave == latest {
+            for (a, b) in whole.iter_mut().zip(&applied.cells[c]) {
+                a.merge(b);
+            }
+        }
+    }
+    Ok(model
+        .nodes
+        .iter()
+        .zip(&whole)
+        .map(|(node, m)| crate::analysis::score_node(node, m, level).map(|s| s.index))
+        .collect())
 }
 
 /// The latest-wave slice a one-column filter names (`None` for an empty or a
