@@ -14,8 +14,8 @@ pub use effects::{
     SliceEffects,
 };
 pub use pls_weights::pls_nodes;
-pub use quadrant::{quadrants, Quadrant};
-pub use root_causes::{root_causes, RootCause};
+pub use quadrant::{quadrants, quadrants_for, Quadrant};
+pub use root_causes::{root_causes, uncovered, RootCause};
 pub use scores::{score_node, NodeScore};
 pub use slices::{compare_waves, slices, waves, SliceKey};
 pub use waves::{progress, wave_changes, ChangeTest, Progress, WaveChange, ALPHA, HORIZON_WAVES};
@@ -200,7 +200,7 @@ pub fn analyze(
                 },
                 rows: moments.rows,
                 trend: vec![None; model.nodes.len()],
-                quadrant: quadrants(&points),
+                quadrant: quadrants_for(&points, &scores),
                 key,
                 wave: wave.clone(),
                 moments: moments.nodes.clone(),

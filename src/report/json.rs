@@ -85,8 +85,12 @@ pub struct RootCauseJson {
     pub wave: Option<String>,
     pub outcome: String,
     pub driver: String,
+    /// Lift of the outcome (index points) if the driver's gap were closed.
     pub contribution: f64,
+    /// Part of the outcome's gap that lift covers, at most 1.
     pub share: f64,
+    /// Closing this driver's gap alone would meet the outcome's target.
+    pub meets_target: bool,
     pub path: Vec<String>,
 }
 
@@ -192,6 +196,7 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
                 driver: model.nodes[c.driver].id.clone(),
                 contribution: r4(c.contribution),
                 share: r4(c.share),
+                meets_target: c.meets_target,
                 path: c.path.iter().map(|&i| model.nodes[i].id.clone()).collect(),
             })
         })
