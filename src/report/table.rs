@@ -238,6 +238,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         )
         .replace("总体满意度", model.nodes[primary].label.text(lang, &model.nodes[primary].id))
     )?;
+    if let Some(line) = correction_line(model, &all.effects.correction, lang) {
+        writeln!(out, "{line}")?;
+    }
     let method = all
         .effects
         .importance_method
@@ -427,4 +430,58 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "{}: {note}", t(lang, "注", "note"))?;
     }
     Ok(())
+}
+
+/// One line saying whether the effects are corrected for measurement error and by
+/// which reliabilities (`docs/methods.md`, "The effect model").
+pub(crate) fn correction_line(
+    model: &Model,
+    correction: &crate::analysis::Correction,
+    lang: Lang,
+) -> Option<String> {
+    use crate::analysis::CorrectionStatus as S;
+    let list = || {
+        correction
+            .nodes
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {:.2}",
+                    model.nodes[r.node]
+                        .label
+                        .text(lang, &model.nodes[r.node].id),
+                    r.reliability
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match correction.status {
+        S::Corrected => Some(format!(
+            "{}{}",
+            t(
+                lang,
+                "效应已按测量误差校正（信度）：",
+                "effects corrected for measurement error (reliability): "
+            ),
+            list()
+        )),
+        S::Observed | S::Exact => None,
+        S::NoItemMoments => Some(
+            t(
+                lang,
+                "效应未按测量误差校正：数据中没有题目矩。",
+                "effects not corrected for measurement error: the data carry no item moments.",
+            )
+            .to_string(),
+        ),
+        S::NotPositiveDefinite => Some(
+            t(
+                lang,
+                "效应未按测量误差校正：校正后的协方差矩阵不正定，使用观测值。",
+                "effects not corrected for measurement error: the corrected covariance matrix is not positive definite, so the observed one is used.",
+            )
+            .to_string(),
+        ),
+    }
 }
