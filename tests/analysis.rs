@@ -79,7 +79,11 @@ fn root_causes_are_effect_times_gap_and_strongest_first() {
     for cause in causes {
         let gap = all.scores[cause.driver].as_ref().expect("driver").index_gap;
         assert!(close(cause.contribution, all.effect(cause.driver, 3) * gap));
-        assert!(close(cause.share, cause.contribution / z.index_gap));
+        assert!(close(
+            cause.share,
+            (cause.contribution / z.index_gap).min(1.0)
+        ));
+        assert_eq!(cause.meets_target, cause.contribution >= z.index_gap);
         assert_eq!(*cause.path.last().expect("path"), 3);
     }
     let ids: Vec<&str> = causes

@@ -187,7 +187,8 @@ fn unreachable_targets_show_the_best_reachable_plan_and_exit_2() {
         stderr.contains("target `satisfaction=4.2` is not achievable"),
         "{stderr}"
     );
-    assert!(stderr.contains("0.17 short"), "{stderr}");
+    // The exact (what-if) evaluation of all candidates, on corrected effects.
+    assert!(stderr.contains("0.16 short"), "{stderr}");
 }
 
 #[test]
@@ -376,12 +377,14 @@ fn sixty_candidates_runner_ups_are_shown_as_their_difference_from_the_plan() {
     assert_eq!(json["candidates"], 60);
     assert_eq!(json["status"], "reached");
     let plans = json["plans"].as_array().expect("plans");
-    assert_eq!(plans.len(), 4);
+    // Every kept plan reaches the targets in the exact (what-if) evaluation, where
+    // respondents near the top of a 0–10 scale cannot gain: the linear search's
+    // cost-59 plan falls short there, and repairs (raised needs) find these.
     let costs: Vec<f64> = plans
         .iter()
         .map(|p| p["cost"].as_f64().expect("cost"))
         .collect();
-    assert_eq!(costs, [59.0, 60.0, 60.0, 60.0]);
+    assert_eq!(costs, [65.0, 65.0]);
     let rules = |p: &serde_json::Value| -> Vec<String> {
         p["actions"]
             .as_array()

@@ -12,10 +12,11 @@
 //! multiplies a gap into outcome points (root causes, uplift) and adds up along paths.
 
 use super::pls_weights;
+use super::reliability::{self, NodeReliability, MIN_RELIABILITY_ROWS};
 use crate::data::{CrossMoments, Moments};
 use crate::graph::{total_effects, DriverGraph, EdgeEffects};
 use crate::importance::{self, Correlations, EstimateOptions};
-use crate::model::{Method, Model, Weights};
+use crate::model::{EffectsMode, Method, Model, Weights};
 use crate::stats;
 
 /// Effects estimated in one slice.
@@ -41,6 +42,48 @@ pub struct SliceEffects {
     pub importance_total: Vec<Vec<f64>>,
     /// Complete cases the estimates rest on.
     pub n: u64,
+    /// Whether and how the moments were corrected for measurement error.
+    pub correction: Correction,
+}
+
+/// The measurement-error correction behind a slice's effects.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Correction {
+    pub status: CorrectionStatus,
+    /// The nodes whose variance was multiplied by their reliability (empty unless
+    /// `status` is `corrected`); with a fallback status, the reliabilities that were
+    /// found but not applied.
+    pub nodes: Vec<NodeReliability>,
+}
+
+/// What the effects of a slice were estimated on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionStatus {
+    /// Reliability-corrected moments.
+    Corrected,
+    /// Observed moments, because the model says `effects: observed`.
+    Observed,
+    /// Observed moments: every node is taken as exact (single items, none declared).
+    Exact,
+    /// Observed moments: the survey or moments table has no item moments, so the
+    /// reliabilities of multi-item nodes are unknown (declared ones are applied).
+    NoItemMoments,
+    /// Observed moments: the corrected covariance matrix is not positive definite
+    /// (a reliability too low for the correlations it would imply).
+    NotPositiveDefinite,
+}
+
+impl CorrectionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CorrectionStatus::Corrected => "corrected",
+            CorrectionStatus::Observed => "observed",
+            CorrectionStatus::Exact => "exact",
+            CorrectionStatus::NoItemMoments => "no_item_moments",
+            CorrectionStatus::NotPositiveDefinite => "not_positive_definite",
+        }
+    }
 }
 
 /// Why a slice could not give its own estimates.
@@ -82,7 +125,8 @@ pub fn estimate_with(
     cross: &CrossMoments,
     method: Option<Method>,
 ) -> Result<SliceEffects, EffectsError> {
-    estimate_inner(model, graph, cross, None, method)
+    let plan = correction_plan(model, None, None);
+    estimate_inner(model, graph, cross, None, method, plan)
 }
 
 /// [`estimate_with`] on a slice's moments: the node moments for the regressions and,
@@ -93,17 +137,142 @@ pub fn estimate_moments(
     moments: &Moments,
     method: Option<Method>,
 ) -> Result<SliceEffects, EffectsError> {
+    estimate_moments_with(model, graph, moments, method, None)
+}
+
+/// [`estimate_moments`] where a slice with fewer than [`MIN_RELIABILITY_ROWS`]
+/// complete item rows takes its reliabilities from `fallback` (the whole sample's,
+/// see [`reliability::reliabilities`]) instead of its own.
+pub fn estimate_moments_with(
+    model: &Model,
+    graph: &DriverGraph,
+    moments: &Moments,
+    method: Option<Method>,
+    fallback: Option<&[NodeReliability]>,
+) -> Result<SliceEffects, EffectsError> {
     let items = moments.items.as_ref().map(|m| &m.complete);
-    estimate_inner(model, graph, &moments.complete, items, method)
+    let plan = correction_plan(model, items, fallback);
+    estimate_inner(model, graph, &moments.complete, items, method, plan)
+}
+
+/// The reliabilities to correct with and the status if none can be applied.
+fn correction_plan(
+    model: &Model,
+    items: Option<&CrossMoments>,
+    fallback: Option<&[NodeReliability]>,
+) -> Correction {
+    if model.effects == EffectsMode::Observed {
+        return Correction {
+            status: CorrectionStatus::Observed,
+            nodes: Vec::new(),
+        };
+    }
+    // A block without complete rows is no block: its covariances are undefined.
+    let items = items.filter(|i| i.n >= 3);
+    let own_enough = items.is_some_and(|i| i.n >= MIN_RELIABILITY_ROWS);
+    let nodes = match (own_enough, fallback) {
+        (false, Some(fallback)) => fallback.to_vec(),
+        _ => reliability::reliabilities(model, items),
+    };
+    let status = if items.is_none() && fallback.is_none() && reliability::needs_items(model) {
+        CorrectionStatus::NoItemMoments
+    } else if nodes.is_empty() {
+        CorrectionStatus::Exact
+    } else {
+        CorrectionStatus::Corrected
+    };
+    Correction { status, nodes }
+}
+
+/// `cross` with each listed node's variance multiplied by its reliability (its
+/// true-score variance); means and covariances are unchanged.
+pub fn corrected_moments(cross: &CrossMoments, nodes: &[NodeReliability]) -> CrossMoments {
+    let mut out = cross.clone();
+    for r in nodes {
+        let (Some(index), Some(variance)) = (
+            cross.index(r.node, r.node),
+            cross.covariance(r.node, r.node),
+        ) else {
+            continue;
+        };
+        if let Some(v) = out.cross.get_mut(index) {
+            *v -= (1.0 - r.reliability) * variance * cross.sw;
+        }
+    }
+    out
+}
+
+/// Whether the covariance matrix of `nodes` in `cross` is positive definite.
+fn positive_definite(cross: &CrossMoments, nodes: &[usize]) -> bool {
+    let k = nodes.len();
+    let mut l = vec![0.0; k * k];
+    for i in 0..k {
+        for j in 0..=i {
+            let mut v = cross.covariance(nodes[i], nodes[j]).unwrap_or(f64::NAN);
+            for m in 0..j {
+                v -= l[i * k + m] * l[j * k + m];
+            }
+            if i == j {
+                // Relative to the variance, so the index scale does not matter.
+                let scale = cross.covariance(nodes[i], nodes[i]).unwrap_or(0.0);
+                if v.is_nan() || v <= 1e-10 * scale {
+                    return false;
+                }
+                l[i * k + i] = v.sqrt();
+            } else {
+                l[i * k + j] = v / l[j * k + j];
+            }
+        }
+    }
+    true
+}
+
+/// The nodes of every estimated regression: each estimated node and its inputs.
+fn regression_nodes(model: &Model, graph: &DriverGraph) -> Vec<usize> {
+    let mut nodes: Vec<usize> = Vec::new();
+    for (index, node) in model.nodes.iter().enumerate() {
+        let inputs = graph.inputs(index);
+        if inputs.is_empty() || !matches!(node.weights, Weights::Estimated(_)) {
+            continue;
+        }
+        nodes.push(index);
+        nodes.extend(inputs);
+    }
+    nodes.sort_unstable();
+    nodes.dedup();
+    nodes
 }
 
 fn estimate_inner(
     model: &Model,
     graph: &DriverGraph,
-    cross: &CrossMoments,
+    observed: &CrossMoments,
     items: Option<&CrossMoments>,
     method: Option<Method>,
+    plan: Correction,
 ) -> Result<SliceEffects, EffectsError> {
+    // The correction applies when the corrected matrix is a covariance matrix; a
+    // slice where it is not keeps its observed moments and says so.
+    let corrected;
+    let (cross, correction) = if plan.status == CorrectionStatus::Corrected
+        || (plan.status == CorrectionStatus::NoItemMoments && !plan.nodes.is_empty())
+    {
+        corrected = corrected_moments(observed, &plan.nodes);
+        let nodes = regression_nodes(model, graph);
+        if positive_definite(&corrected, &nodes) || !positive_definite(observed, &nodes) {
+            (&corrected, plan)
+        } else {
+            (
+                observed,
+                Correction {
+                    status: CorrectionStatus::NotPositiveDefinite,
+                    nodes: plan.nodes,
+                },
+            )
+        }
+    } else {
+        (observed, plan)
+    };
     let count = model.nodes.len();
     // One PLS fit serves every PLS-weighted node of the slice.
     let pls_nodes = pls_weights::pls_nodes(model, method);
@@ -207,6 +376,7 @@ fn estimate_inner(
         importance_method,
         importance_total,
         n: cross.n,
+        correction,
     })
 }
 

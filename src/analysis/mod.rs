@@ -4,6 +4,7 @@
 mod effects;
 mod pls_weights;
 mod quadrant;
+mod reliability;
 mod root_causes;
 mod scores;
 mod slices;
@@ -11,12 +12,15 @@ mod waves;
 
 pub use crate::data::{compare_waves, waves};
 pub use effects::{
-    estimate, estimate_moments, estimate_with, importance_totals, min_cases, EffectsError,
-    SliceEffects,
+    corrected_moments, estimate, estimate_moments, estimate_moments_with, estimate_with,
+    importance_totals, min_cases, Correction, CorrectionStatus, EffectsError, SliceEffects,
 };
 pub use pls_weights::pls_nodes;
-pub use quadrant::{quadrants, Quadrant};
-pub use root_causes::{root_causes, RootCause};
+pub use quadrant::{quadrants, quadrants_for, Quadrant};
+pub use reliability::{
+    composite_reliability, reliabilities, NodeReliability, ReliabilitySource, MIN_RELIABILITY_ROWS,
+};
+pub use root_causes::{root_causes, uncovered, RootCause};
 pub use scores::{score_node, NodeScore};
 pub use slices::{cell_shares, slices, CellShare, SliceKey};
 pub use waves::{progress, wave_changes, ChangeTest, Progress, WaveChange, ALPHA, HORIZON_WAVES};
@@ -148,9 +152,17 @@ pub fn analyze(
     // of the wave, then the whole sample pooled. Estimated once each.
     let pooled: Vec<(SliceKey, Moments)> = slices(survey, None);
     let pooled_all = &pooled[0].1;
-    let estimate = |m: &Moments| estimate_moments(model, graph, m, options.importance);
+    // Reliabilities of the whole sample, for slices too thin to estimate their own.
+    let whole_reliability = reliabilities(model, pooled_all.items.as_ref().map(|i| &i.complete));
+    let fallback = pooled_all
+        .items
+        .as_ref()
+        .map(|_| whole_reliability.as_slice());
+    let estimate =
+        |m: &Moments| estimate_moments_with(model, graph, m, options.importance, fallback);
     let whole = estimate(pooled_all).map_err(AnalysisError::Effects)?;
     notes.extend(negative_pls_notes(model, graph, &whole));
+    notes.extend(correction_note(&whole.correction, "all"));
 
     let mut results: Vec<SliceResult> = Vec::new();
     for wave in &waves {
@@ -169,7 +181,16 @@ pub fn analyze(
                 .collect();
             let label = slice_label(&key, wave);
             let (effects, basis) = match estimate(&moments) {
-                Ok(effects) => (effects, label.clone()),
+                Ok(effects) => {
+                    if effects.correction.status == CorrectionStatus::NotPositiveDefinite {
+                        if let Some(note) = correction_note(&effects.correction, &label) {
+                            if !notes.contains(&note) {
+                                notes.push(note);
+                            }
+                        }
+                    }
+                    (effects, label.clone())
+                }
                 Err(reason) => {
                     let pooled_slice = pooled.iter().find(|(k, _)| *k == key).map(|(_, m)| m);
                     let fallback = if waves.len() > 1 {
@@ -206,7 +227,7 @@ pub fn analyze(
                 },
                 rows: moments.rows,
                 trend: vec![None; model.nodes.len()],
-                quadrant: quadrants(&points),
+                quadrant: quadrants_for(&points, &scores),
                 key,
                 wave: wave.clone(),
                 moments: moments.nodes.clone(),
@@ -284,6 +305,25 @@ fn negative_pls_notes(model: &Model, graph: &DriverGraph, whole: &SliceEffects) 
         }
     }
     notes
+}
+
+/// Whether the survey pass must carry item moments for this analysis: for nodes
+/// weighed by PLS, and for the reliabilities of corrected effects.
+pub fn needs_item_moments(model: &Model, importance: Option<crate::model::Method>) -> bool {
+    !pls_nodes(model, importance).is_empty() || reliability::needs_items(model)
+}
+
+/// A note when a slice's effects could not be corrected as the model asks.
+fn correction_note(correction: &Correction, label: &str) -> Option<String> {
+    match correction.status {
+        CorrectionStatus::NoItemMoments => Some(format!(
+            "{label}: effects are not corrected for measurement error: the data were read without item moments (write the moments table with `sattrace moments`, which includes them)"
+        )),
+        CorrectionStatus::NotPositiveDefinite => Some(format!(
+            "{label}: effects are not corrected for measurement error: the reliability-corrected covariance matrix is not positive definite, so the observed one is used"
+        )),
+        _ => None,
+    }
 }
 
 fn slice_label(key: &SliceKey, wave: &Option<String>) -> String {

@@ -1,6 +1,11 @@
 //! Importance–performance quadrants (Martilla & James 1977), as IPMA draws them:
 //! importance is the total effect on the primary outcome, performance the index,
-//! and the cut points are the means over the drivers shown.
+//! and the cut points are the means over the drivers shown (a driver exactly at a
+//! mean counts as important / performing). One exception to the map: a driver
+//! below its own target is never "possible overkill" — performing above the other
+//! drivers' average does not make it more than enough; it is low priority instead.
+
+use super::scores::NodeScore;
 
 /// Where a driver sits on the importance–performance map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -25,6 +30,29 @@ impl Quadrant {
             Quadrant::Overkill => "overkill",
         }
     }
+}
+
+/// [`quadrants`], with a driver below its target (`index_gap > 0` in `scores`)
+/// moved from overkill to low priority.
+pub fn quadrants_for(
+    points: &[Option<(f64, f64)>],
+    scores: &[Option<NodeScore>],
+) -> Vec<Option<Quadrant>> {
+    quadrants(points)
+        .into_iter()
+        .enumerate()
+        .map(|(i, q)| match q {
+            Some(Quadrant::Overkill)
+                if scores
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|s| s.target.is_some() && s.index_gap > 0.0) =>
+            {
+                Some(Quadrant::LowPriority)
+            }
+            other => other,
+        })
+        .collect()
 }
 
 /// Quadrant of each `(importance, performance)` point, `None` where either is missing.
@@ -57,6 +85,39 @@ pub fn quadrants(points: &[Option<(f64, f64)>]) -> Vec<Option<Quadrant>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn score(index: f64, target: Option<f64>) -> Option<NodeScore> {
+        Some(NodeScore {
+            score: index,
+            index,
+            n: 10,
+            n_eff: 10.0,
+            ci_low: index,
+            ci_high: index,
+            target,
+            gap: target.map_or(0.0, |t| t - index),
+            index_gap: target.map_or(0.0, |t| t - index),
+        })
+    }
+
+    #[test]
+    fn a_driver_below_its_target_is_never_overkill() {
+        let points = [Some((0.4, 40.0)), Some((0.1, 80.0)), Some((0.1, 82.0))];
+        // The second is below its target of 90, the third beyond its target of 70.
+        let scores = [
+            score(40.0, None),
+            score(80.0, Some(90.0)),
+            score(82.0, Some(70.0)),
+        ];
+        assert_eq!(
+            quadrants_for(&points, &scores),
+            vec![
+                Some(Quadrant::Concentrate),
+                Some(Quadrant::LowPriority),
+                Some(Quadrant::Overkill)
+            ]
+        );
+    }
 
     #[test]
     fn splits_at_the_means() {

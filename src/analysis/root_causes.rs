@@ -1,10 +1,14 @@
 //! Root causes: each outcome's gap to its target attributed to the drivers below it.
 //!
 //! A driver's contribution is `total effect × the driver's own gap`, both in index
-//! units and signed by the two directions, so it reads "closing this driver's gap
-//! would close this many index points of the outcome's gap". Only drivers without
-//! inputs are attributed: an intermediate node's gap is itself explained by the
-//! drivers that feed it, and counting both would count the same gap twice.
+//! units and signed by the two directions: the outcome's **lift if the driver's gap
+//! were closed**. What part of the outcome's gap that covers is capped at 100 % (a
+//! driver whose closed gap alone would meet the target says so, rather than "361 %
+//! of the gap"). Contributions add up (the effects are linear), so what the listed
+//! drivers leave uncovered is `gap − Σ contributions` when positive
+//! ([`uncovered`]). Only drivers without inputs are attributed: an intermediate
+//! node's gap is itself explained by the drivers that feed it, and counting both
+//! would count the same gap twice.
 
 use super::effects::SliceEffects;
 use super::scores::NodeScore;
@@ -16,10 +20,14 @@ use crate::model::Model;
 pub struct RootCause {
     pub outcome: usize,
     pub driver: usize,
-    /// Outcome index points of the gap this driver's gap explains.
+    /// Outcome index points the outcome would gain if this driver's gap were closed.
     pub contribution: f64,
-    /// `contribution / outcome gap`: the share of the gap it explains.
+    /// The part of the outcome's gap that lift covers: `contribution / gap`, at most 1.
     pub share: f64,
+    /// The outcome's gap (index points) this cause is part of.
+    pub gap: f64,
+    /// Closing this driver's gap alone would meet the outcome's target.
+    pub meets_target: bool,
     /// The strongest path from the driver to the outcome (node indices).
     pub path: Vec<usize>,
 }
@@ -62,7 +70,9 @@ pub fn root_causes(
                 outcome,
                 driver,
                 contribution,
-                share: contribution / outcome_score.index_gap,
+                share: (contribution / outcome_score.index_gap).min(1.0),
+                gap: outcome_score.index_gap,
+                meets_target: contribution >= outcome_score.index_gap,
                 path,
             });
         }
@@ -74,4 +84,18 @@ pub fn root_causes(
         causes.extend(found);
     }
     causes
+}
+
+/// What `causes` (all of one outcome, e.g. the ones a report lists) leave of that
+/// outcome's gap if every one of their drivers' gaps were closed: `(index points,
+/// part of the gap)`; `(0, 0)` when together they would meet the target.
+pub fn uncovered<'a>(causes: impl IntoIterator<Item = &'a RootCause>) -> (f64, f64) {
+    let mut gap = 0.0f64;
+    let mut lift = 0.0;
+    for cause in causes {
+        gap = gap.max(cause.gap);
+        lift += cause.contribution;
+    }
+    let left = (gap - lift).max(0.0);
+    (left, if gap > 0.0 { left / gap } else { 0.0 })
 }

@@ -44,8 +44,9 @@ pub fn run_with(
     let survey = match &args.moments {
         Some(path) => super::moments::survey_from_table(&project, path, args.on_invalid)?,
         None => {
-            // Item moments cost a cross-product of all items per row: only for PLS.
-            let item_moments = !sattrace::analysis::pls_nodes(model, importance).is_empty();
+            // Item moments cost a cross-product of all items per row: only for PLS
+            // and the reliabilities of corrected effects.
+            let item_moments = sattrace::analysis::needs_item_moments(model, importance);
             read_survey(&project, args, &data_name, keep_respondents, item_moments)?
         }
     };

@@ -11,9 +11,14 @@ use super::pipeline::{run_pipeline, Outcome};
 use super::progress;
 use super::project::ProjectArgs;
 use super::Exit;
-use sattrace::model::Lang;
-use sattrace::plan::{plan_observed, render, Date, PlanReport, PlanRequest, Status};
+use sattrace::analysis::AnalysisOptions;
+use sattrace::model::{Lang, Model};
+use sattrace::plan::{
+    plan_evaluated, render, scenario_of, whatif_evaluator, Date, PlanReport, PlanRequest,
+    PlanResult, SmartError, Status,
+};
 use sattrace::report::Format;
+use sattrace::whatif::{MoveKind, Scenario};
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -39,6 +44,10 @@ pub struct PlanArgs {
     /// Write to this file (atomically) instead of stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Also write the chosen plan as a scenario file that `whatif --scenario` reads
+    /// (atomically; never over an input).
+    #[arg(long, value_name = "FILE")]
+    pub scenario_out: Option<PathBuf>,
     /// Language of labels.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
@@ -68,17 +77,9 @@ pub fn render_plan(
     format: Format,
     lang: Lang,
     progress: &dyn Fn(u64),
-) -> anyhow::Result<(Vec<u8>, Status)> {
+) -> anyhow::Result<(Vec<u8>, PlanResult)> {
     let model = &pipeline.project.model;
-    let result = plan_observed(
-        model,
-        &pipeline.project.graph,
-        &pipeline.analysis,
-        &pipeline.recommendations.actions,
-        request,
-        progress,
-    )
-    .map_err(anyhow::Error::msg)?;
+    let result = evaluated_plan(pipeline, request, progress).map_err(anyhow::Error::msg)?;
     let report = PlanReport {
         model,
         result: &result,
@@ -87,7 +88,7 @@ pub fn render_plan(
     };
     let mut bytes = Vec::new();
     render(&report, format, &mut bytes)?;
-    Ok((bytes, result.status))
+    Ok((bytes, result))
 }
 
 /// The plan request from the flags (`--target`, `--due`, `--budget`, `--today`).
@@ -125,6 +126,60 @@ pub fn request(
     })
 }
 
+/// The plan of `request` on a pipeline, every kept plan evaluated by the what-if
+/// engine (respondent rows when the pipeline kept them, cell means otherwise), so
+/// its projection is what `whatif` of its actions gives.
+pub fn evaluated_plan(
+    pipeline: &Outcome,
+    request: &PlanRequest,
+    progress: &dyn Fn(u64),
+) -> Result<PlanResult, SmartError> {
+    let model = &pipeline.project.model;
+    let graph = &pipeline.project.graph;
+    let level = AnalysisOptions::default().level;
+    let evaluate = whatif_evaluator(model, graph, &pipeline.survey, &pipeline.analysis, level);
+    plan_evaluated(
+        model,
+        graph,
+        &pipeline.analysis,
+        &pipeline.recommendations.actions,
+        request,
+        Some(&evaluate),
+        progress,
+    )
+}
+
+/// A scenario as YAML `whatif --scenario` reads: every move with its own slice.
+/// Strings are written as JSON strings, which YAML reads as they are.
+pub fn scenario_yaml(model: &Model, scenario: &Scenario) -> String {
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut text = format!(
+        "# The chosen plan as a scenario: `sattrace whatif --scenario FILE`.\nname: {}\nmoves:\n",
+        quote(&scenario.name)
+    );
+    for m in &scenario.moves {
+        let (key, value) = match m.kind {
+            MoveKind::Set(v) => ("set", v),
+            MoveKind::Shift(d) => ("shift", d),
+        };
+        let filter: Vec<String> = m
+            .filter
+            .iter()
+            .map(|(c, v)| format!("{}: {}", quote(c), quote(v)))
+            .collect();
+        let filter = if filter.is_empty() {
+            String::new()
+        } else {
+            format!(", where: {{{}}}", filter.join(", "))
+        };
+        text.push_str(&format!(
+            "  - {{driver: {}, {key}: {value}{filter}}}\n",
+            quote(&model.nodes[m.node].id)
+        ));
+    }
+    text
+}
+
 pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
     let request = request(
         &args.target,
@@ -132,7 +187,10 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
         args.budget,
         args.today.as_deref(),
     )?;
-    let pipeline = run_pipeline(&args.project, false)?;
+    // Respondent rows for the exact (what-if) evaluation; a moments table has none,
+    // and its plans are evaluated on cell means.
+    let pipeline = run_pipeline(&args.project, args.project.moments.is_none())?;
+    let model = &pipeline.project.model;
     // The search reports now and then; the spinner shows it on a terminal only, so
     // stdout and piped stderr stay byte-identical.
     let spinner = progress::spinner("searching plans");
@@ -140,7 +198,24 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
         spinner.set_message(format!("searching plans: {nodes} combinations tried"))
     });
     spinner.finish_and_clear();
-    let (bytes, status) = result?;
+    let (bytes, result) = result?;
+    if let (Some(path), Some(best)) = (&args.scenario_out, result.plans.first()) {
+        let scenario = scenario_of(
+            model,
+            &result.candidates,
+            &result.problem,
+            &best.chosen,
+            None,
+        );
+        let mut inputs = pipeline.project.inputs.clone();
+        inputs.extend(args.output.clone());
+        write_output(
+            Some(path),
+            scenario_yaml(model, &scenario).as_bytes(),
+            &inputs,
+        )?;
+    }
+    let status = result.status;
     write_output(args.output.as_deref(), &bytes, &pipeline.project.inputs)?;
     if let Status::Unreachable { shortfalls } = &status {
         for issue in shortfalls {

@@ -9,7 +9,7 @@ use super::project::read_text;
 use super::project::ProjectArgs;
 use super::{pipeline, Exit};
 use sattrace::model::Lang;
-use sattrace::plan::{plan, PlanReport, PlanRequest};
+use sattrace::plan::{PlanReport, PlanRequest};
 use sattrace::report::html::{plan_section, whatif_section};
 use sattrace::report::{html, md_escape, render, Format};
 use sattrace::whatif::{self, parse_scenario, Scenario, WhatIfReport};
@@ -73,7 +73,10 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
             )
         })
         .transpose()?;
-    let outcome = pipeline::run_with(&args.project, !args.scenario.is_empty(), args.importance)?;
+    // Rows for what-if sections and for the plan's exact evaluation (none from a
+    // moments table: both then run on cell means).
+    let rows = (!args.scenario.is_empty() || wants_plan) && args.project.moments.is_none();
+    let outcome = pipeline::run_with(&args.project, rows, args.importance)?;
     let model = &outcome.project.model;
     let mut inputs = outcome.project.inputs.clone();
     let mut scenarios = Vec::new();
@@ -131,14 +134,8 @@ pub fn render_report(
         )?);
     }
     if let Some(request) = request {
-        let result = plan(
-            model,
-            &outcome.project.graph,
-            &outcome.analysis,
-            &outcome.recommendations.actions,
-            request,
-        )
-        .map_err(anyhow::Error::msg)?;
+        let result =
+            super::plan::evaluated_plan(outcome, request, &|_| {}).map_err(anyhow::Error::msg)?;
         let report = PlanReport {
             model,
             result: &result,

@@ -192,8 +192,8 @@ fn test_project(
             on_invalid: OnInvalid::Error,
             keep_respondents: false,
             keep_items: false,
-            // The analysis needs item moments only for nodes weighed by PLS.
-            item_moments: !sattrace::analysis::pls_nodes(model, None).is_empty(),
+            // The analysis needs item moments for PLS and for corrected effects.
+            item_moments: sattrace::analysis::needs_item_moments(model, None),
         };
         let survey = ingest(
             model,

@@ -294,6 +294,13 @@ impl Checker<'_> {
             );
         }
         self.target(node, metric, &scale);
+        if let Some(r) = &node.reliability {
+            if let Some((message, help)) =
+                super::load::reliability_problem(id, r.value, node.items.len())
+            {
+                self.push(Code::InvalidValue, &self.at(r), message, help);
+            }
+        }
     }
 
     fn metric(&mut self, node: &RawNode, metric: Metric, scale: &Scale, here: &Loc) {

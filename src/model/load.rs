@@ -161,6 +161,15 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
                 "declare its input weights (`weights: {input: 0.4, …}`) or give it items",
             ));
         }
+        if let Some(r) = &raw_node.reliability {
+            if let Some((message, help)) = reliability_problem(&id, r.value, raw_node.items.len()) {
+                return Err(ModelError::invalid(
+                    Loc::from_yaml(file, r.referenced),
+                    message,
+                    help,
+                ));
+            }
+        }
         let target = match &raw_node.target {
             Some(t) => Some(check_target(file, &id, t, metric, &scale)?),
             None => None,
@@ -189,6 +198,7 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
             tags: raw_node.tags.clone(),
             weights,
             mode: raw_node.mode.unwrap_or_default(),
+            reliability: raw_node.reliability.as_ref().map(|r| r.value),
             loc: at(&raw_node.id),
             input_locs: raw_node.inputs.iter().map(at).collect(),
             item_locs: raw_node.items.iter().map(at).collect(),
@@ -258,7 +268,26 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
             .unwrap_or_else(|| DEFAULT_MISSING.iter().map(|s| s.to_string()).collect()),
         primary_outcome,
         nodes,
+        effects: raw.effects.unwrap_or_default(),
     })
+}
+
+/// What is wrong with a node's declared `reliability:` (message, help), if anything.
+pub(crate) fn reliability_problem(id: &str, r: f64, items: usize) -> Option<(String, String)> {
+    if !(r > 0.0 && r <= 1.0) {
+        return Some((
+            format!("`{id}` has reliability {r}, outside 0 < r ≤ 1"),
+            "give the share of the node's variance that is true score, e.g. `reliability: 0.8`"
+                .to_string(),
+        ));
+    }
+    if items == 0 {
+        return Some((
+            format!("`{id}` declares a reliability but has no items"),
+            "reliability belongs to measured nodes; remove it from a composite node".to_string(),
+        ));
+    }
+    None
 }
 
 fn check_identifier(id: &str, loc: Loc) -> Result<(), ModelError> {

@@ -13,7 +13,7 @@ mod types;
 pub use check::{check_model, Day};
 pub use label::{Label, Lang};
 pub use load::{load_model, parse_date, ModelError};
-pub use types::{BlockMode, Direction, Method, Metric, Model, Node, Scale, Weights};
+pub use types::{BlockMode, Direction, EffectsMode, Method, Metric, Model, Node, Scale, Weights};
 
 /// The JSON Schema of `model.yaml` (`sattrace schema model`).
 pub fn json_schema() -> serde_json::Value {

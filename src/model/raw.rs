@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 
 #[allow(unused_imports, reason = "named by the schema attribute")]
 use super::types::Method;
-use super::types::{BlockMode, Direction, Metric, Scale};
+use super::types::{BlockMode, Direction, EffectsMode, Metric, Scale};
 use super::Label;
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -37,6 +37,8 @@ pub(crate) struct RawModel {
     #[schemars(with = "Option<String>")]
     pub primary_outcome: Option<Spanned<String>>,
     pub drivers: Vec<RawNode>,
+    #[serde(default)]
+    pub effects: Option<EffectsMode>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -77,6 +79,9 @@ pub(crate) struct RawNode {
     pub weights: Option<Spanned<RawWeights>>,
     #[serde(default)]
     pub mode: Option<BlockMode>,
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub reliability: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]

@@ -201,6 +201,40 @@ pub enum BlockMode {
     Formative,
 }
 
+/// What the effects are estimated on (`effects:` in model.yaml).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EffectsMode {
+    /// The moments of the node values as observed (averaged items, with their
+    /// measurement error): paths are attenuated toward zero.
+    Observed,
+    /// The moments with each node's variance replaced by its true-score variance
+    /// (reliability × variance), so paths are not attenuated by measurement error
+    /// (`docs/methods.md`, "The effect model").
+    #[default]
+    Corrected,
+}
+
+impl EffectsMode {
+    /// The name used in model files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EffectsMode::Observed => "observed",
+            EffectsMode::Corrected => "corrected",
+        }
+    }
+}
+
 /// Where a node's input effects come from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Weights {
@@ -240,6 +274,10 @@ pub struct Node {
     pub weights: Weights,
     /// Measurement mode of the node's items in `sattrace importance --method pls`.
     pub mode: BlockMode,
+    /// Declared reliability of the node's value (0 < r ≤ 1, `reliability:`); without
+    /// it a multi-item `mean` node's reliability is estimated from its items and any
+    /// other node is taken as exact.
+    pub reliability: Option<f64>,
     /// Where the node's `id` is written.
     pub loc: Loc,
     /// Where each input reference is written, parallel to `inputs`.
@@ -328,6 +366,8 @@ pub struct Model {
     /// first node with `outcome: true`.
     pub primary_outcome: String,
     pub nodes: Vec<Node>,
+    /// Whether effects are corrected for measurement error (`effects:`).
+    pub effects: EffectsMode,
 }
 
 impl Model {

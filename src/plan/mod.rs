@@ -4,6 +4,7 @@
 
 mod build;
 mod date;
+mod exact;
 pub(crate) mod render;
 mod smart;
 mod solve;
@@ -12,6 +13,7 @@ pub use build::{
     problem, score_range, targets, CandidateAction, PlanRequest, Target, MAX_CANDIDATES,
 };
 pub use date::Date;
+pub use exact::{exact_gain, scenario_of, solve_exact, whatif_evaluator, Evaluate, MAX_REPAIRS};
 pub use render::{render, PlanReport};
 pub use smart::{SmartError, SmartIssue, SmartKind};
 pub use solve::{
@@ -78,6 +80,33 @@ pub fn plan_observed(
     request: &PlanRequest,
     progress: &dyn Fn(u64),
 ) -> Result<PlanResult, SmartError> {
+    plan_evaluated(model, graph, analysis, actions, request, None, progress)
+}
+
+fn evaluation_failed(message: String) -> SmartError {
+    SmartError {
+        issues: vec![SmartIssue {
+            kind: SmartKind::Achievable,
+            target: String::new(),
+            message: format!("the what-if evaluation of a plan failed: {message}"),
+            help: String::new(),
+        }],
+    }
+}
+
+/// [`plan_observed`] with every kept plan (and the reach of all candidates)
+/// evaluated by `evaluate` (the what-if engine), when given: projections, the
+/// "reaches" verdict and the ranking then come from that evaluation (see
+/// [`solve_exact`] and docs/whatif.md). Without it, gains are the search's linear ones.
+pub fn plan_evaluated(
+    model: &Model,
+    graph: &DriverGraph,
+    analysis: &Analysis,
+    actions: &[Action],
+    request: &PlanRequest,
+    evaluate: Option<&Evaluate<'_>>,
+    progress: &dyn Fn(u64),
+) -> Result<PlanResult, SmartError> {
     let whole = analysis
         .latest()
         .find(|s| s.key.is_all())
@@ -92,7 +121,28 @@ pub fn plan_observed(
     let targets = targets(model, graph, whole, request).map_err(|issues| SmartError { issues })?;
     let (mut problem, candidates, groups) = problem(model, analysis, actions, &targets, request);
     let all: Vec<usize> = (0..problem.candidates.len()).collect();
-    let reachable = problem.gain(&all);
+    let reachable = match evaluate {
+        Some(evaluate) => exact_gain(model, &candidates, &problem, &targets, &all, evaluate)
+            .map_err(evaluation_failed)?,
+        None => problem.gain(&all),
+    };
+    // The search: linear, or linear with every kept plan evaluated exactly.
+    let search = |problem: &Problem| -> Result<Vec<Plan>, SmartError> {
+        match evaluate {
+            None => Ok(solve_observed(problem, PLANS_SHOWN, progress).plans),
+            Some(evaluate) => Ok(solve_exact(
+                model,
+                &candidates,
+                problem,
+                &targets,
+                PLANS_SHOWN,
+                evaluate,
+                progress,
+            )
+            .map_err(evaluation_failed)?
+            .unwrap_or_default()),
+        }
+    };
     let mut shortfalls = Vec::new();
     for (t, target) in targets.iter().enumerate() {
         if reachable[t] + EPS < target.need {
@@ -118,11 +168,11 @@ pub fn plan_observed(
         }
     }
     let (status, plans) = if shortfalls.is_empty() {
-        let plans = solve_observed(&problem, PLANS_SHOWN, progress).plans;
+        let plans = search(&problem)?;
         match (plans.is_empty(), problem.budget) {
             (true, Some(budget)) => {
                 problem.budget = None;
-                let plans = solve_observed(&problem, PLANS_SHOWN, progress).plans;
+                let plans = search(&problem)?;
                 problem.budget = Some(budget);
                 (Status::OverBudget { budget }, plans)
             }
@@ -135,10 +185,21 @@ pub fn plan_observed(
         for (need, gain) in reduced.need.iter_mut().zip(&reachable) {
             *need = need.min(*gain - 1e-7 * gain.abs().max(1.0)).max(0.0);
         }
-        (
-            Status::Unreachable { shortfalls },
-            solve_observed(&reduced, PLANS_SHOWN, progress).plans,
-        )
+        let mut plans = solve_observed(&reduced, PLANS_SHOWN, progress).plans;
+        if let Some(evaluate) = evaluate {
+            for plan in &mut plans {
+                plan.gain = exact_gain(
+                    model,
+                    &candidates,
+                    &problem,
+                    &targets,
+                    &plan.chosen,
+                    evaluate,
+                )
+                .map_err(evaluation_failed)?;
+            }
+        }
+        (Status::Unreachable { shortfalls }, plans)
     };
     Ok(PlanResult {
         targets,
@@ -209,8 +270,20 @@ pub fn projected(model: &Model, target: &Target, gain: f64) -> f64 {
 }
 
 /// Each chosen candidate's part of each target's gain: a group's capped gain is
-/// shared among its actions in proportion to their deltas, so parts add up.
+/// shared among its actions in proportion to their deltas, and the parts are
+/// scaled so they add up to the plan's gain (the exact one when it was evaluated).
 pub fn contributions(problem: &Problem, plan: &Plan) -> Vec<Vec<f64>> {
+    let mut parts = linear_contributions(problem, plan);
+    for (t, &gain) in plan.gain.iter().enumerate() {
+        let sum: f64 = parts.iter().map(|p| p[t]).sum();
+        if sum != 0.0 {
+            parts.iter_mut().for_each(|p| p[t] *= gain / sum);
+        }
+    }
+    parts
+}
+
+fn linear_contributions(problem: &Problem, plan: &Plan) -> Vec<Vec<f64>> {
     plan.chosen
         .iter()
         .map(|&i| {

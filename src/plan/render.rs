@@ -353,8 +353,8 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
         "\n{}",
         t(
             lang,
-            "预计值 = 总效应 × 驱动因素的提升（同一驱动因素上的多项行动累加，但不超过量表上限）；只计入能在截止日前完成的行动。",
-            "Projections = total effect × the driver's improvement (actions on one driver add up, but never past the top of its scale); only actions finished by the due date count."
+            "预计值 = 对方案中的行动运行 what-if 的结果（每项行动使其驱动因素在其分群内提升 delta，经该分群的效应传导；受访者不会超过量表上限）；只计入能在截止日前完成的行动。",
+            "Projections = the what-if of the plan's actions (each moves its driver by its delta for the respondents of its segment, through that segment's effects; no respondent goes past the top of a scale); only actions finished by the due date count."
         )
     )
 }
@@ -442,6 +442,10 @@ struct ActionJson {
     rule: String,
     driver: String,
     segment: String,
+    /// The shift of the driver, in its score unit (what `whatif` moves it by).
+    delta: f64,
+    /// The action's slice as a `whatif` filter (empty = the whole sample).
+    r#where: std::collections::BTreeMap<String, String>,
     cost: f64,
     duration_days: i64,
     start_by: String,
@@ -502,6 +506,18 @@ fn json(report: &PlanReport) -> Json {
                                 rule: c.action.rule.clone(),
                                 driver: model.nodes[c.action.driver].id.clone(),
                                 segment: c.action.segment.name(),
+                                delta: model.nodes[c.action.driver].direction.sign()
+                                    * c.action.delta.abs(),
+                                r#where: if c.action.segment.is_all() {
+                                    Default::default()
+                                } else {
+                                    [(
+                                        c.action.segment.column.clone(),
+                                        c.action.segment.value.clone(),
+                                    )]
+                                    .into_iter()
+                                    .collect()
+                                },
                                 cost: c.action.cost,
                                 duration_days: c.duration_days,
                                 start_by: start_by(result, i).to_string(),

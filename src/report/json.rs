@@ -40,7 +40,46 @@ pub struct SegmentJson {
     pub n: u64,
     pub share: f64,
     pub effects_basis: String,
+    /// Whether the slice's effects are corrected for measurement error, and how.
+    pub effects_correction: CorrectionJson,
     pub drivers: Vec<DriverJson>,
+}
+
+#[derive(Serialize)]
+pub struct CorrectionJson {
+    /// `corrected`, `observed`, `exact`, `no_item_moments`, `not_positive_definite`.
+    pub status: &'static str,
+    pub nodes: Vec<ReliabilityJson>,
+}
+
+#[derive(Serialize)]
+pub struct ReliabilityJson {
+    pub id: String,
+    /// The factor the node's variance was multiplied by (ω or the declared value).
+    pub reliability: f64,
+    pub alpha: Option<f64>,
+    /// `estimated` or `declared`.
+    pub source: crate::analysis::ReliabilitySource,
+}
+
+/// The JSON view of a slice's measurement-error correction.
+pub fn correction_json(
+    model: &crate::model::Model,
+    correction: &crate::analysis::Correction,
+) -> CorrectionJson {
+    CorrectionJson {
+        status: correction.status.as_str(),
+        nodes: correction
+            .nodes
+            .iter()
+            .map(|r| ReliabilityJson {
+                id: model.nodes[r.node].id.clone(),
+                reliability: round(r.reliability, 4),
+                alpha: r.alpha.map(|a| round(a, 4)),
+                source: r.source,
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -90,8 +129,12 @@ pub struct RootCauseJson {
     pub wave: Option<String>,
     pub outcome: String,
     pub driver: String,
+    /// Lift of the outcome (index points) if the driver's gap were closed.
     pub contribution: f64,
+    /// Part of the outcome's gap that lift covers, at most 1.
     pub share: f64,
+    /// Closing this driver's gap alone would meet the outcome's target.
+    pub meets_target: bool,
     pub path: Vec<String>,
 }
 
@@ -161,6 +204,7 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
             n: slice.rows,
             share: r4(slice.share),
             effects_basis: slice.effects_basis.clone(),
+            effects_correction: correction_json(model, &slice.effects.correction),
             drivers: model
                 .nodes
                 .iter()
@@ -231,6 +275,7 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
                 driver: model.nodes[c.driver].id.clone(),
                 contribution: r4(c.contribution),
                 share: r4(c.share),
+                meets_target: c.meets_target,
                 path: c.path.iter().map(|&i| model.nodes[i].id.clone()).collect(),
             })
         })

@@ -157,8 +157,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 row(&[
                     t(lang, "结果", "Outcome").into(),
                     t(lang, "驱动因素", "Driver").into(),
-                    t(lang, "贡献", "Contribution").into(),
-                    t(lang, "占比", "Share").into(),
+                    t(lang, "补齐后提升", "Lift if closed").into(),
+                    t(lang, "覆盖缺口", "Covers").into(),
                     t(lang, "路径", "Path").into(),
                 ])
             )?;
@@ -173,7 +173,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                         label(c.outcome),
                         label(c.driver),
                         format!("{:.2}", c.contribution),
-                        format!("{:.0}%", c.share * 100.0),
+                        md_escape(&super::table::cover_text(c, lang)),
                         c.path
                             .iter()
                             .map(|&p| label(p))
@@ -181,6 +181,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                             .join(" → "),
                     ])
                 )?;
+            }
+            let listed: Vec<&crate::analysis::RootCause> = causes.iter().collect();
+            writeln!(out)?;
+            for line in super::table::uncovered_lines(model, &listed, lang) {
+                writeln!(out, "{}", md_escape(&line))?;
             }
         }
     }

@@ -13,6 +13,59 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// A root cause's "covers" cell: the part of the outcome's gap its closed gap
+/// covers, capped at 100 %, saying so when it alone would meet the target.
+pub(crate) fn cover_text(cause: &crate::analysis::RootCause, lang: Lang) -> String {
+    if cause.meets_target {
+        t(
+            lang,
+            "100%（单独即可达标）",
+            "100% (alone meets the target)",
+        )
+        .to_string()
+    } else {
+        format!("{:.0}%", cause.share * 100.0)
+    }
+}
+
+/// One line per outcome of `causes`: what the listed drivers leave of its gap.
+pub(crate) fn uncovered_lines(
+    model: &Model,
+    causes: &[&crate::analysis::RootCause],
+    lang: Lang,
+) -> Vec<String> {
+    let mut outcomes: Vec<usize> = causes.iter().map(|c| c.outcome).collect();
+    outcomes.dedup();
+    outcomes
+        .into_iter()
+        .map(|outcome| {
+            let label = model.nodes[outcome].label.text(lang, &model.nodes[outcome].id);
+            let (left, part) = crate::analysis::uncovered(
+                causes.iter().copied().filter(|c| c.outcome == outcome),
+            );
+            if left <= 0.0 {
+                match lang {
+                    Lang::Zh => format!("{label}：所列驱动因素的缺口一起补齐即可达标。"),
+                    Lang::En => format!(
+                        "{label}: closing the listed drivers' gaps together would meet the target."
+                    ),
+                }
+            } else {
+                match lang {
+                    Lang::Zh => format!(
+                        "{label}：所列驱动因素的缺口全部补齐后，仍差 {left:.2} 个指数点（缺口的 {:.0}%）未能解释。",
+                        part * 100.0
+                    ),
+                    Lang::En => format!(
+                        "{label}: the listed drivers leave {left:.2} index points ({:.0}% of the gap) unexplained.",
+                        part * 100.0
+                    ),
+                }
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
@@ -185,6 +238,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         )
         .replace("总体满意度", model.nodes[primary].label.text(lang, &model.nodes[primary].id))
     )?;
+    if let Some(line) = correction_line(model, &all.effects.correction, lang) {
+        writeln!(out, "{line}")?;
+    }
     let method = all
         .effects
         .importance_method
@@ -254,8 +310,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             t(lang, "结果", "outcome"),
             t(lang, "缺口", "gap"),
             t(lang, "驱动因素", "driver"),
-            t(lang, "贡献", "contribution"),
-            t(lang, "占比", "share"),
+            t(lang, "补齐后提升", "lift if closed"),
+            t(lang, "覆盖缺口", "covers"),
             t(lang, "路径", "path"),
         ]);
         // The three strongest causes per outcome; the JSON has them all.
@@ -281,7 +337,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                         .text(lang, &model.nodes[c.driver].id)
                         .to_string(),
                     format!("{:.2}", c.contribution),
-                    format!("{:.0}%", c.share * 100.0),
+                    cover_text(c, lang),
                     c.path
                         .iter()
                         .map(|&p| model.nodes[p].label.text(lang, &model.nodes[p].id))
@@ -295,13 +351,16 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             "{}",
             table(&header, &rows, &[false, true, false, true, true, false])
         )?;
+        for line in uncovered_lines(model, &shown, lang) {
+            writeln!(out, "{line}")?;
+        }
         writeln!(
             out,
             "{}",
             t(
                 lang,
-                "缺口与贡献单位为结果的指数点（NPS 为分，比率为百分点）；贡献 = 总效应 × 驱动因素与目标的差距。",
-                "gap and contribution in the outcome's index points (NPS points, percentage points for rates); contribution = total effect × the driver's gap to its target."
+                "缺口与提升单位为结果的指数点（NPS 为分，比率为百分点）；补齐后提升 = 总效应 × 驱动因素与其目标的差距（各驱动因素可相加）。",
+                "gap and lift in the outcome's index points (NPS points, percentage points for rates); lift if closed = total effect × the driver's gap to its target (lifts add up across drivers)."
             )
         )?;
     }
@@ -401,4 +460,58 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// One line saying whether the effects are corrected for measurement error and by
+/// which reliabilities (`docs/methods.md`, "The effect model").
+pub(crate) fn correction_line(
+    model: &Model,
+    correction: &crate::analysis::Correction,
+    lang: Lang,
+) -> Option<String> {
+    use crate::analysis::CorrectionStatus as S;
+    let list = || {
+        correction
+            .nodes
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {:.2}",
+                    model.nodes[r.node]
+                        .label
+                        .text(lang, &model.nodes[r.node].id),
+                    r.reliability
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match correction.status {
+        S::Corrected => Some(format!(
+            "{}{}",
+            t(
+                lang,
+                "效应已按测量误差校正（信度）：",
+                "effects corrected for measurement error (reliability): "
+            ),
+            list()
+        )),
+        S::Observed | S::Exact => None,
+        S::NoItemMoments => Some(
+            t(
+                lang,
+                "效应未按测量误差校正：数据中没有题目矩。",
+                "effects not corrected for measurement error: the data carry no item moments.",
+            )
+            .to_string(),
+        ),
+        S::NotPositiveDefinite => Some(
+            t(
+                lang,
+                "效应未按测量误差校正：校正后的协方差矩阵不正定，使用观测值。",
+                "effects not corrected for measurement error: the corrected covariance matrix is not positive definite, so the observed one is used.",
+            )
+            .to_string(),
+        ),
+    }
 }

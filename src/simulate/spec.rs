@@ -60,6 +60,9 @@ pub struct SegmentLevel {
     pub share: f64,
     /// Exogenous node → shift of its base mean, index points.
     pub shift: BTreeMap<String, f64>,
+    /// node → input → true effect for respondents of this level, overriding
+    /// `SimSpec::effects` input by input (so segments can have different root causes).
+    pub effects: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +138,8 @@ struct RawLevel {
     share: Spanned<f64>,
     #[serde(default)]
     shift: Entries<f64>,
+    #[serde(default)]
+    effects: Entries<Entries<f64>>,
 }
 
 fn invalid(loc: Loc, message: impl Into<String>, help: impl Into<String>) -> SimError {
@@ -202,56 +207,66 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
         };
 
     // Effects: exactly the model's inputs of each node with inputs.
-    let mut effects = BTreeMap::new();
-    for (node_key, inputs) in &raw.effects.value.0 {
-        known_node(node_key, "effects")?;
-        let node = model.node(&node_key.value).ok_or_else(|| {
-            invalid(
-                at(node_key),
-                format!("unknown driver `{}`", node_key.value),
-                "",
-            )
-        })?;
-        if node.inputs.is_empty() {
-            return Err(invalid(
-                at(node_key),
-                format!(
-                    "`effects` gives effects on `{}`, which has no inputs in the model",
-                    node.id
-                ),
-                "give it a level under `base` instead, or add `inputs` to it in the model",
-            ));
-        }
-        let mut map = BTreeMap::new();
-        for (input, value) in &inputs.0 {
-            if !node.inputs.contains(&input.value) {
-                let hint = did_you_mean(&input.value, node.inputs.iter().map(String::as_str));
-                let hint = if hint.is_empty() {
-                    format!(
-                        "the inputs of `{}` are: {}",
-                        node.id,
-                        node.inputs.join(", ")
-                    )
-                } else {
-                    hint
-                };
+    let effect_map = |entries: &Entries<Entries<f64>>,
+                      complete: bool|
+     -> Result<BTreeMap<String, BTreeMap<String, f64>>, SimError> {
+        let mut effects = BTreeMap::new();
+        for (node_key, inputs) in &entries.0 {
+            known_node(node_key, "effects")?;
+            let node = model.node(&node_key.value).ok_or_else(|| {
+                invalid(
+                    at(node_key),
+                    format!("unknown driver `{}`", node_key.value),
+                    "",
+                )
+            })?;
+            if node.inputs.is_empty() {
                 return Err(invalid(
-                    at(input),
-                    format!("`{}` is not an input of `{}`", input.value, node.id),
-                    hint,
+                    at(node_key),
+                    format!(
+                        "`effects` gives effects on `{}`, which has no inputs in the model",
+                        node.id
+                    ),
+                    "give it a level under `base` instead, or add `inputs` to it in the model",
                 ));
             }
-            map.insert(input.value.clone(), finite(*value, at(input), "effect")?);
+            let mut map = BTreeMap::new();
+            for (input, value) in &inputs.0 {
+                if !node.inputs.contains(&input.value) {
+                    let hint = did_you_mean(&input.value, node.inputs.iter().map(String::as_str));
+                    let hint = if hint.is_empty() {
+                        format!(
+                            "the inputs of `{}` are: {}",
+                            node.id,
+                            node.inputs.join(", ")
+                        )
+                    } else {
+                        hint
+                    };
+                    return Err(invalid(
+                        at(input),
+                        format!("`{}` is not an input of `{}`", input.value, node.id),
+                        hint,
+                    ));
+                }
+                map.insert(input.value.clone(), finite(*value, at(input), "effect")?);
+            }
+            if let Some(missing) = node
+                .inputs
+                .iter()
+                .find(|i| complete && !map.contains_key(*i))
+            {
+                return Err(invalid(
+                    at(node_key),
+                    format!("`effects` of `{}` miss input `{missing}`", node.id),
+                    "give a true effect for every input (0 for none)",
+                ));
+            }
+            effects.insert(node.id.clone(), map);
         }
-        if let Some(missing) = node.inputs.iter().find(|i| !map.contains_key(*i)) {
-            return Err(invalid(
-                at(node_key),
-                format!("`effects` of `{}` miss input `{missing}`", node.id),
-                "give a true effect for every input (0 for none)",
-            ));
-        }
-        effects.insert(node.id.clone(), map);
-    }
+        Ok(effects)
+    };
+    let effects = effect_map(&raw.effects.value, true)?;
     if let Some(node) = model
         .nodes
         .iter()
@@ -335,7 +350,9 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
         }
     }
 
-    let segments = segments(file, raw.segments.as_ref(), model, &shift_map)?;
+    let segments = segments(file, raw.segments.as_ref(), model, &shift_map, &|e| {
+        effect_map(e, false)
+    })?;
     let waves = waves(file, raw.waves.as_ref(), model, &shift_map)?;
 
     let weights = match &raw.weights {
@@ -369,12 +386,15 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
 }
 
 type ShiftMap<'a> = dyn Fn(&Entries<f64>, &str) -> Result<BTreeMap<String, f64>, SimError> + 'a;
+type EffectMap<'a> = dyn Fn(&Entries<Entries<f64>>) -> Result<BTreeMap<String, BTreeMap<String, f64>>, SimError>
+    + 'a;
 
 fn segments(
     file: &str,
     raw: Option<&Spanned<Entries<Entries<RawLevel>>>>,
     model: &Model,
     shift_map: &ShiftMap<'_>,
+    effect_map: &EffectMap<'_>,
 ) -> Result<Vec<SegmentSpec>, SimError> {
     let spec_loc = raw.map_or_else(
         || Loc::new(file, 1, 1),
@@ -425,6 +445,7 @@ fn segments(
                 value: value.value.clone(),
                 share,
                 shift: shift_map(&level.shift, "shift")?,
+                effects: effect_map(&level.effects)?,
             });
         }
         if (total - 1.0).abs() > 1e-6 {

@@ -3,7 +3,7 @@
 //! one value would leave nothing to estimate them from), then quadrants, trends and
 //! root causes redone from the new scores.
 
-use crate::analysis::{quadrants, root_causes, score_node, Analysis, SliceKey};
+use crate::analysis::{quadrants_for, root_causes, score_node, Analysis, SliceKey};
 use crate::data::{NodeMoments, Survey};
 use crate::graph::DriverGraph;
 use crate::model::Model;
@@ -95,7 +95,7 @@ pub fn analysis_after(
                 }
             })
             .collect();
-        slice.quadrant = quadrants(&points);
+        slice.quadrant = quadrants_for(&points, &scores);
         slice.scores = scores;
     }
     after.root_causes = after

@@ -10,7 +10,7 @@ use crate::data::{NodeMoments, Survey};
 use crate::graph::{DriverGraph, EdgeEffects};
 use crate::model::Model;
 
-use super::{Applied, Scenario};
+use super::{delta_to_index, Applied, MoveKind, Scenario};
 
 /// Shift every value of a node's moments by `c`: Σw(v + c − 50) = s1 + c·Σw and
 /// Σw(v + c − 50)² = s2 + 2c·s1 + c²·Σw.
@@ -19,17 +19,20 @@ fn shift(m: &mut NodeMoments, c: f64) {
     m.s1 += c * m.sw;
 }
 
-/// Apply `scenario` to the cell means of the cells `selected[c]` is true for.
-/// `moved_rows` counts the rows of the selected cells.
+/// Apply `scenario` to the cell means; move `k` applies to the cells
+/// `selected[k][c]` is true for and flows through `effects[k]`. Changes of several
+/// moves add up, as in [`super::apply`]. `moved_rows` counts the rows of the cells
+/// any move applies to.
 pub fn apply_to_means(
     model: &Model,
     graph: &DriverGraph,
     survey: &Survey,
-    direct: &EdgeEffects,
+    effects: &[EdgeEffects],
     scenario: &Scenario,
-    selected: &[bool],
+    selected: &[Vec<bool>],
 ) -> Applied {
     let count = model.nodes.len();
+    let moves = &scenario.moves;
     let mut cells: Vec<Vec<NodeMoments>> = survey
         .cells
         .iter()
@@ -37,11 +40,21 @@ pub fn apply_to_means(
         .collect();
     let mut moved_rows = 0;
     for (c, cell) in cells.iter_mut().enumerate() {
-        if !selected.get(c).copied().unwrap_or(false) {
+        let on: Vec<usize> = (0..moves.len())
+            .filter(|&k| {
+                selected
+                    .get(k)
+                    .and_then(|s| s.get(c))
+                    .copied()
+                    .unwrap_or(false)
+            })
+            .collect();
+        if on.is_empty() {
             continue;
         }
         moved_rows += survey.cells.get(c).map_or(0, |c| c.moments.rows);
-        let mut change = vec![0.0f64; count];
+        let mut change = vec![vec![0.0f64; count]; moves.len()];
+        let mut own = vec![0.0f64; moves.len()];
         for &node in graph.order() {
             let Some(m) = cell.get_mut(node) else {
                 continue;
@@ -49,21 +62,34 @@ pub fn apply_to_means(
             let Some(mean) = m.mean() else {
                 continue;
             };
-            let new = match scenario.moves.iter().find(|mv| mv.node == node) {
-                Some(mv) => mv.apply(&model.nodes[node], mean),
-                None => {
-                    let pushed: f64 = graph
+            let direct_moves = on.iter().any(|&k| moves[k].node == node);
+            for &k in &on {
+                own[k] = if direct_moves {
+                    match (moves[k].node == node, moves[k].kind) {
+                        (false, _) => 0.0,
+                        (true, MoveKind::Shift(delta)) => delta_to_index(&model.nodes[node], delta),
+                        (true, MoveKind::Set(_)) => moves[k].apply(&model.nodes[node], mean) - mean,
+                    }
+                } else {
+                    graph
                         .inputs(node)
                         .into_iter()
-                        .map(|i| direct[node][i] * change[i])
-                        .sum();
-                    let (low, high) = model.nodes[node].index_range();
-                    (mean + pushed).clamp(low, high)
-                }
-            };
-            change[node] = new - mean;
-            if change[node] != 0.0 {
-                shift(m, change[node]);
+                        .map(|i| effects[k][node][i] * change[k][i])
+                        .sum()
+                };
+            }
+            let total: f64 = on.iter().map(|&k| own[k]).sum();
+            let (low, high) = model.nodes[node].index_range();
+            let new = (mean + total).clamp(low, high);
+            for &k in &on {
+                change[k][node] = if total != 0.0 {
+                    (new - mean) * own[k] / total
+                } else {
+                    0.0
+                };
+            }
+            if new != mean {
+                shift(m, new - mean);
             }
         }
     }

@@ -1,26 +1,14 @@
-//! Respondent-level application of a scenario: each respondent in the filter gets
-//! the moved drivers' values, the change flows through the direct effects to every
-//! node downstream in topological order, and the cells' node moments are updated
-//! by the difference of each moved value (so rows that do not move change nothing,
-//! exactly).
+//! Respondent-level application of a scenario: each respondent gets the moves whose
+//! slice they are in, each move's change flows through **its slice's** direct
+//! effects to every node downstream in topological order (changes of several moves
+//! add up), and the cells' node moments are updated by the difference of each moved
+//! value (so rows that do not move change nothing, exactly).
 
 use crate::data::{NodeMoments, Respondents, Survey};
 use crate::graph::{DriverGraph, EdgeEffects};
 use crate::model::{Metric, Model};
 
-use super::Scenario;
-
-/// How a node's respondent value follows a change of its inputs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Response {
-    /// A mean, or a node without inputs: `value + change`, clamped to the range.
-    Linear,
-    /// NPS, rate or top-2-box with inputs: the respondent's fitted propensity
-    /// `a + Σ b·x`, as a share `q` of the node's range, moves on the logit scale by
-    /// `slope · change / range`; the respondent's expected value moves by the change
-    /// of `q` times the range (see docs/whatif.md).
-    Latent { intercept: f64, slope: f64 },
-}
+use super::{delta_to_index, MoveKind, Scenario};
 
 /// Propensities are kept this far from 0 and 1 so their logit is finite.
 const EDGE: f64 = 0.005;
@@ -29,12 +17,16 @@ fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// What the move is computed with: the baseline's direct effects and the means of
-/// every node over the complete cases they were estimated on (for intercepts).
+/// What the move is computed with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Basis {
+    /// Whole-sample direct effects: where each respondent's propensity sits.
     pub direct: EdgeEffects,
+    /// Means of every node over the complete cases of the whole sample (intercepts).
     pub means: Vec<f64>,
+    /// The direct effects each move's change flows through (its slice's effects),
+    /// parallel to `scenario.moves`.
+    pub moves: Vec<EdgeEffects>,
 }
 
 /// The moved node moments of every cell (baseline moments where nothing moved),
@@ -45,7 +37,34 @@ pub struct Applied {
     pub moved_rows: u64,
 }
 
-/// Apply `scenario` to the respondents of the cells `selected[c]` is true for.
+/// A respondent's propensity on a latent node (NPS, rate or top-2-box with inputs):
+/// the whole-sample fitted value `a + Σ b·x` as a share of the node's range.
+fn propensity(
+    model: &Model,
+    inputs: &[usize],
+    basis: &Basis,
+    node: usize,
+    values: &[f32],
+) -> Option<f64> {
+    let n = &model.nodes[node];
+    if n.metric == Metric::Mean || inputs.is_empty() {
+        return None;
+    }
+    let (low, high) = n.index_range();
+    let intercept = basis.means[node]
+        - inputs
+            .iter()
+            .map(|&i| basis.direct[node][i] * basis.means[i])
+            .sum::<f64>();
+    let fitted = inputs.iter().try_fold(intercept, |acc, &i| {
+        let x = f64::from(values[i]);
+        (!x.is_nan()).then_some(acc + basis.direct[node][i] * x)
+    });
+    Some(((fitted.unwrap_or(basis.means[node]) - low) / (high - low)).clamp(EDGE, 1.0 - EDGE))
+}
+
+/// Apply `scenario` to the respondents; move `k` applies to the rows of the cells
+/// `selected[k][c]` is true for.
 pub fn apply(
     model: &Model,
     graph: &DriverGraph,
@@ -53,117 +72,175 @@ pub fn apply(
     respondents: &Respondents,
     basis: &Basis,
     scenario: &Scenario,
-    selected: &[bool],
+    selected: &[Vec<bool>],
 ) -> Applied {
-    let (direct, means) = (&basis.direct, basis.means.as_slice());
     let count = model.nodes.len();
+    let moves = &scenario.moves;
     let mut cells: Vec<Vec<NodeMoments>> = survey
         .cells
         .iter()
         .map(|c| c.moments.nodes.clone())
         .collect();
-    let responses: Vec<Response> = (0..count)
-        .map(|node| response(model, graph, direct, means, node))
-        .collect();
-    let inputs: Vec<Vec<(usize, f64)>> = (0..count)
-        .map(|node| {
-            graph
-                .inputs(node)
-                .into_iter()
-                .map(|i| (i, direct[node][i]))
-                .collect()
-        })
-        .collect();
-    let mut moved_by: Vec<Option<usize>> = vec![None; count];
-    for (k, m) in scenario.moves.iter().enumerate() {
-        if let Some(slot) = moved_by.get_mut(m.node) {
-            *slot = Some(k);
-        }
-    }
+    let applies = |k: usize, cell: usize| {
+        selected
+            .get(k)
+            .and_then(|s| s.get(cell))
+            .copied()
+            .unwrap_or(false)
+    };
     // Only nodes at or below a moved node can change; walk just those.
     let active: Vec<usize> = graph
         .order()
         .iter()
         .copied()
-        .filter(|&n| scenario.moves.iter().any(|m| graph.reaches(m.node, n)))
+        .filter(|&n| moves.iter().any(|m| graph.reaches(m.node, n)))
         .collect();
+    // Looked up once: the inputs of each node, and which nodes each move reaches.
+    let inputs: Vec<Vec<usize>> = (0..count).map(|n| graph.inputs(n)).collect();
+    let reaches: Vec<Vec<bool>> = moves
+        .iter()
+        .map(|m| (0..count).map(|n| graph.reaches(m.node, n)).collect())
+        .collect();
+    let slopes = calibrate(
+        model,
+        &inputs,
+        respondents,
+        basis,
+        &active,
+        moves.len(),
+        &applies,
+    );
 
-    let mut change = vec![0.0f64; count];
+    let mut change = vec![vec![0.0f64; count]; moves.len()];
+    let mut own = vec![0.0f64; moves.len()];
     let mut moved_rows = 0u64;
     for row in 0..respondents.len() {
         let cell = respondents.cells[row] as usize;
-        if !selected.get(cell).copied().unwrap_or(false) {
-            continue;
-        }
+        let on: Vec<usize> = (0..moves.len()).filter(|&k| applies(k, cell)).collect();
         let values = respondents.row(row);
-        if values.len() != count {
+        if on.is_empty() || values.len() != count {
             continue;
         }
         moved_rows += 1;
         let w = f64::from(respondents.weights[row]);
         for &node in &active {
             let old = f64::from(values[node]);
-            let pushed: f64 = inputs[node].iter().map(|&(i, b)| b * change[i]).sum();
-            let new = if old.is_nan() {
-                f64::NAN
-            } else if let Some(k) = moved_by[node] {
-                scenario.moves[k].apply(&model.nodes[node], old)
-            } else {
-                let (low, high) = model.nodes[node].index_range();
-                match responses[node] {
-                    Response::Linear => (old + pushed).clamp(low, high),
-                    Response::Latent { intercept, slope } => {
-                        let fitted = inputs[node].iter().try_fold(intercept, |acc, &(i, b)| {
-                            let x = f64::from(values[i]);
-                            (!x.is_nan()).then_some(acc + b * x)
-                        });
-                        let span = high - low;
-                        let q =
-                            ((fitted.unwrap_or(means[node]) - low) / span).clamp(EDGE, 1.0 - EDGE);
-                        let logit = (q / (1.0 - q)).ln();
-                        let moved = logistic(logit + slope * pushed / span);
-                        old + (moved - q) * span
+            if old.is_nan() {
+                on.iter().for_each(|&k| change[k][node] = 0.0);
+                continue;
+            }
+            let (low, high) = model.nodes[node].index_range();
+            // Each move's own part of this node's change before clamping.
+            let direct_moves = on.iter().any(|&k| moves[k].node == node);
+            for &k in &on {
+                own[k] = if direct_moves {
+                    match (moves[k].node == node, moves[k].kind) {
+                        (false, _) => 0.0,
+                        // Shifts on one driver add up before the clamp below.
+                        (true, MoveKind::Shift(delta)) => delta_to_index(&model.nodes[node], delta),
+                        (true, MoveKind::Set(_)) => moves[k].apply(&model.nodes[node], old) - old,
                     }
+                } else if reaches[k][node] {
+                    inputs[node]
+                        .iter()
+                        .map(|&i| basis.moves[k][node][i] * change[k][i])
+                        .sum()
+                } else {
+                    0.0
+                };
+            }
+            let new = match slopes[node].as_ref() {
+                Some(slope) if !direct_moves => {
+                    // Latent: the logit moves by Σ slope_k · push_k / range.
+                    let span = high - low;
+                    for &k in &on {
+                        own[k] *= slope[k];
+                    }
+                    let push: f64 = on.iter().map(|&k| own[k]).sum();
+                    let q = propensity(model, &inputs[node], basis, node, values).unwrap_or(0.5);
+                    let moved = logistic((q / (1.0 - q)).ln() + push / span);
+                    old + (moved - q) * span
                 }
+                _ => (old + on.iter().map(|&k| own[k]).sum::<f64>()).clamp(low, high),
             };
-            change[node] = if new.is_nan() { 0.0 } else { new - old };
-            if change[node] != 0.0 {
+            // The actual change is shared among the moves by their own parts.
+            let total: f64 = on.iter().map(|&k| own[k]).sum();
+            for &k in &on {
+                change[k][node] = if total != 0.0 {
+                    (new - old) * own[k] / total
+                } else {
+                    0.0
+                };
+            }
+            if new != old {
                 if let Some(m) = cells.get_mut(cell).and_then(|c| c.get_mut(node)) {
                     m.replace(w, old, new);
                 }
             }
         }
-        for &node in &active {
-            change[node] = 0.0;
+        for &k in &on {
+            for &node in &active {
+                change[k][node] = 0.0;
+            }
         }
     }
     Applied { cells, moved_rows }
 }
 
-fn response(
+/// Per latent node, per move: the logit slope `1 / mean_w(q(1 − q))` over the
+/// respondents the move applies to (who answered the node), so that a small change
+/// moves the weighted mean of those respondents' expected values by exactly the
+/// linear effect (d q / d logit = q(1 − q) for each of them). `None` for nodes
+/// that respond linearly.
+fn calibrate(
     model: &Model,
-    graph: &DriverGraph,
-    direct: &EdgeEffects,
-    means: &[f64],
-    node: usize,
-) -> Response {
-    let inputs = graph.inputs(node);
-    match model.nodes[node].metric {
-        Metric::Mean => Response::Linear,
-        _ if inputs.is_empty() => Response::Linear,
-        _ => {
-            let (low, high) = model.nodes[node].index_range();
-            let q = ((means[node] - low) / (high - low)).clamp(EDGE, 1.0 - EDGE);
-            Response::Latent {
-                intercept: means[node]
-                    - inputs
-                        .iter()
-                        .map(|&i| direct[node][i] * means[i])
-                        .sum::<f64>(),
-                // d q / d logit = q(1 − q): a small change at the mean propensity then
-                // moves the expected value by the linear effect.
-                slope: 1.0 / (q * (1.0 - q)),
+    inputs: &[Vec<usize>],
+    respondents: &Respondents,
+    basis: &Basis,
+    active: &[usize],
+    moves: usize,
+    applies: &dyn Fn(usize, usize) -> bool,
+) -> Vec<Option<Vec<f64>>> {
+    let count = model.nodes.len();
+    let mut sums: Vec<Option<Vec<(f64, f64)>>> = (0..count)
+        .map(|node| {
+            let latent = active.contains(&node)
+                && model.nodes[node].metric != Metric::Mean
+                && !inputs[node].is_empty();
+            latent.then(|| vec![(0.0, 0.0); moves])
+        })
+        .collect();
+    for row in 0..respondents.len() {
+        let cell = respondents.cells[row] as usize;
+        let values = respondents.row(row);
+        if values.len() != count {
+            continue;
+        }
+        let w = f64::from(respondents.weights[row]);
+        for (node, sum) in sums.iter_mut().enumerate() {
+            let Some(sum) = sum.as_mut() else { continue };
+            if f64::from(values[node]).is_nan() {
+                continue;
+            }
+            let Some(q) = propensity(model, &inputs[node], basis, node, values) else {
+                continue;
+            };
+            for (k, s) in sum.iter_mut().enumerate() {
+                if applies(k, cell) {
+                    s.0 += w;
+                    s.1 += w * q * (1.0 - q);
+                }
             }
         }
     }
+    sums.into_iter()
+        .map(|s| {
+            s.map(|per_move| {
+                per_move
+                    .into_iter()
+                    .map(|(w, v)| if v > 0.0 { w / v } else { 1.0 })
+                    .collect()
+            })
+        })
+        .collect()
 }

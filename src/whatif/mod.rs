@@ -46,7 +46,7 @@ pub struct WhatIfRun {
     pub after: Analysis,
     /// Respondents in the filter (latest wave).
     pub moved_rows: u64,
-    /// Where the effects come from (the whole sample of the latest wave).
+    /// Where the effects come from: each move's slice of the latest wave.
     pub basis: String,
 }
 
@@ -87,16 +87,16 @@ pub fn what_if_aggregate(
     what_if_with(model, graph, survey, before, scenario, level, None)
 }
 
-/// Respondent-level with `respondents`, else on the cell means.
-fn what_if_with(
+/// The moved cell moments, the latest wave and where each move's effects come from: respondent-level with
+/// `respondents`, else on the cell means.
+fn applied(
     model: &Model,
     graph: &DriverGraph,
     survey: &Survey,
     before: &Analysis,
     scenario: &Scenario,
-    level: f64,
     respondents: Option<&crate::data::Respondents>,
-) -> Result<WhatIfRun, WhatIfError> {
+) -> Result<(Applied, Option<String>, Vec<String>), WhatIfError> {
     let latest = before
         .latest_wave()
         .cloned()
@@ -113,11 +113,34 @@ fn what_if_with(
     let means: Vec<f64> = (0..model.nodes.len())
         .map(|i| complete.mean(i).unwrap_or(0.0))
         .collect();
+    // Each move: the cells it applies to, and the slice whose effects it flows through.
+    let mut selected = Vec::with_capacity(scenario.moves.len());
+    let mut effects = Vec::with_capacity(scenario.moves.len());
+    let mut bases: Vec<String> = Vec::new();
+    for m in &scenario.moves {
+        let mut filter = scenario.filter.clone();
+        filter.extend(m.filter.iter().cloned());
+        selected.push(select_cells(survey, &latest, &filter)?);
+        let slice = effect_slice(before, &m.filter)
+            .or_else(|| effect_slice(before, &scenario.filter))
+            .unwrap_or(whole);
+        effects.push(slice.effects.direct.clone());
+        // The slice's own basis names it (or the larger slice it fell back to).
+        let basis = slice.effects_basis.clone();
+        if !bases.contains(&basis) {
+            bases.push(basis);
+        }
+    }
+    if scenario.moves.is_empty() {
+        // Still check the filter, so a typo is reported even when nothing moves.
+        select_cells(survey, &latest, &scenario.filter)?;
+        bases.push(whole.effects_basis.clone());
+    }
     let basis = Basis {
         direct: whole.effects.direct.clone(),
         means,
+        moves: effects,
     };
-    let selected = select_cells(survey, &latest, &scenario.filter)?;
     let applied = match respondents {
         Some(respondents) => apply(
             model,
@@ -128,14 +151,78 @@ fn what_if_with(
             scenario,
             &selected,
         ),
-        None => apply_to_means(model, graph, survey, &basis.direct, scenario, &selected),
+        None => apply_to_means(model, graph, survey, &basis.moves, scenario, &selected),
     };
+    Ok((applied, latest, bases))
+}
+
+/// Respondent-level with `respondents`, else on the cell means.
+fn what_if_with(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    before: &Analysis,
+    scenario: &Scenario,
+    level: f64,
+    respondents: Option<&crate::data::Respondents>,
+) -> Result<WhatIfRun, WhatIfError> {
+    let (applied, latest, bases) = applied(model, graph, survey, before, scenario, respondents)?;
     let moved = slice_moments(survey, &applied.cells, &latest);
     Ok(WhatIfRun {
         after: analysis_after(model, graph, before, &moved, level),
         moved_rows: applied.moved_rows,
-        basis: whole.effects_basis.clone(),
+        basis: bases.join("; "),
     })
+}
+
+/// The whole sample's index value of every node in the latest wave after
+/// `scenario` (`None` where a node has no score): the numbers [`what_if`] (with
+/// respondent rows) or [`what_if_aggregate`] (without) would report for it, without
+/// redoing the rest of the analysis. What `plan` evaluates its plans with.
+pub fn what_if_whole(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    before: &Analysis,
+    scenario: &Scenario,
+    level: f64,
+) -> Result<Vec<Option<f64>>, WhatIfError> {
+    let (applied, latest, _) = applied(
+        model,
+        graph,
+        survey,
+        before,
+        scenario,
+        survey.respondents.as_ref(),
+    )?;
+    let mut whole = vec![crate::data::NodeMoments::default(); survey.nodes];
+    for (c, cell) in survey.cells.iter().enumerate() {
+        if cell.key.wave == latest {
+            for (a, b) in whole.iter_mut().zip(&applied.cells[c]) {
+                a.merge(b);
+            }
+        }
+    }
+    Ok(model
+        .nodes
+        .iter()
+        .zip(&whole)
+        .map(|(node, m)| crate::analysis::score_node(node, m, level).map(|s| s.index))
+        .collect())
+}
+
+/// The latest-wave slice a one-column filter names (`None` for an empty or a
+/// multi-column filter, which has no slice of its own).
+fn effect_slice<'a>(
+    before: &'a Analysis,
+    filter: &[(String, String)],
+) -> Option<&'a crate::analysis::SliceResult> {
+    match filter {
+        [(column, value)] => before
+            .latest()
+            .find(|s| s.key.column == *column && s.key.value == *value),
+        _ => None,
+    }
 }
 
 /// Cells of the latest wave whose segment values pass the filter.

@@ -70,9 +70,17 @@ pub fn describe(model: &Model, scenario: &Scenario) -> String {
         .iter()
         .map(|m| {
             let id = &model.nodes[m.node].id;
-            match m.kind {
+            let moved = match m.kind {
                 MoveKind::Set(v) => format!("{id} = {v}"),
                 MoveKind::Shift(d) => format!("{id} {d:+}"),
+            };
+            match m.filter.as_slice() {
+                [] => moved,
+                filter => {
+                    let names: Vec<String> =
+                        filter.iter().map(|(c, v)| format!("{c}={v}")).collect();
+                    format!("{moved} ({})", names.join(", "))
+                }
             }
         })
         .collect();
@@ -317,6 +325,19 @@ struct ScenarioJson {
     set: BTreeMap<String, f64>,
     shift: BTreeMap<String, f64>,
     r#where: BTreeMap<String, String>,
+    /// Moves with a slice of their own (each on top of `where`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    moves: Vec<MoveJson>,
+}
+
+#[derive(Serialize)]
+struct MoveJson {
+    driver: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    set: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shift: Option<f64>,
+    r#where: BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -357,6 +378,7 @@ fn json(report: &WhatIfReport) -> Json {
             .scenario
             .moves
             .iter()
+            .filter(|m| m.filter.is_empty())
             .filter_map(|m| match (m.kind, set) {
                 (MoveKind::Set(v), true) | (MoveKind::Shift(v), false) => {
                     Some((model.nodes[m.node].id.clone(), v))
@@ -372,6 +394,24 @@ fn json(report: &WhatIfReport) -> Json {
             set: moves(true),
             shift: moves(false),
             r#where: report.scenario.filter.iter().cloned().collect(),
+            moves: report
+                .scenario
+                .moves
+                .iter()
+                .filter(|m| !m.filter.is_empty())
+                .map(|m| MoveJson {
+                    driver: model.nodes[m.node].id.clone(),
+                    set: match m.kind {
+                        MoveKind::Set(v) => Some(v),
+                        MoveKind::Shift(_) => None,
+                    },
+                    shift: match m.kind {
+                        MoveKind::Shift(d) => Some(d),
+                        MoveKind::Set(_) => None,
+                    },
+                    r#where: m.filter.iter().cloned().collect(),
+                })
+                .collect(),
         },
         wave: report.wave.map(str::to_string),
         moved_rows: report.moved_rows,

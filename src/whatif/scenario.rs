@@ -39,11 +39,15 @@ pub enum MoveKind {
 }
 
 /// One driver's move.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Move {
     /// Index into `model.nodes`.
     pub node: usize,
     pub kind: MoveKind,
+    /// This move's own slice: (segment column, value), on top of the scenario's
+    /// filter; empty = the scenario's respondents. Its changes flow through this
+    /// slice's effects (see docs/whatif.md).
+    pub filter: Vec<(String, String)>,
 }
 
 impl Move {
@@ -62,7 +66,7 @@ impl Move {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scenario {
     pub name: String,
-    /// In model order of the moved nodes; at most one move per node.
+    /// In model order of the moved nodes; at most one move per node and slice.
     pub moves: Vec<Move>,
     /// Segment filter: (segment column, value); all must match. Empty = everyone.
     pub filter: Vec<(String, String)>,
@@ -96,6 +100,21 @@ struct RawScenario {
     shift: BTreeMap<String, Spanned<f64>>,
     #[serde(default, rename = "where")]
     filter: BTreeMap<String, Spanned<String>>,
+    /// Moves each with its own slice (what `plan --scenario-out` writes).
+    #[serde(default)]
+    moves: Vec<RawMove>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMove {
+    driver: Spanned<String>,
+    #[serde(default)]
+    set: Option<Spanned<f64>>,
+    #[serde(default)]
+    shift: Option<Spanned<f64>>,
+    #[serde(default, rename = "where")]
+    filter: BTreeMap<String, Spanned<String>>,
 }
 
 /// Read a scenario file (`name`, `set`, `shift`, `where`).
@@ -113,6 +132,29 @@ pub fn parse_scenario(model: &Model, file: &str, text: &str) -> Result<Scenario,
     }
     for (column, value) in &raw.filter {
         builder.filter(column, &value.value, at(value.referenced))?;
+    }
+    for raw_move in &raw.moves {
+        let loc = at(raw_move.driver.referenced);
+        let kind = match (&raw_move.set, &raw_move.shift) {
+            (Some(v), None) => MoveKind::Set(v.value),
+            (None, Some(d)) => MoveKind::Shift(d.value),
+            _ => {
+                return Err(ScenarioError::new(
+                    loc,
+                    format!(
+                        "move of `{}` needs exactly one of `set` or `shift`",
+                        raw_move.driver.value
+                    ),
+                    "e.g. `- {driver: response_time, shift: 0.4, where: {region: 华东}}`",
+                ))
+            }
+        };
+        let mut filter = Vec::new();
+        for (column, value) in &raw_move.filter {
+            builder.check_column(column, at(value.referenced))?;
+            filter.push((column.clone(), value.value.clone()));
+        }
+        builder.add_in(&raw_move.driver.value, kind, filter, loc)?;
     }
     let name = raw.name.unwrap_or_else(|| {
         std::path::Path::new(file)
@@ -246,26 +288,52 @@ impl<'m> Builder<'m> {
     }
 
     fn add(&mut self, id: &str, kind: MoveKind, loc: Loc) -> Result<(), ScenarioError> {
+        self.add_in(id, kind, Vec::new(), loc)
+    }
+
+    fn add_in(
+        &mut self,
+        id: &str,
+        kind: MoveKind,
+        mut filter: Vec<(String, String)>,
+        loc: Loc,
+    ) -> Result<(), ScenarioError> {
         let node = self.check(id, kind, &loc)?;
-        if self.moves.iter().any(|m| m.node == node) {
+        filter.sort();
+        if self
+            .moves
+            .iter()
+            .any(|m| m.node == node && m.filter == filter)
+        {
             return Err(ScenarioError::new(
                 loc,
                 format!("`{id}` is moved twice"),
-                "give each driver either `set` or `shift`, not both",
+                "give each driver either `set` or `shift`, not both (once per slice)",
             ));
         }
-        self.moves.push(Move { node, kind });
+        self.moves.push(Move { node, kind, filter });
         Ok(())
     }
 
     fn replace(&mut self, id: &str, kind: MoveKind, loc: Loc) -> Result<(), ScenarioError> {
         let node = self.check(id, kind, &loc)?;
         self.moves.retain(|m| m.node != node);
-        self.moves.push(Move { node, kind });
+        self.moves.push(Move {
+            node,
+            kind,
+            filter: Vec::new(),
+        });
         Ok(())
     }
 
     fn filter(&mut self, column: &str, value: &str, loc: Loc) -> Result<(), ScenarioError> {
+        self.check_column(column, loc)?;
+        self.filter.retain(|(c, _)| c != column);
+        self.filter.push((column.to_string(), value.to_string()));
+        Ok(())
+    }
+
+    fn check_column(&self, column: &str, loc: Loc) -> Result<(), ScenarioError> {
         let segments = &self.model.segments;
         if !segments.iter().any(|s| s == column) {
             let help = match did_you_mean(column, segments.iter().map(String::as_str)) {
@@ -278,13 +346,12 @@ impl<'m> Builder<'m> {
                 help,
             ));
         }
-        self.filter.retain(|(c, _)| c != column);
-        self.filter.push((column.to_string(), value.to_string()));
         Ok(())
     }
 
     fn finish(mut self, name: String) -> Scenario {
-        self.moves.sort_by_key(|m| m.node);
+        self.moves
+            .sort_by(|a, b| a.node.cmp(&b.node).then_with(|| a.filter.cmp(&b.filter)));
         self.filter.sort();
         Scenario {
             name,

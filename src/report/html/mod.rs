@@ -189,14 +189,21 @@ fn headline(report: &Report, all: &SliceResult) -> String {
             .find(|(k, _)| k.is_all())
             .and_then(|(_, c)| c.iter().find(|c| c.outcome == primary));
         if let Some(c) = cause {
-            line.push_str(&match lang {
-                Lang::Zh => format!(
-                    "最大根因：{}，解释缺口的 {:.0}%。",
+            line.push_str(&match (lang, c.meets_target) {
+                (Lang::Zh, true) => {
+                    format!("最大根因：{}，单独补齐其缺口即可达标。", label(c.driver))
+                }
+                (Lang::Zh, false) => format!(
+                    "最大根因：{}，补齐其缺口可覆盖缺口的 {:.0}%。",
                     label(c.driver),
                     c.share * 100.0
                 ),
-                Lang::En => format!(
-                    " Largest root cause: {}, {:.0}% of the gap.",
+                (Lang::En, true) => format!(
+                    " Largest root cause: {}; closing its gap alone would meet the target.",
+                    label(c.driver)
+                ),
+                (Lang::En, false) => format!(
+                    " Largest root cause: {}; closing its gap covers {:.0}% of the gap.",
                     label(c.driver),
                     c.share * 100.0
                 ),
@@ -255,7 +262,7 @@ fn root_causes(report: &Report, all: &SliceResult) -> String {
                     .unwrap_or_default(),
                 label(c.driver),
                 format!("{:.2}", c.contribution),
-                format!("{:.0}%", c.share * 100.0),
+                super::table::cover_text(c, lang),
                 c.path
                     .iter()
                     .map(|&p| label(p))
@@ -266,7 +273,7 @@ fn root_causes(report: &Report, all: &SliceResult) -> String {
         .collect();
     let title = t(lang, "根因", "Root causes");
     format!(
-        "<section>\n<h2>{}</h2>\n{}</section>\n",
+        "<section>\n<h2>{}</h2>\n{}{}</section>\n",
         escape(title),
         table::html_table(
             title,
@@ -274,12 +281,19 @@ fn root_causes(report: &Report, all: &SliceResult) -> String {
                 t(lang, "结果", "Outcome"),
                 t(lang, "缺口", "Gap"),
                 t(lang, "驱动因素", "Driver"),
-                t(lang, "贡献", "Contribution"),
-                t(lang, "占比", "Share"),
+                t(lang, "补齐后提升", "Lift if closed"),
+                t(lang, "覆盖缺口", "Covers"),
                 t(lang, "路径", "Path"),
             ],
             &rows,
             &[false, true, false, true, true, false],
-        )
+        ),
+        {
+            let listed: Vec<&crate::analysis::RootCause> = causes.iter().collect();
+            super::table::uncovered_lines(model, &listed, lang)
+                .iter()
+                .map(|l| format!("<p class=\"note\">{}</p>\n", escape(l)))
+                .collect::<String>()
+        }
     )
 }
