@@ -139,6 +139,11 @@ pub enum Method {
 }
 
 impl Method {
+    /// Whether the importance is a share of R² (the shares sum to R²).
+    pub fn shares_r2(self) -> bool {
+        matches!(self, Method::Lmg | Method::Relweights | Method::Dominance)
+    }
+
     /// The name used in model files, flags and JSON.
     pub fn as_str(self) -> &'static str {
         match self {

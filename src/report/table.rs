@@ -29,6 +29,47 @@ pub(crate) fn format_score(model: &Model, node: usize, value: f64) -> String {
     }
 }
 
+/// An importance cell: R² shares (`lmg`, `relweights`, `dominance`) as a percentage of
+/// the outcome's variance, so small shares do not round to 0.00; coefficients and
+/// correlations with two decimals.
+fn importance_cell(value: f64, method: Method) -> String {
+    if method.shares_r2() {
+        format!("{:.1}%", 100.0 * value)
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// What the importance column means under `method` (one footnote, no contradiction).
+fn importance_meaning(method: Method, lang: Lang) -> String {
+    match method {
+        Method::Ols | Method::Beta => {
+            t(lang, "标准化总效应", "standardized total effect").to_string()
+        }
+        Method::Lmg | Method::Relweights | Method::Dominance => format!(
+            "{}{}{}",
+            t(
+                lang,
+                "按 ",
+                "share of the primary outcome's variance attributed to the driver by "
+            ),
+            method.as_str(),
+            t(
+                lang,
+                " 分解的总体满意度方差份额（经所有路径）",
+                " (through all paths)"
+            )
+        ),
+        Method::Corr => t(
+            lang,
+            "与驱动因素的相关系数（经所有路径）",
+            "correlation through all paths",
+        )
+        .to_string(),
+        Method::Pls => t(lang, "PLS 标准化总效应", "PLS standardized total effect").to_string(),
+    }
+}
+
 fn signed(value: f64, decimals: usize) -> String {
     let text = format!("{value:+.decimals$}");
     if text
@@ -135,6 +176,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         t(lang, "象限", "quadrant"),
         t(lang, "变化", "trend"),
     ]);
+    let method = all
+        .effects
+        .importance_method
+        .get(primary)
+        .copied()
+        .flatten()
+        .unwrap_or_default();
     let mut rows = Vec::new();
     for (i, node) in model.nodes.iter().enumerate() {
         let Some(score) = &all.scores[i] else {
@@ -167,7 +215,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             if outcome_node {
                 String::new()
             } else {
-                format!("{:.2}", all.importance(i, primary))
+                importance_cell(all.importance(i, primary), method)
             },
             quadrant_label(all.quadrant[i], lang),
             all.trend[i].map(|v| signed(v, 2)).unwrap_or_default(),
@@ -180,30 +228,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "{}",
         t(
             lang,
-            "效应：驱动因素每提升 1 个指数点，总体满意度指数的变化（总效应）；重要性：标准化总效应；差距为正表示未达目标。",
-            "effect: index points of the primary outcome per index point of the driver (total effect); importance: standardized total effect; a positive gap is short of target."
+            "效应：驱动因素每提升 1 个指数点，总体满意度指数的变化（总效应）；重要性：{importance}；差距为正表示未达目标。",
+            "effect: index points of the primary outcome per index point of the driver (total effect); importance: {importance}; a positive gap is short of target."
         )
+        .replace("{importance}", &importance_meaning(method, lang))
         .replace("总体满意度", model.nodes[primary].label.text(lang, &model.nodes[primary].id))
     )?;
-    let method = all
-        .effects
-        .importance_method
-        .get(primary)
-        .copied()
-        .flatten()
-        .unwrap_or_default();
-    if !matches!(method, Method::Ols | Method::Beta) {
-        writeln!(
-            out,
-            "{}{}",
-            t(
-                lang,
-                "重要性方法（替代标准化总效应）：",
-                "importance method (instead of the standardized total effect): "
-            ),
-            method.as_str()
-        )?;
-    }
 
     if let Some((title, header, rows)) = super::waves::section(report) {
         writeln!(out, "\n{title}")?;
