@@ -29,6 +29,36 @@ pub(crate) fn format_score(model: &Model, node: usize, value: f64) -> String {
     }
 }
 
+/// What `--on-invalid skip` skipped: the total, the count per column (sorted by
+/// column), and the rows dropped for a bad weight, segment or wave.
+pub(crate) fn skipped_summary(invalid: &crate::data::InvalidReport, lang: Lang) -> String {
+    let per_column: Vec<String> = invalid
+        .columns
+        .iter()
+        .map(|(column, n)| format!("{column} {n}"))
+        .collect();
+    let mut text = format!(
+        "{} {}{}{}",
+        invalid.total,
+        t(lang, "个无效值被跳过", "invalid values skipped"),
+        t(lang, "：", ": "),
+        per_column.join(t(lang, "、", ", "))
+    );
+    if invalid.skipped_rows > 0 {
+        text.push_str(&format!(
+            "{}{} {}",
+            t(lang, "；其中丢弃 ", "; "),
+            invalid.skipped_rows,
+            t(
+                lang,
+                "行（权重、分群或波次无效）",
+                "rows dropped (bad weight, segment or wave)"
+            )
+        ));
+    }
+    text
+}
+
 /// An importance cell: R² shares (`lmg`, `relweights`, `dominance`) as a percentage of
 /// the outcome's variance, so small shares do not round to 0.00; coefficients and
 /// correlations with two decimals.
@@ -141,17 +171,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             format!(", {} {}", t(lang, "波次", "waves"), waves.join(" → "))
         }
     )?;
-    if report.survey.invalid.total > 0 {
-        writeln!(
-            out,
-            "{} {}",
-            report.survey.invalid.total,
-            t(
-                lang,
-                "个超出量表或非数值的答案被跳过",
-                "out-of-scale or non-numeric values skipped"
-            )
-        )?;
+    if !report.survey.invalid.is_empty() {
+        writeln!(out, "{}", skipped_summary(&report.survey.invalid, lang))?;
     }
     let latest: Vec<&SliceResult> = analysis.latest().collect();
     let Some(all) = latest.first() else {
@@ -431,4 +452,29 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod skipped_tests {
+    use super::*;
+    use crate::data::InvalidReport;
+
+    #[test]
+    fn skipped_summary_lists_each_column_and_the_dropped_rows() {
+        let invalid = InvalidReport {
+            columns: [("q_b".to_string(), 2), ("q_a".to_string(), 1)]
+                .into_iter()
+                .collect(),
+            total: 3,
+            skipped_rows: 1,
+        };
+        assert_eq!(
+            skipped_summary(&invalid, Lang::En),
+            "3 invalid values skipped: q_a 1, q_b 2; 1 rows dropped (bad weight, segment or wave)"
+        );
+        assert_eq!(
+            skipped_summary(&invalid, Lang::Zh),
+            "3 个无效值被跳过：q_a 1、q_b 2；其中丢弃 1 行（权重、分群或波次无效）"
+        );
+    }
 }
