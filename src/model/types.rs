@@ -323,6 +323,9 @@ pub struct Model {
     pub scale: Scale,
     /// Data columns to slice by; each is sliced on its own.
     pub segments: Vec<String>,
+    /// Groups of segment columns also sliced together: every combination of their
+    /// values is a slice (`channel=web × region=华北`).
+    pub crossed: Vec<Vec<String>>,
     /// The survey wave / period column.
     pub wave: Option<String>,
     /// The survey weight column.
