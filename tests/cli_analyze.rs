@@ -308,6 +308,26 @@ fn invalid_values_can_be_skipped_and_counted() {
     assert_eq!(code, 0, "{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(json["skipped_values"], 1);
+    assert_eq!(json["skipped_by_column"], serde_json::json!({"q_resp1": 1}));
+    assert_eq!(json["skipped_rows"], 0);
+    // The table names the column and its count, in either language.
+    for (lang, want) in [
+        ("en", "1 invalid values skipped: q_resp1 1"),
+        ("zh", "1 个无效值被跳过：q_resp1 1"),
+    ] {
+        let (code, stdout, stderr) = run(&[
+            "analyze",
+            "fixtures/telecom",
+            "--data",
+            path,
+            "--on-invalid",
+            "skip",
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.lines().any(|l| l == want), "{stdout}");
+    }
 }
 
 fn project_with_model(model: &str) -> tempfile::TempDir {

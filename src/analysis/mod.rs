@@ -22,7 +22,7 @@ pub use reliability::{
 };
 pub use root_causes::{root_causes, uncovered, RootCause};
 pub use scores::{score_node, NodeScore};
-pub use slices::{cell_shares, slices, CellShare, SliceKey};
+pub use slices::{cell_shares, slices, slices_crossed, CellShare, SliceKey, CROSS};
 pub use waves::{progress, wave_changes, ChangeTest, Progress, WaveChange, ALPHA, HORIZON_WAVES};
 
 use crate::data::{Moments, NodeMoments, Survey};
@@ -150,7 +150,7 @@ pub fn analyze(
 
     // Fallbacks for thin slices: the slice pooled over waves, then the whole sample
     // of the wave, then the whole sample pooled. Estimated once each.
-    let pooled: Vec<(SliceKey, Moments)> = slices(survey, None);
+    let pooled: Vec<(SliceKey, Moments)> = slices_crossed(survey, None, &model.crossed);
     let pooled_all = &pooled[0].1;
     // Reliabilities of the whole sample, for slices too thin to estimate their own.
     let whole_reliability = reliabilities(model, pooled_all.items.as_ref().map(|i| &i.complete));
@@ -166,7 +166,7 @@ pub fn analyze(
 
     let mut results: Vec<SliceResult> = Vec::new();
     for wave in &waves {
-        let wave_slices = slices(survey, Some(wave));
+        let wave_slices = slices_crossed(survey, Some(wave), &model.crossed);
         let wave_total = wave_slices[0].1.sw;
         let wave_all_effects = estimate(&wave_slices[0].1).ok();
         for (key, moments) in wave_slices {

@@ -1,12 +1,17 @@
-//! Slices of the sample: the whole sample and each segment value, per wave.
+//! Slices of the sample: the whole sample, each segment value, and each combination
+//! of values of crossed segment columns (model `crossed:`), per wave.
 //!
 //! The survey pass produces one cell per combination of segment values and wave;
 //! every slice reported is an exact merge of cells, so no second pass is needed.
 
 use crate::data::{Moments, Survey};
 
-/// A part of the sample: the whole sample (`column` empty) or one value of one
-/// segment column.
+/// Joins the columns and the values of a crossed slice's key.
+pub const CROSS: &str = " × ";
+
+/// A part of the sample: the whole sample (`column` empty), one value of one
+/// segment column, or one combination of crossed columns (`column` is
+/// `channel × region`, `value` is `web × 华北`, joined by [`CROSS`]).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct SliceKey {
     pub column: String,
@@ -25,24 +30,47 @@ impl SliceKey {
         self.column.is_empty()
     }
 
+    /// The key of a combination of crossed columns.
+    pub fn crossed(columns: &[String], values: &[&str]) -> Self {
+        SliceKey {
+            column: columns.join(CROSS),
+            value: values.join(CROSS),
+        }
+    }
+
+    /// Whether the key crosses several columns.
+    pub fn is_crossed(&self) -> bool {
+        self.column.contains(CROSS)
+    }
+
+    /// `(column, value)` of each crossed column, or the one pair of a plain key.
+    fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.column.split(CROSS).zip(self.value.split(CROSS))
+    }
+
     /// Whether a cell with these segment values (in the order of `columns`, the
-    /// survey's segment columns) belongs to the slice.
+    /// survey's segment columns) belongs to the slice: it has every value of the key.
     pub fn holds(&self, columns: &[String], segments: &[String]) -> bool {
         if self.is_all() {
             return true;
         }
-        columns
-            .iter()
-            .zip(segments)
-            .any(|(column, value)| *column == self.column && *value == self.value)
+        self.pairs().all(|(want_column, want_value)| {
+            columns
+                .iter()
+                .zip(segments)
+                .any(|(column, value)| column == want_column && value == want_value)
+        })
     }
 
-    /// `all` or `region=华东`.
+    /// `all`, `region=华东`, or `channel=web × region=华北`.
     pub fn name(&self) -> String {
         if self.is_all() {
             "all".to_string()
         } else {
-            format!("{}={}", self.column, self.value)
+            self.pairs()
+                .map(|(column, value)| format!("{column}={value}"))
+                .collect::<Vec<_>>()
+                .join(CROSS)
         }
     }
 }
@@ -51,6 +79,54 @@ impl SliceKey {
 /// sorted order), each with its merged moments for `wave` (`None` merges all waves
 /// when the model has no wave column, or pools waves when asked).
 pub fn slices(survey: &Survey, wave: Option<&Option<String>>) -> Vec<(SliceKey, Moments)> {
+    slices_crossed(survey, wave, &[])
+}
+
+/// [`slices`], then for each group of `crossed` columns (in order) every combination
+/// of their values that has rows, in sorted order. Columns not among the survey's
+/// segment columns are ignored (the model loader rejects them).
+pub fn slices_crossed(
+    survey: &Survey,
+    wave: Option<&Option<String>>,
+    crossed: &[Vec<String>],
+) -> Vec<(SliceKey, Moments)> {
+    let mut out = single_slices(survey, wave);
+    let in_wave = |cell_wave: &Option<String>| wave.is_none_or(|w| w == cell_wave);
+    for group in crossed {
+        let Some(positions) = group
+            .iter()
+            .map(|c| survey.segment_columns.iter().position(|s| s == c))
+            .collect::<Option<Vec<usize>>>()
+        else {
+            continue;
+        };
+        let values_of = |segments: &[String]| -> Option<Vec<String>> {
+            positions
+                .iter()
+                .map(|&p| segments.get(p).cloned())
+                .collect()
+        };
+        // Combinations in sorted order; each merges the cells holding all its values.
+        let mut merged: std::collections::BTreeMap<Vec<String>, Moments> =
+            std::collections::BTreeMap::new();
+        for cell in survey.cells.iter().filter(|c| in_wave(&c.key.wave)) {
+            let Some(values) = values_of(&cell.key.segments) else {
+                continue;
+            };
+            merged
+                .entry(values)
+                .or_insert_with(|| Moments::new(survey.nodes))
+                .merge(&cell.moments);
+        }
+        for (values, moments) in merged {
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            out.push((SliceKey::crossed(group, &values), moments));
+        }
+    }
+    out
+}
+
+fn single_slices(survey: &Survey, wave: Option<&Option<String>>) -> Vec<(SliceKey, Moments)> {
     let in_wave = |cell_wave: &Option<String>| wave.is_none_or(|w| w == cell_wave);
     let mut all = Moments::new(survey.nodes);
     for cell in survey.cells.iter().filter(|c| in_wave(&c.key.wave)) {

@@ -16,6 +16,7 @@ use super::Exit;
 use sattrace::data::Survey;
 use sattrace::importance::by_group::{self, pls, Options, Progress, Spec};
 use sattrace::importance::{self as lib, pls::Scheme as LibScheme, IntervalKind};
+use sattrace::model::{Lang, Model};
 use sattrace::report::importance as render;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,6 +75,9 @@ pub struct ImportanceArgs {
     /// PLS constructs estimated in mode B (formative), comma-separated (`--method pls`).
     #[arg(long, value_delimiter = ',')]
     pub formative: Vec<String>,
+    /// Language of the node labels in the table.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
 }
 
 /// An importance method: the library's [`lib::Method`], its names and help.
@@ -227,7 +231,9 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
     let result = by_group::drivers::run(&survey, &spec, args.by.as_deref(), &options)?;
     let bytes = match args.format {
         ImportanceFormat::Json => json(&result)?,
-        ImportanceFormat::Table => render::drivers(&result).into_bytes(),
+        ImportanceFormat::Table => {
+            render::drivers(&result, &names(&project.model, args.lang)).into_bytes()
+        }
     };
     write_output(args.output.as_deref(), &bytes, &project.inputs)?;
     Ok(Exit::Ok)
@@ -255,6 +261,15 @@ fn run_pls(args: &ImportanceArgs, options: &Options<'_>) -> anyhow::Result<Exit>
     };
     write_output(args.output.as_deref(), &bytes, &project.inputs)?;
     Ok(Exit::Ok)
+}
+
+/// Every node's label in `lang`, by id.
+fn names(model: &Model, lang: Lang) -> render::Names {
+    model
+        .nodes
+        .iter()
+        .map(|n| (n.id.clone(), n.label.text(lang, &n.id).to_string()))
+        .collect()
 }
 
 /// Pretty JSON with sorted keys (through a `Value`, whose maps are sorted).

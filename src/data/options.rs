@@ -24,7 +24,7 @@ pub enum OnInvalid {
     #[default]
     Error,
     /// Count the value as missing (items) or drop the row (weight, segment, wave),
-    /// and count it in [`crate::data::InvalidReport`].
+    /// and count it in the report of skipped values.
     Skip,
 }
 

@@ -84,9 +84,7 @@ impl Method {
             Method::Relweights => "Johnson's relative weights (R² shares)",
             Method::Lmg => "Shapley value / LMG decomposition of R²",
             Method::Dominance => "Dominance analysis; its general dominance equals LMG",
-            Method::Pls => {
-                "PLS path model on items ([`pls`]); importance = total effect on the outcome"
-            }
+            Method::Pls => "PLS path model on items; importance = total effect on the outcome",
         }
     }
 

@@ -148,6 +148,10 @@ impl Checker<'_> {
             self.node(node, &ids, default_scale, &mut item_owner);
         }
         self.outcomes(raw, &ids);
+        for p in super::crossed::problems(raw) {
+            let loc = Loc::from_yaml(self.file, p.at);
+            self.push(Code::InvalidValue, &loc, p.message, p.help);
+        }
         for column in raw
             .segments
             .iter()

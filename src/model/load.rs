@@ -255,7 +255,20 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
         }
     }
 
+    if let Some(p) = super::crossed::problems(&raw).into_iter().next() {
+        return Err(ModelError::invalid(
+            Loc::from_yaml(file, p.at),
+            p.message,
+            p.help,
+        ));
+    }
+    let crossed = raw
+        .crossed
+        .into_iter()
+        .map(|g| g.value.into_iter().map(|c| c.value).collect())
+        .collect();
     Ok(Model {
+        crossed,
         name: raw.name.unwrap_or_else(|| "model".to_string()),
         file: file.to_string(),
         data: raw.data,

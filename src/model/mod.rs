@@ -4,6 +4,7 @@
 //! drivers, outcomes, scales and targets, validated and located.
 
 mod check;
+mod crossed;
 mod graph_check;
 mod label;
 mod load;

@@ -25,6 +25,11 @@ pub(crate) struct RawModel {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub segments: Vec<Spanned<String>>,
+    /// Groups of segment columns sliced together: each combination of their values
+    /// is a slice (`crossed: [[channel, region]]`).
+    #[serde(default)]
+    #[schemars(with = "Vec<Vec<String>>")]
+    pub crossed: Vec<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub wave: Option<Spanned<String>>,

@@ -139,6 +139,11 @@ pub enum Method {
 }
 
 impl Method {
+    /// Whether the importance is a share of R² (the shares sum to R²).
+    pub fn shares_r2(self) -> bool {
+        matches!(self, Method::Lmg | Method::Relweights | Method::Dominance)
+    }
+
     /// The name used in model files, flags and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -356,6 +361,9 @@ pub struct Model {
     pub scale: Scale,
     /// Data columns to slice by; each is sliced on its own.
     pub segments: Vec<String>,
+    /// Groups of segment columns also sliced together: every combination of their
+    /// values is a slice (`channel=web × region=华北`).
+    pub crossed: Vec<Vec<String>>,
     /// The survey wave / period column.
     pub wave: Option<String>,
     /// The survey weight column.

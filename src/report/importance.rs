@@ -13,6 +13,7 @@ pub use view::{Align, Column, TableView};
 use crate::importance::by_group::drivers::{DriverImportance, GroupEstimate, GroupResult};
 use crate::importance::by_group::{includes_zero, Missing, ALL};
 use crate::importance::IntervalKind;
+use crate::report::text::display_width;
 
 /// The interval column's title.
 pub fn ci_title(kind: IntervalKind) -> &'static str {
@@ -35,10 +36,18 @@ fn ci_text(ci: Option<(f64, f64)>, decimals: usize, signed: bool) -> String {
     .unwrap_or_default()
 }
 
+/// Display names of nodes by id (labels in the chosen language); ids not in it are
+/// shown as they are.
+pub type Names = std::collections::BTreeMap<String, String>;
+
+fn name<'a>(names: &'a Names, id: &'a str) -> &'a str {
+    names.get(id).map_or(id, String::as_str)
+}
+
 /// The width of the driver column.
-fn id_width(ids: &[String]) -> usize {
+fn id_width(ids: &[String], names: &Names) -> usize {
     ids.iter()
-        .map(|d| d.chars().count())
+        .map(|d| display_width(name(names, d)))
         .max()
         .unwrap_or(6)
         .max(6)
@@ -53,11 +62,11 @@ pub enum Block {
 
 /// The whole sample, each group (or its error), then the changes between waves, as
 /// views.
-pub fn driver_views(r: &DriverImportance) -> Vec<Block> {
-    let mut blocks = vec![Block::Table(group(r, ALL, r.n, &r.all))];
+pub fn driver_views(r: &DriverImportance, names: &Names) -> Vec<Block> {
+    let mut blocks = vec![Block::Table(group(r, names, ALL, r.n, &r.all))];
     for g in r.groups.iter().flatten() {
         blocks.push(match &g.result {
-            GroupResult::Estimated(est) => Block::Table(group(r, &g.group, g.n, est)),
+            GroupResult::Estimated(est) => Block::Table(group(r, names, &g.group, g.n, est)),
             GroupResult::Failed { error } => Block::Error(format!(
                 "{} = {}: {error}",
                 r.by.as_deref().unwrap_or(""),
@@ -65,8 +74,14 @@ pub fn driver_views(r: &DriverImportance) -> Vec<Block> {
             )),
         });
     }
-    let width = id_width(&r.drivers);
+    let width = id_width(&r.drivers, names);
     for c in &r.changes {
+        // The interval column only when a bootstrap made intervals.
+        let with_ci = c.drivers.iter().any(|d| d.ci_low.is_some());
+        let mut columns = vec![Column::left("driver", width), Column::right("change", 10)];
+        if with_ci {
+            columns.push(Column::right("95% CI of change", 21));
+        }
         blocks.push(Block::Table(TableView {
             heading: format!(
                 "change of {} importance, wave {} → {}",
@@ -74,20 +89,19 @@ pub fn driver_views(r: &DriverImportance) -> Vec<Block> {
                 c.from,
                 c.to
             ),
-            columns: vec![
-                Column::left("driver", width),
-                Column::right("change", 10),
-                Column::right("95% CI of change", 21),
-            ],
+            columns,
             rows: c
                 .drivers
                 .iter()
                 .map(|d| {
-                    vec![
-                        d.id.clone(),
+                    let mut row = vec![
+                        name(names, &d.id).to_string(),
                         format!("{:+.4}", d.change.unwrap_or(f64::NAN)),
-                        ci_text(d.ci_low.zip(d.ci_high), 4, true),
-                    ]
+                    ];
+                    if with_ci {
+                        row.push(ci_text(d.ci_low.zip(d.ci_high), 4, true));
+                    }
+                    row
                 })
                 .collect(),
             notes: c
@@ -101,9 +115,9 @@ pub fn driver_views(r: &DriverImportance) -> Vec<Block> {
 }
 
 /// The driver-importance report as text.
-pub fn drivers(r: &DriverImportance) -> String {
+pub fn drivers(r: &DriverImportance, names: &Names) -> String {
     let mut out = String::new();
-    for block in driver_views(r) {
+    for block in driver_views(r, names) {
         match block {
             Block::Table(t) => t.text(&mut out),
             Block::Error(e) => {
@@ -114,29 +128,40 @@ pub fn drivers(r: &DriverImportance) -> String {
     out
 }
 
-fn group(r: &DriverImportance, name: &str, n: u64, est: &GroupEstimate) -> TableView {
+fn group(
+    r: &DriverImportance,
+    names: &Names,
+    group_name: &str,
+    n: u64,
+    est: &GroupEstimate,
+) -> TableView {
     let title = match r.by.as_deref() {
-        Some(by) if name != ALL => format!("{by} = {name}"),
+        Some(by) if group_name != ALL => format!("{by} = {group_name}"),
         _ => ALL.to_string(),
     };
     let deletion = match r.missing {
         Missing::Listwise => "",
         Missing::Pairwise => " (pairwise: the fewest rows of any pair)",
     };
-    let width = id_width(&r.drivers);
+    let width = id_width(&r.drivers, names);
+    // The interval column only when a bootstrap made intervals.
+    let with_ci = est.drivers.iter().any(|d| d.ci_low.is_some());
+    let mut columns = vec![
+        Column::left("driver", width),
+        Column::right("importance", 10),
+        Column::right("share", 7),
+    ];
+    if with_ci {
+        columns.push(Column::right(ci_title(r.ci), 21));
+    }
     TableView {
         heading: format!(
             "{} on {} ({title}): n = {n}{deletion}, R² = {:.4}",
             r.method.name(),
-            r.outcome,
+            name(names, &r.outcome),
             est.r2
         ),
-        columns: vec![
-            Column::left("driver", width),
-            Column::right("importance", 10),
-            Column::right("share", 7),
-            Column::right(ci_title(r.ci), 21),
-        ],
+        columns,
         rows: est
             .drivers
             .iter()
@@ -146,12 +171,15 @@ fn group(r: &DriverImportance, name: &str, n: u64, est: &GroupEstimate) -> Table
                 } else {
                     String::new()
                 };
-                vec![
-                    d.id.clone(),
+                let mut row = vec![
+                    name(names, &d.id).to_string(),
                     format!("{:.4}", d.importance),
                     share,
-                    ci_text(d.ci_low.zip(d.ci_high), 4, false),
-                ]
+                ];
+                if with_ci {
+                    row.push(ci_text(d.ci_low.zip(d.ci_high), 4, false));
+                }
+                row
             })
             .collect(),
         notes: est

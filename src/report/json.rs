@@ -15,6 +15,10 @@ pub struct AnalysisJson {
     pub lang: &'static str,
     pub rows: u64,
     pub skipped_values: u64,
+    /// `skipped_values` per column (sorted by column name).
+    pub skipped_by_column: std::collections::BTreeMap<String, u64>,
+    /// Rows dropped for a bad weight, segment or wave value.
+    pub skipped_rows: u64,
     pub primary_outcome: String,
     /// How `importance` was computed: the primary outcome's method (`ols`, `lmg`, …),
     /// or `declared`.
@@ -361,6 +365,8 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
         },
         rows: report.survey.rows,
         skipped_values: report.survey.invalid.total,
+        skipped_by_column: report.survey.invalid.columns.clone(),
+        skipped_rows: report.survey.invalid.skipped_rows,
         primary_outcome: model.primary_outcome.clone(),
         importance_method: analysis
             .slices

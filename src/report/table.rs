@@ -82,6 +82,77 @@ pub(crate) fn format_score(model: &Model, node: usize, value: f64) -> String {
     }
 }
 
+/// What `--on-invalid skip` skipped: the total, the count per column (sorted by
+/// column), and the rows dropped for a bad weight, segment or wave.
+pub(crate) fn skipped_summary(invalid: &crate::data::InvalidReport, lang: Lang) -> String {
+    let per_column: Vec<String> = invalid
+        .columns
+        .iter()
+        .map(|(column, n)| format!("{column} {n}"))
+        .collect();
+    let mut text = format!(
+        "{} {}{}{}",
+        invalid.total,
+        t(lang, "个无效值被跳过", "invalid values skipped"),
+        t(lang, "：", ": "),
+        per_column.join(t(lang, "、", ", "))
+    );
+    if invalid.skipped_rows > 0 {
+        text.push_str(&format!(
+            "{}{} {}",
+            t(lang, "；其中丢弃 ", "; "),
+            invalid.skipped_rows,
+            t(
+                lang,
+                "行（权重、分群或波次无效）",
+                "rows dropped (bad weight, segment or wave)"
+            )
+        ));
+    }
+    text
+}
+
+/// An importance cell: R² shares (`lmg`, `relweights`, `dominance`) as a percentage of
+/// the outcome's variance, so small shares do not round to 0.00; coefficients and
+/// correlations with two decimals.
+fn importance_cell(value: f64, method: Method) -> String {
+    if method.shares_r2() {
+        format!("{:.1}%", 100.0 * value)
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// What the importance column means under `method` (one footnote, no contradiction).
+fn importance_meaning(method: Method, lang: Lang) -> String {
+    match method {
+        Method::Ols | Method::Beta => {
+            t(lang, "标准化总效应", "standardized total effect").to_string()
+        }
+        Method::Lmg | Method::Relweights | Method::Dominance => format!(
+            "{}{}{}",
+            t(
+                lang,
+                "按 ",
+                "share of the primary outcome's variance attributed to the driver by "
+            ),
+            method.as_str(),
+            t(
+                lang,
+                " 分解的总体满意度方差份额（经所有路径）",
+                " (through all paths)"
+            )
+        ),
+        Method::Corr => t(
+            lang,
+            "与驱动因素的相关系数（经所有路径）",
+            "correlation through all paths",
+        )
+        .to_string(),
+        Method::Pls => t(lang, "PLS 标准化总效应", "PLS standardized total effect").to_string(),
+    }
+}
+
 fn signed(value: f64, decimals: usize) -> String {
     let text = format!("{value:+.decimals$}");
     if text
@@ -153,17 +224,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             format!(", {} {}", t(lang, "波次", "waves"), waves.join(" → "))
         }
     )?;
-    if report.survey.invalid.total > 0 {
-        writeln!(
-            out,
-            "{} {}",
-            report.survey.invalid.total,
-            t(
-                lang,
-                "个超出量表或非数值的答案被跳过",
-                "out-of-scale or non-numeric values skipped"
-            )
-        )?;
+    if !report.survey.invalid.is_empty() {
+        writeln!(out, "{}", skipped_summary(&report.survey.invalid, lang))?;
     }
     let latest: Vec<&SliceResult> = analysis.latest().collect();
     let Some(all) = latest.first() else {
@@ -188,6 +250,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         t(lang, "象限", "quadrant"),
         t(lang, "变化", "trend"),
     ]);
+    let method = all
+        .effects
+        .importance_method
+        .get(primary)
+        .copied()
+        .flatten()
+        .unwrap_or_default();
     let mut rows = Vec::new();
     for (i, node) in model.nodes.iter().enumerate() {
         let Some(score) = &all.scores[i] else {
@@ -220,7 +289,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             if outcome_node {
                 String::new()
             } else {
-                format!("{:.2}", all.importance(i, primary))
+                importance_cell(all.importance(i, primary), method)
             },
             quadrant_label(all.quadrant[i], lang),
             all.trend[i].map(|v| signed(v, 2)).unwrap_or_default(),
@@ -233,32 +302,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "{}",
         t(
             lang,
-            "效应：驱动因素每提升 1 个指数点，总体满意度指数的变化（总效应）；重要性：标准化总效应；差距为正表示未达目标。",
-            "effect: index points of the primary outcome per index point of the driver (total effect); importance: standardized total effect; a positive gap is short of target."
+            "效应：驱动因素每提升 1 个指数点，总体满意度指数的变化（总效应）；重要性：{importance}；差距为正表示未达目标。",
+            "effect: index points of the primary outcome per index point of the driver (total effect); importance: {importance}; a positive gap is short of target."
         )
+        .replace("{importance}", &importance_meaning(method, lang))
         .replace("总体满意度", model.nodes[primary].label.text(lang, &model.nodes[primary].id))
     )?;
     if let Some(line) = correction_line(model, &all.effects.correction, lang) {
         writeln!(out, "{line}")?;
-    }
-    let method = all
-        .effects
-        .importance_method
-        .get(primary)
-        .copied()
-        .flatten()
-        .unwrap_or_default();
-    if !matches!(method, Method::Ols | Method::Beta) {
-        writeln!(
-            out,
-            "{}{}",
-            t(
-                lang,
-                "重要性方法（替代标准化总效应）：",
-                "importance method (instead of the standardized total effect): "
-            ),
-            method.as_str()
-        )?;
     }
 
     if let Some((title, header, rows)) = super::waves::section(report) {
@@ -513,5 +564,30 @@ pub(crate) fn correction_line(
             )
             .to_string(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod skipped_tests {
+    use super::*;
+    use crate::data::InvalidReport;
+
+    #[test]
+    fn skipped_summary_lists_each_column_and_the_dropped_rows() {
+        let invalid = InvalidReport {
+            columns: [("q_b".to_string(), 2), ("q_a".to_string(), 1)]
+                .into_iter()
+                .collect(),
+            total: 3,
+            skipped_rows: 1,
+        };
+        assert_eq!(
+            skipped_summary(&invalid, Lang::En),
+            "3 invalid values skipped: q_a 1, q_b 2; 1 rows dropped (bad weight, segment or wave)"
+        );
+        assert_eq!(
+            skipped_summary(&invalid, Lang::Zh),
+            "3 个无效值被跳过：q_a 1、q_b 2；其中丢弃 1 行（权重、分群或波次无效）"
+        );
     }
 }

@@ -99,6 +99,59 @@ fn lmg_importance_is_carried_through_the_graph_and_effects_stay_ols() {
     assert_ne!(get(&ols, "quality"), get(&imp, "quality"));
 }
 
+#[test]
+fn lmg_table_prints_shares_as_percentages_under_one_footnote() {
+    let (code, out, err) = run_in(
+        here(),
+        &[
+            "analyze",
+            "fixtures/telecom",
+            "--importance",
+            "lmg",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The importance of Service experience for Overall satisfaction, from the JSON,
+    // printed as a percentage of the outcome's variance with one decimal.
+    let v = json(&[
+        "analyze",
+        "fixtures/telecom",
+        "--importance",
+        "lmg",
+        "--format",
+        "json",
+    ]);
+    let latest_all = v["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .rfind(|s| s["segment"] == "all")
+        .expect("all slice");
+    let service = latest_all["drivers"]
+        .as_array()
+        .expect("drivers")
+        .iter()
+        .find(|d| d["id"] == "service")
+        .and_then(|d| d["importance"].as_f64())
+        .expect("service importance");
+    let cell = format!("{:.1}%", 100.0 * service);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("Service experience"))
+        .expect("service row");
+    assert!(row.contains(&cell), "{row} lacks {cell}");
+    assert!(!row.contains(" 0.00 ") && !row.contains(" 0.01 "), "{row}");
+    assert!(
+        out.contains(
+            "importance: share of the primary outcome's variance attributed to the driver by lmg"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("standardized total effect"), "{out}");
+}
+
 /// A copy of the ECSI fixture whose satisfaction node carries `weights`.
 fn ecsi_with(weights: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -222,7 +275,14 @@ fn pls_importance_is_the_pls_total_effect_and_effects_stay_ols() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("importance method (instead of the standardized total effect): pls"));
+    assert!(
+        out.contains("importance: PLS standardized total effect;"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("importance: standardized total effect"),
+        "{out}"
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let html = dir.path().join("report.html");
     let html_arg = html.to_str().expect("utf-8 path");

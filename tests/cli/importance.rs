@@ -211,3 +211,11 @@ fn pairwise_deletion_refuses_what_it_cannot_do() {
     assert_eq!(code, 2);
     assert!(stderr.contains("needs respondent-level rows"), "{stderr}");
 }
+
+#[test]
+fn help_shows_no_rustdoc_link_syntax() {
+    let (code, out, err) = run(&["importance", "--help"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("--on-invalid"), "{out}");
+    assert!(!out.contains("[`") && !out.contains("crate::"), "{out}");
+}

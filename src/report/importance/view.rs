@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use crate::report::text::pad;
+
 /// How a column's cells are aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -69,11 +71,8 @@ impl TableView {
             if i > 0 {
                 out.push_str("  ");
             }
-            let w = column.width;
-            let _ = match column.align {
-                Align::Left => write!(out, "{cell:<w$}"),
-                Align::Right => write!(out, "{cell:>w$}"),
-            };
+            // Display width, so CJK labels (two columns each) stay aligned.
+            out.push_str(&pad(cell, column.width, column.align == Align::Right));
         }
         out.push('\n');
     }
