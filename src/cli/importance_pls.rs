@@ -7,7 +7,7 @@
 //! cells were read from the survey or from `--moments FILE`, so both give the same
 //! numbers. Only the bootstrap reads item rows.
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 
 use super::importance::ImportanceArgs;
 use super::importance_pls_report::{json_report, table};
@@ -15,7 +15,7 @@ use super::output::write_output;
 use super::progress;
 use super::project::Project;
 use super::Exit;
-use sattrace::data::{ingest, IngestOptions, ItemMoments, ItemRows, ItemShape, Survey};
+use sattrace::data::{IngestOptions, ItemMoments, ItemRows, ItemShape, Survey};
 use sattrace::importance::pls::{
     bootstrap_weighted, estimate_on_moments, htmt_on_moments, ipma_on_moments,
     reliability_on_moments, Htmt, IpmaPoint, IpmaTarget, ItemCovariance, Matrix, PathModel, PlsFit,
@@ -141,9 +141,6 @@ fn read_survey(project: &Project, args: &ImportanceArgs) -> anyhow::Result<Surve
         }
         return project.ingest(&args.project, false, false);
     }
-    let data_name = project.data_path.display().to_string();
-    let file = std::fs::File::open(&project.data_path)
-        .with_context(|| format!("cannot read `{data_name}`"))?;
     let options = IngestOptions {
         encoding: args.project.encoding,
         on_invalid: args.project.on_invalid,
@@ -151,14 +148,7 @@ fn read_survey(project: &Project, args: &ImportanceArgs) -> anyhow::Result<Surve
         keep_items: rows,
         item_moments: true,
     };
-    ingest(
-        &project.model,
-        project.graph.order(),
-        &data_name,
-        std::io::BufReader::new(file),
-        &options,
-    )
-    .map_err(anyhow::Error::msg)
+    super::project::ingest_file(project, &options, false)
 }
 
 /// The model's item columns (every item of every node, nodes in model order) without

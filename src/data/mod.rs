@@ -22,7 +22,9 @@ mod options;
 mod parse;
 mod respondents;
 mod row;
+mod sheet;
 mod survey;
+mod workbook;
 
 pub use error::{DataError, ValueKind};
 pub use ingest::ingest;
@@ -32,3 +34,4 @@ pub use moments::{CrossMoments, Moments, NodeMoments, SHIFT};
 pub use options::{Encoding, IngestOptions, OnInvalid};
 pub use respondents::Respondents;
 pub use survey::{Cell, CellKey, InvalidReport, Survey};
+pub use workbook::{ingest_workbook, workbook_header, WorkbookKind};
