@@ -145,3 +145,30 @@ fn a_declared_header_row_and_a_wrong_sheet() {
     assert_eq!(code, 2);
     assert!(stderr.contains("`header_row: 0` names no row"), "{stderr}");
 }
+
+#[test]
+fn check_reads_the_header_of_a_workbook() {
+    let (code, stdout, stderr) = run(&["check", DIR, "--data", "fixtures/files/survey.xlsx"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // The telecom model names no sheet, so the first sheet ("About") is read.
+    let (code, stdout, _) = run(&[
+        "check",
+        "fixtures/telecom",
+        "--data",
+        "fixtures/files/survey.xlsx",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout
+            .contains("column `q_resp1` (an item of driver `response_time`) is not in the header"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(&[
+        "check",
+        DIR,
+        "--data",
+        "fixtures/files/hostile/encrypted.xlsx",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("password-protected"), "{stdout}");
+}

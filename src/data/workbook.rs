@@ -123,14 +123,14 @@ pub fn ingest_workbook<RS: Read + Seek>(
     }
 }
 
-/// The header names of a workbook's survey sheet (for `check --data`): the detected
-/// or declared header row, trimmed.
+/// The header of a workbook's survey sheet (for `check --data`): its 1-based row
+/// (detected or declared) and its names, trimmed.
 pub fn workbook_header<RS: Read + Seek>(
     model: &Model,
     file: &str,
     kind: WorkbookKind,
     mut reader: RS,
-) -> Result<Vec<String>, DataError> {
+) -> Result<(u64, Vec<String>), DataError> {
     if kind != WorkbookKind::Xls {
         check_archive(&mut reader, file)?;
     }
@@ -138,10 +138,10 @@ pub fn workbook_header<RS: Read + Seek>(
     let header = |sheet: &str,
                   stream: &mut dyn CellStream,
                   merges: &[Span]|
-     -> Result<Vec<String>, DataError> {
+     -> Result<(u64, Vec<String>), DataError> {
         let mut rows = SheetRows::new(Dyn(stream), merges, file, sheet);
         let (header, _) = find_header(model, file, sheet, &mut rows)?;
-        Ok(header.names)
+        Ok((u64::from(header.row) + 1, header.names))
     };
     match kind {
         WorkbookKind::Xlsx => {
