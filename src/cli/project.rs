@@ -177,6 +177,11 @@ pub fn ingest_file(
         return sattrace::data::ingest_workbook(model, order, &data_name, kind, reader, options)
             .map_err(anyhow::Error::msg);
     }
+    if data_name.to_ascii_lowercase().ends_with(".sav") || data_name.ends_with(".zsav") {
+        let reader = std::io::BufReader::new(file);
+        return sattrace::data::ingest_sav(model, order, &data_name, reader, options)
+            .map_err(anyhow::Error::msg);
+    }
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = if progress {
         super::progress::bytes(size, &data_name)
