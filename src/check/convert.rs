@@ -137,6 +137,9 @@ impl From<&DataError> for Diagnostic {
             DataError::MissingColumn { .. } => Code::MissingColumn,
             DataError::DuplicateColumn { .. } => Code::DuplicateKey,
             DataError::Encoding { .. } => Code::YamlSyntax,
+            DataError::File { message, .. } if message.contains("is not in the header") => {
+                Code::MissingColumn
+            }
             _ => Code::InvalidValue,
         };
         let message = text.lines().next().unwrap_or_default();

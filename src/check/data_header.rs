@@ -31,6 +31,32 @@ pub fn check_data_header(model: &Model, file: &str, head: &[u8]) -> Vec<Diagnost
             .with_help("the first row must name the columns")]
         }
     };
+    let width = 1 + header_width(&decoded);
+    check_names(model, file, &header, 1, width)
+}
+
+/// Findings for the header of a workbook's survey sheet (`check --data survey.xlsx`):
+/// the sheet, header row and column names found as `analyze` would find them.
+pub fn check_workbook_header(
+    model: &Model,
+    file: &str,
+    kind: crate::data::WorkbookKind,
+    bytes: &[u8],
+) -> Vec<Diagnostic> {
+    match crate::data::workbook_header(model, file, kind, std::io::Cursor::new(bytes)) {
+        Ok((row, header)) => check_names(model, file, &header, row, 1),
+        Err(e) => vec![Diagnostic::from(&e)],
+    }
+}
+
+/// Every column the model names must be in `header` (found on line `line`).
+fn check_names(
+    model: &Model,
+    file: &str,
+    header: &[String],
+    line: u64,
+    end_column: u64,
+) -> Vec<Diagnostic> {
     let mut needed: Vec<(String, String)> = Vec::new();
     for node in &model.nodes {
         for item in &node.items {
@@ -54,7 +80,7 @@ pub fn check_data_header(model: &Model, file: &str, head: &[u8]) -> Vec<Diagnost
         let hint = did_you_mean(&column, header.iter().map(String::as_str));
         let d = Diagnostic::error(
             Code::MissingColumn,
-            &Loc::new(file, 1, 1),
+            &Loc::new(file, line, 1),
             format!("column `{column}` ({used_by}) is not in the header"),
         )
         .with_help(if hint.is_empty() {
@@ -62,10 +88,7 @@ pub fn check_data_header(model: &Model, file: &str, head: &[u8]) -> Vec<Diagnost
         } else {
             hint
         });
-        out.push(Diagnostic {
-            end_column: 1 + header_width(&decoded),
-            ..d
-        });
+        out.push(Diagnostic { end_column, ..d });
     }
     out
 }

@@ -78,7 +78,10 @@ pub fn check(sources: &[Source], options: &CheckOptions) -> Vec<Diagnostic> {
     }
 
     if let (Some(model), Some((file, head))) = (&model, &options.data) {
-        out.extend(data_header::check_data_header(model, file, head));
+        match crate::data::WorkbookKind::of_name(file) {
+            Some(kind) => out.extend(data_header::check_workbook_header(model, file, kind, head)),
+            None => out.extend(data_header::check_data_header(model, file, head)),
+        }
     }
     sort_diagnostics(&mut out);
     out

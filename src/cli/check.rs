@@ -166,7 +166,10 @@ fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
 fn read_head(path: &Path) -> anyhow::Result<Vec<u8>> {
     let file = super::writer::open(path)?;
     let mut bytes = Vec::new();
-    file.take(1 << 20)
+    // A workbook is a zip archive (or compound file) read whole; a CSV's header is at
+    // its start.
+    let workbook = sattrace::data::WorkbookKind::of_name(&path.display().to_string()).is_some();
+    file.take(if workbook { 256 << 20 } else { 1 << 20 })
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read `{}`", path.display()))?;
     Ok(bytes)

@@ -8,10 +8,9 @@ use anyhow::bail;
 use clap::{Args, Subcommand};
 
 use super::output::write_output;
-use super::progress;
 use super::project::{Project, ProjectArgs};
 use super::Exit;
-use sattrace::data::{ingest, IngestOptions, OnInvalid, Survey};
+use sattrace::data::{IngestOptions, OnInvalid, Survey};
 use sattrace::moments::{Layout, MomentsTable};
 
 #[derive(Debug, Args)]
@@ -61,9 +60,6 @@ fn run_table(args: &MomentsArgs) -> anyhow::Result<Exit> {
     }
     let project = args.project.load()?;
     let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
-    let model = &project.model;
-    let data_name = project.data_path.display().to_string();
-    let file = super::writer::open(&project.data_path)?;
     let options = IngestOptions {
         encoding: args.project.encoding,
         on_invalid: args.project.on_invalid,
@@ -71,17 +67,8 @@ fn run_table(args: &MomentsArgs) -> anyhow::Result<Exit> {
         keep_items: false,
         item_moments: true,
     };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = progress::bytes(size, &data_name);
-    let survey = ingest(
-        model,
-        project.graph.order(),
-        &data_name,
-        std::io::BufReader::new(bar.wrap_read(file)),
-        &options,
-    );
-    bar.finish_and_clear();
-    let survey = survey.map_err(anyhow::Error::msg)?;
+    let survey = super::project::ingest_file(&project, &options, true);
+    let survey = survey?;
     let table = MomentsTable::from_survey(&layout, &survey).map_err(anyhow::Error::msg)?;
     let mut bytes = Vec::new();
     table.to_csv(&layout, &mut bytes)?;

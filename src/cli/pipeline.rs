@@ -1,11 +1,10 @@
 //! The whole pipeline shared by `analyze`, `report`, `graph`, `whatif` and `plan`:
 //! load the project, ingest the survey, analyse it and evaluate the rules.
 
-use super::progress;
 use super::project::{Project, ProjectArgs};
 use sattrace::actions::{recommend, Recommendations};
 use sattrace::analysis::{analyze, Analysis, AnalysisOptions};
-use sattrace::data::{ingest, IngestOptions, Survey};
+use sattrace::data::{IngestOptions, Survey};
 use sattrace::rules::{default_rules, load_rules, Known, RuleEngine, RuleSet, RuleSource};
 
 /// Everything a run computed, ready for a renderer.
@@ -47,7 +46,7 @@ pub fn run_with(
             // Item moments cost a cross-product of all items per row: only for PLS
             // and the reliabilities of corrected effects.
             let item_moments = sattrace::analysis::needs_item_moments(model, importance);
-            read_survey(&project, args, &data_name, keep_respondents, item_moments)?
+            read_survey(&project, args, keep_respondents, item_moments)?
         }
     };
     let options = AnalysisOptions {
@@ -100,11 +99,9 @@ pub fn run_with(
 fn read_survey(
     project: &Project,
     args: &ProjectArgs,
-    data_name: &str,
     keep_respondents: bool,
     item_moments: bool,
 ) -> anyhow::Result<Survey> {
-    let file = super::writer::open(&project.data_path)?;
     let options = IngestOptions {
         encoding: args.encoding,
         on_invalid: args.on_invalid,
@@ -112,17 +109,7 @@ fn read_survey(
         keep_items: false,
         item_moments,
     };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = progress::bytes(size, data_name);
-    let survey = ingest(
-        &project.model,
-        project.graph.order(),
-        data_name,
-        std::io::BufReader::new(bar.wrap_read(file)),
-        &options,
-    );
-    bar.finish_and_clear();
-    survey.map_err(anyhow::Error::msg)
+    super::project::ingest_file(project, &options, true)
 }
 
 impl Outcome {

@@ -167,8 +167,6 @@ impl Project {
             }
             return super::moments::survey_from_table(self, path, args.on_invalid);
         }
-        let data_name = self.data_path.display().to_string();
-        let file = super::writer::open(&self.data_path)?;
         let options = sattrace::data::IngestOptions {
             encoding: args.encoding,
             on_invalid: args.on_invalid,
@@ -176,15 +174,46 @@ impl Project {
             keep_items,
             item_moments,
         };
-        sattrace::data::ingest(
-            &self.model,
-            self.graph.order(),
-            &data_name,
-            std::io::BufReader::new(file),
-            &options,
-        )
-        .map_err(anyhow::Error::msg)
+        ingest_file(self, &options, false)
     }
+}
+
+/// Read the project's survey file in one pass: a workbook (`.xlsx`, `.xls`, `.ods`)
+/// by its extension, else CSV, streamed under a progress bar when `progress`.
+pub fn ingest_file(
+    project: &Project,
+    options: &sattrace::data::IngestOptions,
+    progress: bool,
+) -> anyhow::Result<sattrace::data::Survey> {
+    let data_name = project.data_path.display().to_string();
+    let file = std::fs::File::open(&project.data_path)
+        .with_context(|| format!("cannot read `{data_name}`"))?;
+    let (model, order) = (&project.model, project.graph.order());
+    if let Some(kind) = sattrace::data::WorkbookKind::of_name(&data_name) {
+        let reader = std::io::BufReader::new(file);
+        return sattrace::data::ingest_workbook(model, order, &data_name, kind, reader, options)
+            .map_err(anyhow::Error::msg);
+    }
+    if data_name.to_ascii_lowercase().ends_with(".sav") || data_name.ends_with(".zsav") {
+        let reader = std::io::BufReader::new(file);
+        return sattrace::data::ingest_sav(model, order, &data_name, reader, options)
+            .map_err(anyhow::Error::msg);
+    }
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = if progress {
+        super::progress::bytes(size, &data_name)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let survey = sattrace::data::ingest(
+        model,
+        order,
+        &data_name,
+        std::io::BufReader::new(bar.wrap_read(file)),
+        options,
+    );
+    bar.finish_and_clear();
+    survey.map_err(anyhow::Error::msg)
 }
 
 /// `*.yaml` and `*.yml` files directly in `dir`, sorted by name, then the helper

@@ -15,7 +15,7 @@ use super::project::{files_in, read_text, rule_files_in, ProjectArgs};
 use super::Exit;
 use sattrace::actions::recommend;
 use sattrace::analysis::{analyze, AnalysisOptions};
-use sattrace::data::{ingest, Encoding, IngestOptions, OnInvalid};
+use sattrace::data::{Encoding, IngestOptions, OnInvalid};
 use sattrace::model::Model;
 use sattrace::rules::testing::{
     check_scenario, coverage, parse_scenario, render_human, render_json, render_junit,
@@ -185,8 +185,6 @@ fn test_project(
             let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
             anyhow::anyhow!("{}", all.join("\n"))
         })?;
-        let data_name = project.data_path.display().to_string();
-        let file = super::writer::open(&project.data_path)?;
         let options = IngestOptions {
             encoding: Encoding::Auto,
             on_invalid: OnInvalid::Error,
@@ -195,14 +193,7 @@ fn test_project(
             // The analysis needs item moments for PLS and for corrected effects.
             item_moments: sattrace::analysis::needs_item_moments(model, None),
         };
-        let survey = ingest(
-            model,
-            project.graph.order(),
-            &data_name,
-            std::io::BufReader::new(file),
-            &options,
-        )
-        .map_err(anyhow::Error::msg)?;
+        let survey = super::project::ingest_file(&project, &options, false)?;
         let analysis = analyze(model, &project.graph, &survey, &AnalysisOptions::default())
             .map_err(anyhow::Error::msg)?;
         let recommendations = recommend(model, &project.graph, &analysis, &rules, engine);

@@ -90,6 +90,19 @@ pub enum DataError {
         forced: bool,
     },
 
+    /// A problem in a workbook or SPSS file, at a place in it (`Sheet1!D17`, `sheet
+    /// `Data`, header row 3`, `variable q1`), or the whole file when `at` is empty.
+    #[error("{file}: {}{message}\n  help: {help}", at_prefix(.at))]
+    File {
+        file: String,
+        at: Box<str>,
+        message: Box<str>,
+        help: Box<str>,
+        /// Sheet row and column (1-based) when the problem is in one cell or row.
+        row: Option<u64>,
+        column_number: Option<u64>,
+    },
+
     /// The caller's `eval_order` is not a topological order of the model's nodes.
     #[error(
         "{file}: internal error: {message}\n  help: this is a bug in sattrace; please report it"
@@ -122,6 +135,14 @@ fn others_suffix(others: &[String]) -> String {
     } else {
         let list: Vec<String> = others.iter().map(|c| format!("`{c}`")).collect();
         format!(" (also missing: {})", list.join(", "))
+    }
+}
+
+fn at_prefix(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("{at}: ")
     }
 }
 
@@ -170,6 +191,7 @@ impl DataError {
             | DataError::InvalidValue { file, .. }
             | DataError::EmptySegment { file, .. }
             | DataError::Encoding { file, .. }
+            | DataError::File { file, .. }
             | DataError::EvalOrder { file, .. } => file,
         }
     }
@@ -181,7 +203,7 @@ impl DataError {
             DataError::Ragged { row, .. }
             | DataError::InvalidValue { row, .. }
             | DataError::EmptySegment { row, .. } => Some(*row),
-            DataError::Encoding { row, .. } => *row,
+            DataError::Encoding { row, .. } | DataError::File { row, .. } => *row,
             _ => None,
         }
     }
@@ -204,7 +226,9 @@ impl DataError {
             DataError::DuplicateColumn { second, .. } => Some(*second),
             DataError::InvalidValue { column_number, .. }
             | DataError::EmptySegment { column_number, .. } => Some(*column_number),
-            DataError::Encoding { column_number, .. } => *column_number,
+            DataError::Encoding { column_number, .. } | DataError::File { column_number, .. } => {
+                *column_number
+            }
             _ => None,
         }
     }

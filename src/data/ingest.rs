@@ -1,4 +1,5 @@
-//! One pass over the survey: the calling thread parses CSV records into batches,
+//! One pass over the survey: the calling thread parses records (CSV lines, or rows of
+//! a workbook or SPSS file as text fields) into batches,
 //! reader threads turn them into node values and per-cell moments, and the batches
 //! are merged back in file order (so results are the same for any thread count).
 
@@ -52,6 +53,45 @@ pub fn ingest<R: Read>(
         });
     }
     let names = header_names(&header, source, detected)?;
+    let records = CsvRecords { csv, file: source };
+    ingest_records(model, eval_order, source, names, detected, records, options)
+}
+
+/// A source of data records after the header: CSV lines, or the rows of a
+/// workbook or SPSS file rendered as text fields, so every format feeds the same
+/// row reader and statistics.
+pub(crate) trait Records {
+    /// Fill `record` with the next data row; `Some(row)` names the row in messages
+    /// (a CSV line, a sheet row), `None` at the end.
+    fn next_record(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, DataError>;
+}
+
+struct CsvRecords<'f, R> {
+    csv: csv::Reader<LineIndex<R>>,
+    file: &'f str,
+}
+
+impl<R: Read> Records for CsvRecords<'_, R> {
+    fn next_record(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, DataError> {
+        if !read_record(&mut self.csv, record, self.file)? {
+            return Ok(None);
+        }
+        let byte = record.position().map_or(0, |p| p.byte());
+        Ok(Some(self.csv.get_mut().line_of(byte)))
+    }
+}
+
+/// The shared part of every format: map the header onto the model, then read the
+/// records into moments.
+pub(crate) fn ingest_records<S: Records>(
+    model: &Model,
+    eval_order: &[usize],
+    source: &str,
+    names: Vec<String>,
+    detected: Detected,
+    mut records: S,
+    options: &IngestOptions,
+) -> Result<Survey, DataError> {
     let shared = Shared {
         model,
         file: source,
@@ -70,7 +110,7 @@ pub fn ingest<R: Read>(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
     let items = options.keep_items.then(|| shared.columns.item_rows());
     let mut merger = Merger::new(model.nodes.len(), options.keep_respondents, items);
-    let read_error = run(&shared, &mut csv, threads, &mut merger);
+    let read_error = run(&shared, &mut records, threads, &mut merger);
     if let Some(error) = merger.take_error() {
         return Err(error);
     }
@@ -91,9 +131,9 @@ pub fn ingest<R: Read>(
 
 /// Parse batches on this thread and read them on `threads` others; returns a read
 /// (I/O) error, if parsing stopped on one. Row errors end up in the merger.
-fn run<R: Read>(
+fn run<S: Records>(
     shared: &Shared<'_>,
-    csv: &mut csv::Reader<LineIndex<R>>,
+    records: &mut S,
     threads: usize,
     merger: &mut Merger,
 ) -> Option<DataError> {
@@ -134,13 +174,12 @@ fn run<R: Read>(
                 let Some(record) = batch.records.get_mut(batch.filled) else {
                     break;
                 };
-                match read_record(csv, record, shared.file) {
-                    Ok(true) => {
-                        let byte = record.position().map_or(0, |p| p.byte());
-                        batch.lines.push(csv.get_mut().line_of(byte));
+                match records.next_record(record) {
+                    Ok(Some(line)) => {
+                        batch.lines.push(line);
                         batch.filled += 1;
                     }
-                    Ok(false) => {
+                    Ok(None) => {
                         eof = true;
                         break;
                     }

@@ -267,11 +267,21 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
         .into_iter()
         .map(|g| g.value.into_iter().map(|c| c.value).collect())
         .collect();
+    if let Some(row) = raw.header_row.as_ref().filter(|r| r.value == 0) {
+        return Err(ModelError::invalid(
+            Loc::from_yaml(file, row.referenced),
+            "`header_row: 0` names no row".to_string(),
+            "sheet rows count from 1, as in Excel; remove `header_row:` to detect it",
+        ));
+    }
+
     Ok(Model {
         crossed,
         name: raw.name.unwrap_or_else(|| "model".to_string()),
         file: file.to_string(),
         data: raw.data,
+        sheet: raw.sheet,
+        header_row: raw.header_row.map(|r| r.value),
         scale: default_scale,
         segments: raw.segments.into_iter().map(|s| s.value).collect(),
         wave: raw.wave.map(|s| s.value),

@@ -19,6 +19,14 @@ pub(crate) struct RawModel {
     pub name: Option<String>,
     #[serde(default)]
     pub data: Option<String>,
+    /// The worksheet to read when `data:` is a workbook (default: the first sheet).
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// The 1-based sheet row holding the column names, when `data:` is a workbook
+    /// (default: the first row that names the most model columns).
+    #[serde(default)]
+    #[schemars(with = "Option<u32>", range(min = 1))]
+    pub header_row: Option<Spanned<u32>>,
     #[serde(default)]
     #[schemars(with = "Option<Scale>")]
     pub scale: Option<Spanned<Scale>>,

@@ -358,6 +358,10 @@ pub struct Model {
     pub file: String,
     /// The survey file named by `data:`, relative to the model's directory.
     pub data: Option<String>,
+    /// The worksheet to read when the survey is a workbook (`sheet:`).
+    pub sheet: Option<String>,
+    /// The 1-based sheet row with the column names (`header_row:`); detected if unset.
+    pub header_row: Option<u32>,
     pub scale: Scale,
     /// Data columns to slice by; each is sliced on its own.
     pub segments: Vec<String>,
