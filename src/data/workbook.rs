@@ -64,63 +64,12 @@ pub fn ingest_workbook<RS: Read + Seek>(
     eval_order: &[usize],
     file: &str,
     kind: WorkbookKind,
-    mut reader: RS,
+    reader: RS,
     options: &IngestOptions,
 ) -> Result<Survey, DataError> {
-    if kind != WorkbookKind::Xls {
-        check_archive(&mut reader, file)?;
-    }
-    let fail = |e: &dyn std::fmt::Display, password: bool| open_error(file, e, password);
-    match kind {
-        WorkbookKind::Xlsx => {
-            let mut book = calamine::Xlsx::new(reader)
-                .map_err(|e| fail(&e, matches!(e, calamine::XlsxError::Password)))?;
-            let sheet = choose_sheet(model, file, &book.sheet_names())?;
-            let merges = book
-                .merge_cells_by_sheet_name(&sheet)
-                .map_err(|e| fail(&e, false))?;
-            let merges: Vec<_> = merges.iter().map(|d| (d.start, d.end)).collect();
-            let cells = book
-                .worksheet_cells_reader(&sheet)
-                .map_err(|e| fail(&e, false))?;
-            let stream = XlsxCells { cells, file };
-            read_sheet(model, eval_order, file, &sheet, stream, &merges, options)
-        }
-        WorkbookKind::Xls => {
-            let mut book = calamine::Xls::new(reader)
-                .map_err(|e| fail(&e, matches!(e, calamine::XlsError::Password)))?;
-            let sheet = choose_sheet(model, file, &book.sheet_names())?;
-            let merges = book
-                .merge_cells_by_sheet_name(&sheet)
-                .map_err(|e| fail(&e, false))?;
-            let merges: Vec<_> = merges.iter().map(|d| (d.start, d.end)).collect();
-            let range = book.worksheet_range(&sheet).map_err(|e| fail(&e, false))?;
-            read_sheet(
-                model,
-                eval_order,
-                file,
-                &sheet,
-                RangeCells::new(&range),
-                &merges,
-                options,
-            )
-        }
-        WorkbookKind::Ods => {
-            let mut book = calamine::Ods::new(reader)
-                .map_err(|e| fail(&e, matches!(e, calamine::OdsError::Password)))?;
-            let sheet = choose_sheet(model, file, &book.sheet_names())?;
-            let range = book.worksheet_range(&sheet).map_err(|e| fail(&e, false))?;
-            read_sheet(
-                model,
-                eval_order,
-                file,
-                &sheet,
-                RangeCells::new(&range),
-                &[],
-                options,
-            )
-        }
-    }
+    with_sheet(model, file, kind, reader, |sheet, stream, merges| {
+        read_sheet(model, eval_order, file, sheet, Dyn(stream), merges, options)
+    })
 }
 
 /// The header of a workbook's survey sheet (for `check --data`): its 1-based row
@@ -129,20 +78,30 @@ pub fn workbook_header<RS: Read + Seek>(
     model: &Model,
     file: &str,
     kind: WorkbookKind,
-    mut reader: RS,
+    reader: RS,
 ) -> Result<(u64, Vec<String>), DataError> {
+    with_sheet(model, file, kind, reader, |sheet, stream, merges| {
+        let mut rows = SheetRows::new(Dyn(stream), merges, file, sheet);
+        let (header, _) = find_header(model, file, sheet, &mut rows)?;
+        Ok((u64::from(header.row) + 1, header.names))
+    })
+}
+
+/// Open the workbook, choose its survey sheet (`sheet:`, default the first) and hand
+/// `visit` the sheet's name, its cells as a stream and its merged ranges: the one
+/// place that knows each format's calamine reader (`.xlsx` streams its cells; `.xls`
+/// and `.ods` are read whole by calamine).
+fn with_sheet<RS: Read + Seek, T>(
+    model: &Model,
+    file: &str,
+    kind: WorkbookKind,
+    mut reader: RS,
+    visit: impl FnOnce(&str, &mut dyn CellStream, &[Span]) -> Result<T, DataError>,
+) -> Result<T, DataError> {
     if kind != WorkbookKind::Xls {
         check_archive(&mut reader, file)?;
     }
     let fail = |e: &dyn std::fmt::Display, password: bool| open_error(file, e, password);
-    let header = |sheet: &str,
-                  stream: &mut dyn CellStream,
-                  merges: &[Span]|
-     -> Result<(u64, Vec<String>), DataError> {
-        let mut rows = SheetRows::new(Dyn(stream), merges, file, sheet);
-        let (header, _) = find_header(model, file, sheet, &mut rows)?;
-        Ok((u64::from(header.row) + 1, header.names))
-    };
     match kind {
         WorkbookKind::Xlsx => {
             let mut book = calamine::Xlsx::new(reader)
@@ -156,22 +115,26 @@ pub fn workbook_header<RS: Read + Seek>(
                 .worksheet_cells_reader(&sheet)
                 .map_err(|e| fail(&e, false))?;
             #[allow(clippy::let_and_return, reason = "the cell reader borrows `book`")]
-            let names = header(&sheet, &mut XlsxCells { cells, file }, &merges);
-            names
+            let result = visit(&sheet, &mut XlsxCells { cells, file }, &merges);
+            result
         }
         WorkbookKind::Xls => {
             let mut book = calamine::Xls::new(reader)
                 .map_err(|e| fail(&e, matches!(e, calamine::XlsError::Password)))?;
             let sheet = choose_sheet(model, file, &book.sheet_names())?;
+            let merges = book
+                .merge_cells_by_sheet_name(&sheet)
+                .map_err(|e| fail(&e, false))?;
+            let merges: Vec<_> = merges.iter().map(|d| (d.start, d.end)).collect();
             let range = book.worksheet_range(&sheet).map_err(|e| fail(&e, false))?;
-            header(&sheet, &mut RangeCells::new(&range), &[])
+            visit(&sheet, &mut RangeCells::new(&range), &merges)
         }
         WorkbookKind::Ods => {
             let mut book = calamine::Ods::new(reader)
                 .map_err(|e| fail(&e, matches!(e, calamine::OdsError::Password)))?;
             let sheet = choose_sheet(model, file, &book.sheet_names())?;
             let range = book.worksheet_range(&sheet).map_err(|e| fail(&e, false))?;
-            header(&sheet, &mut RangeCells::new(&range), &[])
+            visit(&sheet, &mut RangeCells::new(&range), &[])
         }
     }
 }
