@@ -157,9 +157,15 @@ pub fn apply(
                         own[k] *= slope[k];
                     }
                     let push: f64 = on.iter().map(|&k| own[k]).sum();
-                    let q = propensity(model, &inputs[node], basis, node, values).unwrap_or(0.5);
-                    let moved = logistic((q / (1.0 - q)).ln() + push / span);
-                    old + (moved - q) * span
+                    if push == 0.0 {
+                        // logistic(logit(q)) is q only to rounding: no push, no change.
+                        old
+                    } else {
+                        let q = propensity(model, &inputs[node], basis, node, values)
+                            .unwrap_or(0.5);
+                        let moved = logistic((q / (1.0 - q)).ln() + push / span);
+                        old + (moved - q) * span
+                    }
                 }
                 _ => (old + on.iter().map(|&k| own[k]).sum::<f64>()).clamp(low, high),
             };
