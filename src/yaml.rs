@@ -48,6 +48,9 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Yaml
             .location()
             .map(|l| Loc::from_yaml(file, l))
             .unwrap_or_else(|| Loc::new(file, 0, 0));
+        if let Some((message, help)) = plain_words(&error) {
+            return YamlError { loc, message, help };
+        }
         let mut message = first_line(&error.to_string());
         let help = unknown_field_hint(&message);
         if let Some(i) = message.find(", expected one of") {
@@ -55,6 +58,45 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Yaml
         }
         YamlError { loc, message, help }
     })
+}
+
+/// The parser's own wording names its API (`set DuplicateKeyPolicy in Options`) or
+/// prints its internals (`ScalarBytes { … }`): say what is wrong and how to fix it.
+fn plain_words(error: &serde_saphyr::Error) -> Option<(String, String)> {
+    use serde_saphyr::Error;
+    match error {
+        Error::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let allowed = format!("allowed values: {}", expected.join(", "));
+            let help = match did_you_mean(variant, expected.iter().copied()) {
+                hint if hint.is_empty() => allowed,
+                hint => format!("{hint} ({allowed})"),
+            };
+            Some((format!("unknown value `{}`", variant), help))
+        }
+        Error::DuplicateMappingKey { key, .. } => Some((
+            match key {
+                Some(k) => format!("duplicate key `{}`", k),
+                None => "duplicate key".to_string(),
+            },
+            "write each key once in a mapping: remove or merge the second".to_string(),
+        )),
+        Error::Budget { .. }
+        | Error::AliasExpansionLimitExceeded { .. }
+        | Error::AliasReplayStackDepthExceeded { .. } => Some((
+            "the file is too large or too complex for a model, rule or scenario file".to_string(),
+            "limits: 16 MiB of text, 64 levels of nesting, 1,000 anchors and aliases, \
+             200,000 values; split the file or remove repeated aliases"
+                .to_string(),
+        )),
+        Error::IndentationError { .. } => Some((
+            first_line(&error.to_string()),
+            "indent nested keys by the same number of spaces as their siblings (spaces, not tabs)"
+                .to_string(),
+        )),
+        _ => None,
+    }
 }
 
 fn first_line(text: &str) -> String {
@@ -115,6 +157,7 @@ impl YamlError {
             "invalid value",
             "missing field",
             "unknown variant",
+            "unknown value",
             "did not match any variant",
             "invalid length",
         ]

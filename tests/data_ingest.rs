@@ -117,6 +117,35 @@ fn bom_and_crlf_are_read() {
     assert_eq!(mean(&survey, A), Some(75.0));
 }
 
+/// Excel writes rows a user once touched as separators only: they are skipped and
+/// counted in every mode, not rejected as an empty segment, and row numbers after
+/// them stay right.
+#[test]
+fn rows_of_only_separators_are_skipped_and_counted() {
+    let csv =
+        format!("{HEADER}\n1,east,W1,1,3,3,3,3,8\n,,,,,,,,\n , ,,,,,,,\n2,east,W1,1,5,1,3,4,x\n");
+    let err = read(&csv).expect_err("x is not a number");
+    assert_eq!(err.row(), Some(5));
+    let csv = format!("{HEADER}\n1,east,W1,1,3,3,3,3,8\n,,,,,,,,\n,,,\n2,east,W1,1,5,1,3,4,9\n");
+    let survey = read(&csv).expect("blank rows are not answers");
+    assert_eq!(survey.invalid.blank_rows, 2);
+    assert_eq!(survey.invalid.skipped_rows, 0);
+    assert_eq!(total(&survey).rows, 2);
+    // Responses, not lines: the blank rows are not in the count.
+    assert_eq!(survey.rows, 2);
+}
+
+/// An item column no row answered is named, so a lost question is not silent.
+#[test]
+fn item_columns_without_any_answer_are_named() {
+    let csv = format!("{HEADER}\n1,east,W1,1,3,,3,3,8\n2,east,W1,1,5,,3,4,9\n");
+    let survey = read(&csv).expect("reads");
+    assert_eq!(survey.invalid.empty_columns, vec!["a2".to_string()]);
+    let csv = format!("{HEADER}\n1,east,W1,1,3,,3,3,8\n2,east,W1,1,5,1,3,4,9\n");
+    let survey = read(&csv).expect("reads");
+    assert!(survey.invalid.empty_columns.is_empty());
+}
+
 #[test]
 fn quoted_newlines_keep_row_numbers_right() {
     let csv = format!(
@@ -219,7 +248,9 @@ fn missing_tokens_make_items_and_nodes_missing() {
     // neither row has every node, so nothing is listwise complete.
     assert_eq!(m.complete.n, 0);
     assert_eq!(m.rows, 2);
-    assert!(survey.invalid.is_empty());
+    assert_eq!(survey.invalid.total, 0);
+    // Missing tokens are not invalid, but no row answered a1: that is said.
+    assert_eq!(survey.invalid.empty_columns, vec!["a1".to_string()]);
 }
 
 #[test]
@@ -921,4 +952,45 @@ fn a_weight_whose_square_overflows_is_refused_at_its_row() {
     assert_eq!(error.row(), Some(3));
     assert!(error.to_string().contains("up to 1e100"), "{error}");
     assert!(read(&format!("{HEADER}\n1,east,W1,1e100,3,3,3,3,8\n")).is_ok());
+}
+
+// ---------------------------------------------------------------- separators
+
+/// Excel's "Unicode text" (UTF-16, tab-separated) and its CSV where the decimal mark
+/// is a comma (`;`-separated) are read as the same survey as the comma-separated
+/// file; a workbook or SPSS file named `.csv` is named for what it is.
+#[test]
+fn tab_and_semicolon_files_read_like_the_comma_file() {
+    let rows = [
+        "id,region,wave,w,a1,a2,b1,s1,rec",
+        "1,east,W1,1,3,3,3,3,8",
+        "2,west,W1,2,5,1,4,4,9",
+        "3,east,W2,1,2,4,3,2,6",
+    ];
+    let comma = read(&(rows.join("\n") + "\n")).expect("comma");
+    let semicolon = read(&(rows.join("\n").replace(',', ";") + "\n")).expect("semicolon");
+    assert_eq!(semicolon.cells, comma.cells);
+    let text = rows.join("\r\n").replace(',', "\t") + "\r\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let tabs = read_with(&small_model(), &utf16, &IngestOptions::default()).expect("utf-16 tabs");
+    assert_eq!(tabs.cells, comma.cells);
+}
+
+#[test]
+fn binary_files_named_csv_say_what_they_are() {
+    for (head, kind) in [
+        (&b"PK\x03\x04\x14\x00\x00\x00"[..], "Excel workbook (.xlsx)"),
+        (&b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00"[..], "(.xls)"),
+        (&b"$FL2@(#) IBM SPSS"[..], "SPSS data file"),
+    ] {
+        let err = read_with(&small_model(), head, &IngestOptions::default())
+            .expect_err("not a CSV")
+            .to_string();
+        assert!(
+            err.contains("not a text (CSV) file") && err.contains(kind),
+            "{err}"
+        );
+        assert!(!err.contains("\\u{"), "no bytes echoed: {err}");
+    }
 }

@@ -325,6 +325,14 @@ fn bad_values_are_load_errors() {
         err.starts_with("r.yaml:8:11: rule `r1` has cost 0"),
         "{err}"
     );
+    // A cost so small that `uplift / cost` overflows, and a lead time of centuries.
+    let err = error(&one_rule("true", "").replace("cost: 2", "cost: 5e-324"));
+    assert!(err.contains("has cost 5e-324"), "{err}");
+    assert!(err.contains("from 0.000001 to"), "{err}");
+    let err = error(&one_rule("true", "").replace("cost: 2", "cost: 1e300"));
+    assert!(err.contains("has cost 1e300"), "{err}");
+    let err = error(&one_rule("true", "").replace("cost: 2", "cost: 2\n    duration: 1e9"));
+    assert!(err.contains("has duration 1e9"), "{err}");
     let err =
         error(&one_rule("true", "").replace("{each: driver}", "{each: driver, tags: [price]}"));
     assert!(
@@ -434,15 +442,23 @@ fn unknown_driver_computed_at_run_time_is_an_evaluation_error() {
 
 #[test]
 fn when_must_be_a_bool() {
+    // Plainly a number: refused when the rules load, so `check`, `analyze` and every
+    // other command give the same verdict (exit 2), not a warning per evaluation.
+    let err = error(&one_rule("driver.gap * 2", ""));
+    assert!(
+        err.starts_with("r.yaml:5:11: `when` of rule `r1` is a number, not true or false"),
+        "{err}"
+    );
+    // A number only at run time: the evaluation says so.
     let err = evaluate(
-        &one_rule("driver.gap * 2", ""),
+        &one_rule("\"if driver.gap > 0.0 { 1 } else { 2 }\"", ""),
         response_time(3.2, 0.3),
         1.0,
     )
     .expect_err("not bool")
     .to_string();
     assert!(
-        err.starts_with("r.yaml:5:11: `when` of rule `r1` must be true or false, not a number"),
+        err.contains("`when` of rule `r1` must be true or false, not an integer"),
         "{err}"
     );
 }

@@ -324,7 +324,7 @@ fn estimate_inner(
                 )
                 .map_err(|e| EffectsError::Singular {
                     node: node.id.clone(),
-                    reason: e.to_string(),
+                    reason: ols_reason(model, node, &inputs, &e),
                 })?;
                 for (k, &input) in inputs.iter().enumerate() {
                     direct[node_index][input] = fit.coef[k];
@@ -338,7 +338,7 @@ fn estimate_inner(
                     Ok(Some(m)) => {
                         let fail = |e: importance::ImportanceError| EffectsError::Singular {
                             node: node.id.clone(),
-                            reason: e.to_string(),
+                            reason: importance_reason(model, node, &inputs, &e),
                         };
                         let c = correlations(cross, node_index, &inputs).map_err(fail)?;
                         importance::estimate(m, &c, &EstimateOptions::default())
@@ -436,4 +436,75 @@ fn cross_sd(cross: &CrossMoments, i: usize) -> f64 {
     (cross.at(i, i).unwrap_or(0.0) / cross.sw - mean * mean)
         .max(0.0)
         .sqrt()
+}
+
+/// Which input of `node` a failed fit is about, named by id and where the model lists
+/// it, with what to do: "predictor 1 is a linear combination…" helps nobody.
+fn input_reason(
+    model: &Model,
+    node: &crate::model::Node,
+    inputs: &[usize],
+    position: usize,
+    collinear: bool,
+) -> String {
+    let Some(&input) = inputs.get(position) else {
+        return format!("the inputs of `{}` are collinear", node.id);
+    };
+    let id = &model.nodes[input].id;
+    let at = node
+        .inputs
+        .iter()
+        .position(|name| name == id)
+        .and_then(|k| node.input_locs.get(k))
+        .unwrap_or(&node.loc);
+    if collinear {
+        let before: Vec<String> = inputs[..position]
+            .iter()
+            .map(|&i| format!("`{}`", model.nodes[i].id))
+            .collect();
+        format!(
+            "{at}: driver `{id}` is a linear combination of {} (they carry the same information)\n  help: merge them into one driver, or drop one of them from `inputs:` of `{}`",
+            before.join(", "),
+            node.id
+        )
+    } else {
+        format!(
+            "{at}: driver `{id}` has the same score for every respondent here (no variance)\n  help: check its items in the survey, or drop it from `inputs:` of `{}`",
+            node.id
+        )
+    }
+}
+
+fn ols_reason(
+    model: &Model,
+    node: &crate::model::Node,
+    inputs: &[usize],
+    error: &stats::OlsError,
+) -> String {
+    match *error {
+        stats::OlsError::Collinear { predictor } => {
+            input_reason(model, node, inputs, predictor, true)
+        }
+        stats::OlsError::ConstantPredictor { predictor } => {
+            input_reason(model, node, inputs, predictor, false)
+        }
+        _ => error.to_string(),
+    }
+}
+
+fn importance_reason(
+    model: &Model,
+    node: &crate::model::Node,
+    inputs: &[usize],
+    error: &importance::ImportanceError,
+) -> String {
+    match *error {
+        importance::ImportanceError::Collinear { driver } => {
+            input_reason(model, node, inputs, driver, true)
+        }
+        importance::ImportanceError::ZeroVariance { driver } => {
+            input_reason(model, node, inputs, driver, false)
+        }
+        _ => error.to_string(),
+    }
 }

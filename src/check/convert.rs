@@ -102,6 +102,7 @@ impl From<&RuleError> for Diagnostic {
                 Code::UnknownReference
             }
             RuleError::Compile { .. } => Code::UnknownName,
+            RuleError::NotBoolean { .. } => Code::WhenNotBoolean,
             RuleError::Eval { .. } if message.contains("bool") => Code::WhenNotBoolean,
             RuleError::Eval { .. } | RuleError::Limit { .. } => Code::InvalidValue,
         };
@@ -114,18 +115,8 @@ impl From<&RuleWarning> for Diagnostic {
         let code = match w.kind {
             RuleWarningKind::NoTests => Code::RuleWithoutTests,
             RuleWarningKind::NeverFires => Code::RuleNeverFires,
-            RuleWarningKind::WhenNotBoolean => Code::WhenNotBoolean,
         };
-        let d = Diagnostic::warning(code, &w.loc, w.message.as_str()).with_help(w.help.as_str());
-        if code == Code::WhenNotBoolean {
-            // A `when` that is not boolean fails every evaluation: an error, found early.
-            Diagnostic {
-                severity: crate::diag::Severity::Error,
-                ..d
-            }
-        } else {
-            d
-        }
+        Diagnostic::warning(code, &w.loc, w.message.as_str()).with_help(w.help.as_str())
     }
 }
 

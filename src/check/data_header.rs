@@ -16,7 +16,17 @@ pub fn check_data_header(model: &Model, file: &str, head: &[u8]) -> Vec<Diagnost
         }
         Err(_) => encoding_rs::GB18030.decode(head).0.into_owned(),
     };
+    let sniffed = crate::data::decode::sniff(head);
+    if let Some(kind) = sniffed.binary {
+        return vec![Diagnostic::error(
+            Code::MissingColumn,
+            &Loc::new(file, 0, 0),
+            format!("this is not a text (CSV) file but {kind}"),
+        )
+        .with_help("name the file by its format (e.g. `survey.xlsx`, `survey.sav`); sattrace reads workbooks and SPSS files directly")];
+    }
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sniffed.delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(decoded.as_bytes());
@@ -57,23 +67,26 @@ fn check_names(
     line: u64,
     end_column: u64,
 ) -> Vec<Diagnostic> {
-    let mut needed: Vec<(String, String)> = Vec::new();
+    // Each column with what uses it and, for items, where the model asks for it.
+    let mut needed: Vec<(String, String, Option<&Loc>)> = Vec::new();
     for node in &model.nodes {
-        for item in &node.items {
-            needed.push((item.clone(), format!("an item of driver `{}`", node.id)));
+        for (k, item) in node.items.iter().enumerate() {
+            let at = node.item_locs.get(k).unwrap_or(&node.loc);
+            let used_by = format!("an item of driver `{}`", node.id);
+            needed.push((item.clone(), used_by, Some(at)));
         }
     }
     for segment in &model.segments {
-        needed.push((segment.clone(), "a segment column".to_string()));
+        needed.push((segment.clone(), "a segment column".to_string(), None));
     }
     if let Some(wave) = &model.wave {
-        needed.push((wave.clone(), "the wave column".to_string()));
+        needed.push((wave.clone(), "the wave column".to_string(), None));
     }
     if let Some(weight) = &model.weight {
-        needed.push((weight.clone(), "the weight column".to_string()));
+        needed.push((weight.clone(), "the weight column".to_string(), None));
     }
     let mut out = Vec::new();
-    for (column, used_by) in needed {
+    for (column, used_by, asked_at) in needed {
         if header.contains(&column) {
             continue;
         }
@@ -88,6 +101,10 @@ fn check_names(
         } else {
             hint
         });
+        let d = match asked_at {
+            Some(at) => d.with_related(at, format!("`{column}` is named here")),
+            None => d,
+        };
         out.push(Diagnostic { end_column, ..d });
     }
     out

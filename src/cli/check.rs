@@ -51,8 +51,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     if sources.is_empty() {
         bail!("nothing to check in {}\n  help: pass a project directory (with model.yaml, rules/, scenarios/), a model file or rule files", shown(&args.paths));
     }
-    let data = match &args.data {
-        Some(path) => Some((path.display().to_string(), read_head(path)?)),
+    let data = match args.data.clone().or_else(|| project_survey(&args.paths)) {
+        Some(path) => Some((path.display().to_string(), read_head(&path)?)),
         None => None,
     };
     let options = CheckOptions {
@@ -67,6 +67,24 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     let (errors, warnings) = counts(&diagnostics);
     let failed = errors > 0 || (args.fail_on == FailOn::Warning && warnings > 0);
     Ok(if failed { Exit::Findings } else { Exit::Ok })
+}
+
+/// The survey a project directory's model names (`data:`), when `check DIR` is
+/// given one directory and no `--data`: its header is checked as `analyze` would
+/// read it. Skipped when the model does not load (check reports why) or the file is
+/// absent or outside the project.
+fn project_survey(paths: &[PathBuf]) -> Option<PathBuf> {
+    let [dir] = paths else { return None };
+    let model_path = dir.join("model.yaml");
+    if !dir.is_dir() || !model_path.is_file() {
+        return None;
+    }
+    let text = std::fs::read_to_string(&model_path).ok()?;
+    let model = sattrace::model::load_model(&model_path.display().to_string(), &text).ok()?;
+    let path = dir.join(model.data.as_ref()?);
+    let root = dir.canonicalize().ok()?;
+    let inside = path.canonicalize().ok()?.starts_with(&root);
+    (inside && path.is_file()).then_some(path)
 }
 
 fn shown(paths: &[PathBuf]) -> String {

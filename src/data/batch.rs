@@ -10,6 +10,10 @@ use super::{Cell, CellKey, DataError, InvalidReport, ItemRows, Moments, Responde
 /// Records per batch. Batch boundaries fix the order of floating-point additions,
 /// so this constant (not the thread count) is part of what makes results repeatable.
 pub(crate) const BATCH_ROWS: usize = 4096;
+/// A batch also ends at about this many bytes of records (text plus 8 bytes of field
+/// bounds per field), so a file with 100,000 columns does not hold thousands of its
+/// wide rows per batch in flight: memory follows the rows' width, not their count.
+pub(crate) const BATCH_BYTES: usize = 8 << 20;
 
 /// Records in, partial statistics out.
 pub(crate) struct Batch {
@@ -196,6 +200,13 @@ impl Merger {
 fn add_invalid(into: &mut InvalidReport, from: &InvalidReport) {
     into.total += from.total;
     into.skipped_rows += from.skipped_rows;
+    into.blank_rows += from.blank_rows;
+    if into.answered.len() < from.answered.len() {
+        into.answered.resize(from.answered.len(), 0);
+    }
+    for (a, b) in into.answered.iter_mut().zip(&from.answered) {
+        *a += b;
+    }
     for (column, n) in &from.columns {
         *into.columns.entry(column.clone()).or_insert(0) += n;
     }

@@ -47,6 +47,17 @@ pub(crate) struct Columns {
 }
 
 impl Columns {
+    /// How many item columns the model reads.
+    pub(crate) fn item_count(&self) -> usize {
+        self.sources
+            .iter()
+            .map(|s| match s {
+                NodeSource::Items { items, .. } => items.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
     /// Empty item rows naming every item of every item node, in node order.
     pub(crate) fn item_rows(&self) -> super::ItemRows {
         let mut rows = super::ItemRows::default();
@@ -90,8 +101,10 @@ impl Columns {
             wanted.push((w, "the weight column".to_string()));
         }
         for node in &model.nodes {
-            for item in &node.items {
-                wanted.push((item, format!("an item of driver `{}`", node.id)));
+            for (k, item) in node.items.iter().enumerate() {
+                // Where the model asks for it: the fix may be in model.yaml.
+                let at = node.item_locs.get(k).unwrap_or(&node.loc);
+                wanted.push((item, format!("an item of driver `{}`, {at}", node.id)));
             }
         }
         let mut missing: Vec<(&str, &str)> = Vec::new();

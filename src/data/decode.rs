@@ -40,11 +40,48 @@ impl<R: Read> Read for Source<R> {
     }
 }
 
+/// What the first bytes say about the file beyond its encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sniffed {
+    /// The field separator: `,` unless the first line has none but has tabs (Excel's
+    /// "Unicode text") or semicolons (Excel where the decimal mark is a comma).
+    pub delimiter: u8,
+    /// The kind of binary file this is when it is not text at all (a workbook or SPSS
+    /// file with a `.csv` name).
+    pub binary: Option<&'static str>,
+}
+
+pub(crate) fn sniff(head: &[u8]) -> Sniffed {
+    let binary = if head.starts_with(b"PK\x03\x04") {
+        Some("an Excel workbook (.xlsx) or another zip archive")
+    } else if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        Some("an old Excel workbook (.xls)")
+    } else if head.starts_with(b"$FL2") || head.starts_with(b"$FL3") {
+        Some("an SPSS data file (.sav)")
+    } else {
+        None
+    };
+    // ASCII separators are single bytes in UTF-8 and GB18030 and the low byte of
+    // UTF-16 code units, so the raw first line tells.
+    let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    let count = |d: u8| line.iter().filter(|&&b| b == d).count();
+    let delimiter = if count(b',') > 0 {
+        b','
+    } else if count(b'\t') > 0 {
+        b'\t'
+    } else if count(b';') > 0 {
+        b';'
+    } else {
+        b','
+    };
+    Sniffed { delimiter, binary }
+}
+
 /// Sniff (for `Auto`) and wrap `reader`; a UTF-8 byte-order mark is dropped.
 pub(crate) fn open<R: Read>(
     mut reader: R,
     encoding: Encoding,
-) -> io::Result<(Source<R>, Detected)> {
+) -> io::Result<(Source<R>, Detected, Sniffed)> {
     let mut head = vec![0u8; SNIFF];
     let mut filled = 0;
     let mut eof = false;
@@ -60,6 +97,7 @@ pub(crate) fn open<R: Read>(
         }
     }
     head.truncate(filled);
+    let sniffed = sniff(&head);
     let has_bom = head.starts_with(BOM);
     let detected = match encoding {
         Encoding::Utf8 => Detected::Utf8 { forced: true },
@@ -80,7 +118,7 @@ pub(crate) fn open<R: Read>(
             encoding_rs::GB18030.new_decoder(),
         ))),
     };
-    Ok((source, detected))
+    Ok((source, detected, sniffed))
 }
 
 /// Valid UTF-8, allowing a character cut off at the end when more bytes follow.
@@ -173,7 +211,7 @@ mod tests {
     use super::*;
 
     fn decode_all(bytes: &[u8], encoding: Encoding) -> (Vec<u8>, Detected) {
-        let (mut source, detected) = open(bytes, encoding).expect("in-memory read");
+        let (mut source, detected, _) = open(bytes, encoding).expect("in-memory read");
         let mut out = Vec::new();
         source.read_to_end(&mut out).expect("in-memory read");
         (out, detected)

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use csv::ByteRecord;
 
-use super::batch::{Batch, Merger, BATCH_ROWS};
+use super::batch::{Batch, Merger, BATCH_BYTES, BATCH_ROWS};
 use super::columns::Columns;
 use super::decode::{self, Detected};
 use super::lines::LineIndex;
@@ -37,11 +37,23 @@ pub fn ingest<R: Read>(
     reader: R,
     options: &IngestOptions,
 ) -> Result<Survey, DataError> {
-    let (input, detected) = decode::open(reader, options.encoding).map_err(|e| DataError::Io {
-        file: source.to_string(),
-        source: e,
-    })?;
+    let (input, detected, sniffed) =
+        decode::open(reader, options.encoding).map_err(|e| DataError::Io {
+            file: source.to_string(),
+            source: e,
+        })?;
+    if let Some(kind) = sniffed.binary {
+        return Err(DataError::File {
+            file: source.to_string(),
+            at: "".into(),
+            message: format!("this is not a text (CSV) file but {kind}").into(),
+            help: "name the file by its format (e.g. `survey.xlsx`, `survey.sav`) in `data:` or on the command line; sattrace reads workbooks and SPSS files directly".into(),
+            row: None,
+            column_number: None,
+        });
+    }
     let mut csv = csv::ReaderBuilder::new()
+        .delimiter(sniffed.delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(64 * 1024)
@@ -123,6 +135,16 @@ pub(crate) fn ingest_records<S: Records>(
             file: source.to_string(),
         });
     }
+    let answered = std::mem::take(&mut survey.invalid.answered);
+    survey.invalid.empty_columns = shared
+        .columns
+        .item_rows()
+        .names
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| answered.get(*i).copied().unwrap_or(0) == 0)
+        .map(|(_, name)| name)
+        .collect();
     survey.segment_columns = model.segments.clone();
     survey.wave_column = model.wave.clone();
     survey.weight_column = model.weight.clone();
@@ -167,7 +189,8 @@ fn run<S: Records>(
             let mut batch = merger.spare.pop().unwrap_or_else(|| Batch::new(nodes));
             batch.reset(seq);
             let mut eof = false;
-            while batch.filled < BATCH_ROWS {
+            let mut bytes = 0usize;
+            while batch.filled < BATCH_ROWS && bytes < BATCH_BYTES {
                 if batch.records.len() <= batch.filled {
                     batch.records.push(ByteRecord::new());
                 }
@@ -176,6 +199,7 @@ fn run<S: Records>(
                 };
                 match records.next_record(record) {
                     Ok(Some(line)) => {
+                        bytes += record.as_slice().len() + 8 * record.len();
                         batch.lines.push(line);
                         batch.filled += 1;
                     }

@@ -10,7 +10,7 @@
 
 mod batch;
 mod columns;
-mod decode;
+pub(crate) mod decode;
 mod error;
 mod fxhash;
 mod ingest;

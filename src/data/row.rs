@@ -87,10 +87,13 @@ impl<'s, 'a> RowReader<'s, 'a> {
 
     /// Read the batch's records into its outputs, stopping at the first error.
     pub(crate) fn read_batch(&mut self, batch: &mut Batch) {
+        batch
+            .invalid
+            .answered
+            .resize(self.shared.columns.item_count(), 0);
         let records = std::mem::take(&mut batch.records);
         let lines = std::mem::take(&mut batch.lines);
         for (record, &line) in records.iter().zip(&lines).take(batch.filled) {
-            batch.rows += 1;
             if let Err(error) = self.read(record, line, batch) {
                 batch.error = Some(error);
                 break;
@@ -105,6 +108,12 @@ impl<'s, 'a> RowReader<'s, 'a> {
 
     fn read(&mut self, record: &ByteRecord, line: u64, batch: &mut Batch) -> Result<(), DataError> {
         let shared = self.shared;
+        // Spreadsheets export rows they once touched as commas only: not answers.
+        if record.iter().all(|field| field.trim_ascii().is_empty()) {
+            batch.invalid.blank_rows += 1;
+            return Ok(());
+        }
+        batch.rows += 1;
         let expected = shared.columns.header.len();
         if record.len() != expected {
             return Err(DataError::Ragged {
@@ -285,6 +294,8 @@ impl<'s, 'a> RowReader<'s, 'a> {
         let states = !shared.item_shapes.is_empty();
         self.items.clear();
         self.states.clear();
+        // Position of the item in model order (for the answered counts).
+        let mut position = 0usize;
         for (index, source) in shared.columns.sources.iter().enumerate() {
             let NodeSource::Items {
                 items,
@@ -297,6 +308,7 @@ impl<'s, 'a> RowReader<'s, 'a> {
             };
             let (mut sum, mut count) = (0.0, 0usize);
             for item in items {
+                position += 1;
                 let raw = record.get(item.field).unwrap_or_default().trim_ascii();
                 match shared.tokens.number(raw) {
                     Ok(None) => {
@@ -311,6 +323,9 @@ impl<'s, 'a> RowReader<'s, 'a> {
                         let v = if item.reverse { scale.flip(v) } else { v };
                         sum += v;
                         count += 1;
+                        if let Some(answered) = batch.invalid.answered.get_mut(position - 1) {
+                            *answered += 1;
+                        }
                         if shared.keep_items {
                             self.items.push(v);
                         }

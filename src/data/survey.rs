@@ -30,11 +30,23 @@ pub struct InvalidReport {
     pub total: u64,
     /// Rows dropped because of their weight, segment or wave value.
     pub skipped_rows: u64,
+    /// Rows with no value in any column (a spreadsheet's `,,,,`), skipped.
+    pub blank_rows: u64,
+    /// Item columns the model uses that no row answered (an export that lost a
+    /// question, or the wrong column named), in model order.
+    pub empty_columns: Vec<String>,
+    /// Valid answers per item column in model order, while reading; becomes
+    /// `empty_columns` when the survey is finished.
+    #[serde(skip)]
+    pub(crate) answered: Vec<u64>,
 }
 
 impl InvalidReport {
     pub fn is_empty(&self) -> bool {
-        self.total == 0 && self.skipped_rows == 0
+        self.total == 0
+            && self.skipped_rows == 0
+            && self.blank_rows == 0
+            && self.empty_columns.is_empty()
     }
 
     pub(crate) fn count(&mut self, column: &str) {
@@ -65,7 +77,8 @@ pub struct Survey {
     pub respondents: Option<Respondents>,
     /// Item-level values, when asked for ([`crate::data::IngestOptions::keep_items`]).
     pub items: Option<ItemRows>,
-    /// Data rows read (without the header), including rows skipped as invalid.
+    /// Data rows read (without the header), including rows skipped as invalid but not
+    /// blank rows.
     pub rows: u64,
     pub invalid: InvalidReport,
 }

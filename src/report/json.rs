@@ -19,6 +19,10 @@ pub struct AnalysisJson {
     pub skipped_by_column: std::collections::BTreeMap<String, u64>,
     /// Rows dropped for a bad weight, segment or wave value.
     pub skipped_rows: u64,
+    /// Rows with no value in any column (`,,,,`), skipped.
+    pub blank_rows: u64,
+    /// Item columns the model reads that no row answered validly.
+    pub empty_columns: Vec<String>,
     pub primary_outcome: String,
     /// How `importance` was computed: the primary outcome's method (`ols`, `lmg`, …),
     /// or `declared`.
@@ -367,6 +371,8 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
         skipped_values: report.survey.invalid.total,
         skipped_by_column: report.survey.invalid.columns.clone(),
         skipped_rows: report.survey.invalid.skipped_rows,
+        blank_rows: report.survey.invalid.blank_rows,
+        empty_columns: report.survey.invalid.empty_columns.clone(),
         primary_outcome: model.primary_outcome.clone(),
         importance_method: analysis
             .slices

@@ -90,13 +90,16 @@ pub(crate) fn skipped_summary(invalid: &crate::data::InvalidReport, lang: Lang) 
         .iter()
         .map(|(column, n)| format!("{column} {n}"))
         .collect();
-    let mut text = format!(
-        "{} {}{}{}",
-        invalid.total,
-        t(lang, "个无效值被跳过", "invalid values skipped"),
-        t(lang, "：", ": "),
-        per_column.join(t(lang, "、", ", "))
-    );
+    let mut text = String::new();
+    if invalid.total > 0 || invalid.skipped_rows > 0 {
+        text = format!(
+            "{} {}{}{}",
+            invalid.total,
+            t(lang, "个无效值被跳过", "invalid values skipped"),
+            t(lang, "：", ": "),
+            per_column.join(t(lang, "、", ", "))
+        );
+    }
     if invalid.skipped_rows > 0 {
         text.push_str(&format!(
             "{}{} {}",
@@ -106,6 +109,39 @@ pub(crate) fn skipped_summary(invalid: &crate::data::InvalidReport, lang: Lang) 
                 lang,
                 "行（权重、分群或波次无效）",
                 "rows dropped (bad weight, segment or wave)"
+            )
+        ));
+    }
+    if invalid.blank_rows > 0 {
+        if !text.is_empty() {
+            text.push_str(t(lang, "；", "; "));
+        }
+        text.push_str(&format!(
+            "{} {}",
+            invalid.blank_rows,
+            t(
+                lang,
+                "个空行（只有分隔符）被跳过",
+                "blank rows (separators only) skipped"
+            )
+        ));
+    }
+    if !invalid.empty_columns.is_empty() {
+        if !text.is_empty() {
+            text.push_str(t(lang, "；", "; "));
+        }
+        text.push_str(&format!(
+            "{}{}{}",
+            t(
+                lang,
+                "这些题目没有任何有效回答：",
+                "no valid answer in any row: "
+            ),
+            invalid.empty_columns.join(t(lang, "、", ", ")),
+            t(
+                lang,
+                "（检查导出文件或列名）",
+                " (check the export or the column names)"
             )
         ));
     }
@@ -580,6 +616,7 @@ mod skipped_tests {
                 .collect(),
             total: 3,
             skipped_rows: 1,
+            ..InvalidReport::default()
         };
         assert_eq!(
             skipped_summary(&invalid, Lang::En),
@@ -588,6 +625,30 @@ mod skipped_tests {
         assert_eq!(
             skipped_summary(&invalid, Lang::Zh),
             "3 个无效值被跳过：q_a 1、q_b 2；其中丢弃 1 行（权重、分群或波次无效）"
+        );
+        let blank = InvalidReport {
+            blank_rows: 2,
+            ..InvalidReport::default()
+        };
+        assert_eq!(
+            skipped_summary(&blank, Lang::En),
+            "2 blank rows (separators only) skipped"
+        );
+        assert_eq!(
+            skipped_summary(&blank, Lang::Zh),
+            "2 个空行（只有分隔符）被跳过"
+        );
+        let empty = InvalidReport {
+            empty_columns: vec!["q_a".into(), "q_b".into()],
+            ..InvalidReport::default()
+        };
+        assert_eq!(
+            skipped_summary(&empty, Lang::En),
+            "no valid answer in any row: q_a, q_b (check the export or the column names)"
+        );
+        assert_eq!(
+            skipped_summary(&empty, Lang::Zh),
+            "这些题目没有任何有效回答：q_a、q_b（检查导出文件或列名）"
         );
     }
 }

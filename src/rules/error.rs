@@ -35,6 +35,15 @@ pub enum RuleError {
         message: String,
         help: String,
     },
+    /// A `when` that plainly yields no boolean (a number, a text): it would fail every
+    /// evaluation, so it is refused when the rules are loaded, by every command alike.
+    #[error("{loc}: {message}{}", help_suffix(.help))]
+    NotBoolean {
+        rule: String,
+        loc: Loc,
+        message: String,
+        help: String,
+    },
     /// A rule was stopped because it exceeded a sandbox limit (operations, sizes, depth).
     #[error("{loc}: {message}{}", help_suffix(.help))]
     Limit {
@@ -69,6 +78,7 @@ impl RuleError {
             RuleError::Invalid { loc, .. }
             | RuleError::Compile { loc, .. }
             | RuleError::Eval { loc, .. }
+            | RuleError::NotBoolean { loc, .. }
             | RuleError::Limit { loc, .. } => loc,
         }
     }
@@ -80,6 +90,7 @@ impl RuleError {
             RuleError::Invalid { message, .. }
             | RuleError::Compile { message, .. }
             | RuleError::Eval { message, .. }
+            | RuleError::NotBoolean { message, .. }
             | RuleError::Limit { message, .. } => message,
         }
     }
@@ -91,6 +102,7 @@ impl RuleError {
             RuleError::Invalid { help, .. }
             | RuleError::Compile { help, .. }
             | RuleError::Eval { help, .. }
+            | RuleError::NotBoolean { help, .. }
             | RuleError::Limit { help, .. } => help,
         }
     }
@@ -101,6 +113,7 @@ impl RuleError {
             RuleError::Yaml(_) | RuleError::Invalid { .. } => None,
             RuleError::Compile { rule, .. }
             | RuleError::Eval { rule, .. }
+            | RuleError::NotBoolean { rule, .. }
             | RuleError::Limit { rule, .. } => Some(rule),
         }
     }

@@ -38,8 +38,6 @@ pub enum RuleWarningKind {
     NoTests,
     /// `for` matches no driver of the model: the rule can never fire.
     NeverFires,
-    /// `when` yields a number, text or list, never true or false.
-    WhenNotBoolean,
 }
 
 /// Lint every rule of every source against what the model declares.
@@ -101,14 +99,6 @@ fn warnings(rule: &Rule, known: &Known, driver_tags: &[(String, Vec<String>)]) -
             "tag a driver in model.yaml, or change the rule's `for`",
         ));
     }
-    if let Some(kind) = non_boolean(&rule.when.ast) {
-        out.push(warn(
-            RuleWarningKind::WhenNotBoolean,
-            &rule.when.span.start(),
-            format!("`when` of rule `{}` is {kind}, not true or false", rule.id),
-            "compare it, e.g. `driver.gap >= 0.3`",
-        ));
-    }
     out
 }
 
@@ -122,7 +112,7 @@ fn quoted(names: &[String]) -> String {
 
 /// What the expression yields when that is plainly not a boolean: a literal, an
 /// arithmetic operation, a numeric field, a number variable or a driver function.
-fn non_boolean(ast: &rhai::AST) -> Option<&'static str> {
+pub(crate) fn non_boolean(ast: &rhai::AST) -> Option<&'static str> {
     match ast.statements() {
         [Stmt::Expr(expr)] => kind_of(expr),
         [Stmt::FnCall(call, _)] => kind_of_call(call),

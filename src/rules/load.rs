@@ -98,6 +98,22 @@ pub(super) fn collect_rules(
     (rules, errors)
 }
 
+/// Costs are relative: bounded so that `uplift / cost` and a plan's summed cost stay
+/// numbers people can read (a cost of 5e-324 made the priority infinite).
+const MIN_COST: f64 = 1e-6;
+const MAX_COST: f64 = 1e12;
+/// A lead time beyond a century is a typo (or milliseconds).
+const MAX_DURATION_DAYS: f64 = 36_500.0;
+
+/// A number as people write it: `5e-324`, not 324 digits.
+fn readable(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// One rule, or `None` with its errors pushed.
 fn load_rule(
     engine: &RuleEngine,
@@ -118,11 +134,11 @@ fn load_rule(
     let selector = selector(file, &raw.selector, known, errors);
 
     let cost = raw.cost.value;
-    if !(cost.is_finite() && cost > 0.0) {
+    if !(MIN_COST..=MAX_COST).contains(&cost) {
         errors.push(RuleError::invalid(
             at(raw.cost.referenced),
-            format!("rule `{id}` has cost {cost}"),
-            "`cost` must be a number above 0 (relative cost or effort points)",
+            format!("rule `{id}` has cost {}", readable(cost)),
+            "`cost` must be a number from 0.000001 to 1000000000000 (relative cost or effort points)",
         ));
     }
     let delta = raw.effect.delta.value;
@@ -134,11 +150,11 @@ fn load_rule(
         ));
     }
     let duration = match &raw.duration {
-        Some(d) if !(d.value.is_finite() && d.value >= 0.0) => {
+        Some(d) if !(0.0..=MAX_DURATION_DAYS).contains(&d.value) => {
             errors.push(RuleError::invalid(
                 at(d.referenced),
-                format!("rule `{id}` has duration {}", d.value),
-                "`duration` is a lead time in days, 0 or more",
+                format!("rule `{id}` has duration {}", readable(d.value)),
+                "`duration` is a lead time in days, from 0 to 36500 (100 years)",
             ));
             None
         }
@@ -155,6 +171,16 @@ fn load_rule(
     let when = compile(engine, library, &origin("when"), &raw.when, known)
         .map_err(|e| errors.extend(e))
         .ok();
+    if let Some(kind) = when.as_ref().and_then(|w| super::lint::non_boolean(&w.ast)) {
+        errors.push(RuleError::NotBoolean {
+            rule: id.clone(),
+            loc: when
+                .as_ref()
+                .map_or_else(|| at(raw.id.referenced), |w| w.span.start()),
+            message: format!("`when` of rule `{id}` is {kind}, not true or false"),
+            help: "compare it, e.g. `driver.gap >= 0.3`".to_string(),
+        });
+    }
     let priority = match &raw.priority {
         Some(p) => compile(engine, library, &origin("priority"), p, known)
             .map_err(|e| errors.extend(e))
