@@ -994,3 +994,52 @@ fn binary_files_named_csv_say_what_they_are() {
         assert!(!err.contains("\\u{"), "no bytes echoed: {err}");
     }
 }
+
+// ---------------------------------------------------------------- respondent ids
+
+fn with_ids() -> Model {
+    load_model(
+        "model.yaml",
+        &SMALL_MODEL.replace("weight: w\n", "weight: w\nrespondent_id: id\n"),
+    )
+    .expect("model with ids")
+}
+
+/// A repeated respondent is an error naming both lines, the first repeat in file
+/// order even when it lies batches apart; `--on-invalid skip` keeps and counts it.
+#[test]
+fn a_repeated_respondent_id_is_named_with_both_lines() {
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..10_000 {
+        // id 17 again on line 9002 (row 9001); id 5 again later on line 9502.
+        let id = match i {
+            9_000 => 17,
+            9_500 => 5,
+            _ => i,
+        };
+        csv.push_str(&format!("{id},east,W1,1,3,3,3,3,8\n"));
+    }
+    let err = read_with(&with_ids(), csv.as_bytes(), &IngestOptions::default())
+        .expect_err("17 twice")
+        .to_string();
+    assert!(
+        err.starts_with(
+            "survey.csv:9002: respondent `17` (column `id`) appears again; first on line 19"
+        ),
+        "{err}"
+    );
+    let kept = read_with(&with_ids(), csv.as_bytes(), &skip()).expect("skip keeps them");
+    assert_eq!(kept.invalid.repeated_ids, 2);
+    let first = kept.invalid.first_repeat.clone().expect("first");
+    assert_eq!(
+        (first.id.as_str(), first.first, first.again),
+        ("17", 19, 9002)
+    );
+    assert_eq!(total(&kept).rows, 10_000);
+    // Without `respondent_id:` nothing is checked.
+    assert!(read(&csv)
+        .expect("no id column")
+        .invalid
+        .first_repeat
+        .is_none());
+}

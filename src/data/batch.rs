@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use csv::ByteRecord;
 
-use super::{Cell, CellKey, DataError, InvalidReport, ItemRows, Moments, Respondents, Survey};
+use super::{
+    Cell, CellKey, DataError, InvalidReport, ItemRows, Moments, RepeatedId, Respondents, Survey,
+};
 
 /// Records per batch. Batch boundaries fix the order of floating-point additions,
 /// so this constant (not the thread count) is part of what makes results repeatable.
@@ -33,6 +35,9 @@ pub(crate) struct Batch {
     /// Item values of the batch's rows, when items are kept.
     pub items: ItemRows,
     pub invalid: InvalidReport,
+    /// Respondent ids of the rows read (trimmed) with their lines, when the model
+    /// names an id column; checked for repeats in file order by the merger.
+    pub ids: Vec<(Box<[u8]>, u64)>,
     /// The first error in the batch; the rows after it are not read.
     pub error: Option<DataError>,
 }
@@ -49,6 +54,7 @@ impl Batch {
             respondents: Respondents::new(nodes),
             items: ItemRows::default(),
             invalid: InvalidReport::default(),
+            ids: Vec::new(),
             error: None,
         }
     }
@@ -65,8 +71,17 @@ impl Batch {
         self.respondents.cells.clear();
         self.items.clear();
         self.invalid = InvalidReport::default();
+        self.ids.clear();
         self.error = None;
     }
+}
+
+/// What a respondent id seen a second time does.
+pub(crate) enum Repeats {
+    /// Stop with an error naming both rows (`--on-invalid error`).
+    Error { file: String, column: String },
+    /// Keep the row, count it and remember the first (`--on-invalid skip`).
+    Count,
 }
 
 /// Merges batches in file order into the survey.
@@ -82,13 +97,21 @@ pub(crate) struct Merger {
     rows: u64,
     invalid: InvalidReport,
     error: Option<DataError>,
+    /// Where each respondent id was first seen, and what a repeat does.
+    seen_ids: HashMap<Box<[u8]>, u64>,
+    repeats: Repeats,
     /// Batches whose buffers can be reused.
     pub spare: Vec<Batch>,
 }
 
 impl Merger {
     /// `items`: the item rows to fill (names set, no rows), when items are kept.
-    pub(crate) fn new(nodes: usize, keep_respondents: bool, items: Option<ItemRows>) -> Self {
+    pub(crate) fn new(
+        nodes: usize,
+        keep_respondents: bool,
+        items: Option<ItemRows>,
+        repeats: Repeats,
+    ) -> Self {
         Self {
             nodes,
             next_seq: 0,
@@ -101,6 +124,8 @@ impl Merger {
             rows: 0,
             invalid: InvalidReport::default(),
             error: None,
+            seen_ids: HashMap::new(),
+            repeats,
             spare: Vec::new(),
         }
     }
@@ -123,6 +148,10 @@ impl Merger {
     }
 
     fn merge(&mut self, batch: &mut Batch) {
+        if let Some(error) = self.repeated_ids(batch) {
+            self.error = Some(error);
+            return;
+        }
         self.rows += batch.rows;
         add_invalid(&mut self.invalid, &batch.invalid);
         let mut remap = Vec::with_capacity(batch.cells.len());
@@ -159,6 +188,50 @@ impl Merger {
         if let Some(error) = batch.error.take() {
             self.error = Some(error);
         }
+    }
+
+    /// Check the batch's respondent ids against those seen before it, in file order
+    /// (so the first repeat is reported, whatever thread read which batch). Ids on or
+    /// after the batch's own first error do not count: that error comes first.
+    fn repeated_ids(&mut self, batch: &mut Batch) -> Option<DataError> {
+        let stop = batch
+            .error
+            .as_ref()
+            .and_then(DataError::row)
+            .unwrap_or(u64::MAX);
+        for (id, line) in batch.ids.drain(..) {
+            if line >= stop {
+                break;
+            }
+            match self.seen_ids.get(&id) {
+                None => {
+                    self.seen_ids.insert(id, line);
+                }
+                Some(&first) => match &self.repeats {
+                    Repeats::Error { file, column } => {
+                        return Some(DataError::RepeatedId {
+                            file: file.clone(),
+                            row: line,
+                            column: column.clone(),
+                            id: String::from_utf8_lossy(&id).into_owned(),
+                            first,
+                        });
+                    }
+                    Repeats::Count => {
+                        let invalid = &mut self.invalid;
+                        invalid.repeated_ids += 1;
+                        if invalid.first_repeat.is_none() {
+                            invalid.first_repeat = Some(RepeatedId {
+                                id: String::from_utf8_lossy(&id).into_owned(),
+                                first,
+                                again: line,
+                            });
+                        }
+                    }
+                },
+            }
+        }
+        None
     }
 
     /// The survey, cells sorted by key.

@@ -44,6 +44,7 @@ pub(crate) struct Columns {
     pub segments: Vec<usize>,
     pub wave: Option<usize>,
     pub weight: Option<usize>,
+    pub respondent_id: Option<usize>,
 }
 
 impl Columns {
@@ -99,6 +100,9 @@ impl Columns {
         }
         if let Some(w) = &model.weight {
             wanted.push((w, "the weight column".to_string()));
+        }
+        if let Some(id) = &model.respondent_id {
+            wanted.push((id, "the respondent id column".to_string()));
         }
         for node in &model.nodes {
             for (k, item) in node.items.iter().enumerate() {
@@ -203,6 +207,7 @@ impl Columns {
             segments: model.segments.iter().map(|s| field(s)).collect(),
             wave: model.wave.as_deref().map(field),
             weight: model.weight.as_deref().map(field),
+            respondent_id: model.respondent_id.as_deref().map(field),
             header,
             sources,
             composite_order,

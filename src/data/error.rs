@@ -43,6 +43,16 @@ pub enum DataError {
         help: String,
     },
 
+    /// A respondent id seen on an earlier row (`--on-invalid error`).
+    #[error("{file}:{row}: respondent `{id}` (column `{column}`) appears again; first on line {first}\n  help: remove the repeated row (was an export appended twice?), or pass `--on-invalid skip` to keep both rows and have them counted")]
+    RepeatedId {
+        file: String,
+        row: u64,
+        column: String,
+        id: String,
+        first: u64,
+    },
+
     /// A record with a different number of fields than the header.
     #[error("{file}:{row}: row {row} has {found} fields, expected {expected} (as in the header)\n  help: check for an unquoted comma or a missing delimiter; quote fields that contain commas")]
     Ragged {
@@ -190,6 +200,7 @@ impl DataError {
             | DataError::Ragged { file, .. }
             | DataError::InvalidValue { file, .. }
             | DataError::EmptySegment { file, .. }
+            | DataError::RepeatedId { file, .. }
             | DataError::Encoding { file, .. }
             | DataError::File { file, .. }
             | DataError::EvalOrder { file, .. } => file,
@@ -202,6 +213,7 @@ impl DataError {
             DataError::DuplicateColumn { .. } | DataError::MissingColumn { .. } => Some(1),
             DataError::Ragged { row, .. }
             | DataError::InvalidValue { row, .. }
+            | DataError::RepeatedId { row, .. }
             | DataError::EmptySegment { row, .. } => Some(*row),
             DataError::Encoding { row, .. } | DataError::File { row, .. } => *row,
             _ => None,
@@ -214,6 +226,7 @@ impl DataError {
             DataError::DuplicateColumn { column, .. }
             | DataError::MissingColumn { column, .. }
             | DataError::InvalidValue { column, .. }
+            | DataError::RepeatedId { column, .. }
             | DataError::EmptySegment { column, .. } => Some(column),
             DataError::Encoding { column, .. } => column.as_deref(),
             _ => None,

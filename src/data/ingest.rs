@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use csv::ByteRecord;
 
-use super::batch::{Batch, Merger, BATCH_BYTES, BATCH_ROWS};
+use super::batch::{Batch, Merger, Repeats, BATCH_BYTES, BATCH_ROWS};
 use super::columns::Columns;
 use super::decode::{self, Detected};
 use super::lines::LineIndex;
@@ -121,7 +121,14 @@ pub(crate) fn ingest_records<S: Records>(
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
     let items = options.keep_items.then(|| shared.columns.item_rows());
-    let mut merger = Merger::new(model.nodes.len(), options.keep_respondents, items);
+    let repeats = match options.on_invalid {
+        super::OnInvalid::Error => Repeats::Error {
+            file: source.to_string(),
+            column: model.respondent_id.clone().unwrap_or_default(),
+        },
+        super::OnInvalid::Skip => Repeats::Count,
+    };
+    let mut merger = Merger::new(model.nodes.len(), options.keep_respondents, items, repeats);
     let read_error = run(&shared, &mut records, threads, &mut merger);
     if let Some(error) = merger.take_error() {
         return Err(error);

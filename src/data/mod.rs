@@ -36,6 +36,6 @@ pub use moments::{CrossMoments, Moments, NodeMoments, SHIFT};
 pub use options::{Encoding, IngestOptions, OnInvalid};
 pub use respondents::Respondents;
 pub use sav::ingest_sav;
-pub use survey::{Cell, CellKey, InvalidReport, Survey};
+pub use survey::{Cell, CellKey, InvalidReport, RepeatedId, Survey};
 pub use waves::{compare_waves, waves};
 pub use workbook::{ingest_workbook, workbook_header, WorkbookKind};

@@ -142,6 +142,13 @@ impl<'s, 'a> RowReader<'s, 'a> {
             }
         };
         self.node_values(record, line, batch)?;
+        if let Some(field) = shared.columns.respondent_id {
+            let id = record.get(field).unwrap_or_default().trim_ascii();
+            // A row without an id cannot repeat one.
+            if !id.is_empty() {
+                batch.ids.push((id.into(), line));
+            }
+        }
         let slot = self.slot(cell, batch);
         if let Some((_, moments)) = batch.cells.get_mut(slot as usize) {
             moments.add_row(weight, &self.values);

@@ -35,6 +35,11 @@ pub struct InvalidReport {
     /// Item columns the model uses that no row answered (an export that lost a
     /// question, or the wrong column named), in model order.
     pub empty_columns: Vec<String>,
+    /// Respondent ids seen again after their first row (`--on-invalid skip`; the
+    /// rows are kept and counted as separate responses).
+    pub repeated_ids: u64,
+    /// The first repeat in file order.
+    pub first_repeat: Option<RepeatedId>,
     /// Valid answers per item column in model order, while reading; becomes
     /// `empty_columns` when the survey is finished.
     #[serde(skip)]
@@ -47,6 +52,7 @@ impl InvalidReport {
             && self.skipped_rows == 0
             && self.blank_rows == 0
             && self.empty_columns.is_empty()
+            && self.repeated_ids == 0
     }
 
     pub(crate) fn count(&mut self, column: &str) {
@@ -58,6 +64,15 @@ impl InvalidReport {
             }
         }
     }
+}
+
+/// A respondent id that appears on more than one row.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RepeatedId {
+    pub id: String,
+    /// The line it was first seen on, and the line it appeared on again.
+    pub first: u64,
+    pub again: u64,
 }
 
 /// A survey reduced to mergeable statistics per cell.

@@ -245,12 +245,13 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
         .iter()
         .chain(raw.wave.iter())
         .chain(raw.weight.iter())
+        .chain(raw.respondent_id.iter())
     {
         if let Some(owner) = item_owner.get(column.value.as_str()) {
             return Err(ModelError::invalid(
                 at(column),
                 format!("column `{}` is an item of `{owner}`", column.value),
-                "segment, wave and weight columns cannot also be survey items",
+                "segment, wave, weight and respondent id columns cannot also be survey items",
             ));
         }
     }
@@ -286,6 +287,7 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
         segments: raw.segments.into_iter().map(|s| s.value).collect(),
         wave: raw.wave.map(|s| s.value),
         weight: raw.weight.map(|s| s.value),
+        respondent_id: raw.respondent_id.map(|s| s.value),
         missing: raw
             .missing
             .unwrap_or_else(|| DEFAULT_MISSING.iter().map(|s| s.to_string()).collect()),

@@ -44,6 +44,10 @@ pub(crate) struct RawModel {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub weight: Option<Spanned<String>>,
+    /// The column that identifies a respondent; a value seen twice is reported.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub respondent_id: Option<Spanned<String>>,
     #[serde(default)]
     pub missing: Option<Vec<String>>,
     #[serde(default)]

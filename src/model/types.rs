@@ -372,6 +372,9 @@ pub struct Model {
     pub wave: Option<String>,
     /// The survey weight column.
     pub weight: Option<String>,
+    /// The column identifying respondents (`respondent_id:`): a value seen twice is an
+    /// error (or, with `--on-invalid skip`, counted and reported).
+    pub respondent_id: Option<String>,
     /// Tokens read as missing values.
     pub missing: Vec<String>,
     /// The outcome whose gap actions are ranked against: `primary_outcome:` or the

@@ -23,6 +23,10 @@ pub struct AnalysisJson {
     pub blank_rows: u64,
     /// Item columns the model reads that no row answered validly.
     pub empty_columns: Vec<String>,
+    /// Rows whose respondent id appeared before (`--on-invalid skip` keeps them).
+    pub repeated_ids: u64,
+    /// The first of them: the id and both lines.
+    pub first_repeat: Option<crate::data::RepeatedId>,
     pub primary_outcome: String,
     /// How `importance` was computed: the primary outcome's method (`ols`, `lmg`, …),
     /// or `declared`.
@@ -373,6 +377,8 @@ pub fn analysis_json(report: &Report) -> AnalysisJson {
         skipped_rows: report.survey.invalid.skipped_rows,
         blank_rows: report.survey.invalid.blank_rows,
         empty_columns: report.survey.invalid.empty_columns.clone(),
+        repeated_ids: report.survey.invalid.repeated_ids,
+        first_repeat: report.survey.invalid.first_repeat.clone(),
         primary_outcome: model.primary_outcome.clone(),
         importance_method: analysis
             .slices

@@ -126,6 +126,26 @@ pub(crate) fn skipped_summary(invalid: &crate::data::InvalidReport, lang: Lang) 
             )
         ));
     }
+    if let Some(first) = &invalid.first_repeat {
+        if !text.is_empty() {
+            text.push_str(t(lang, "；", "; "));
+        }
+        text.push_str(&format!(
+            "{} {}{}{}{} {} {}{}",
+            invalid.repeated_ids,
+            t(
+                lang,
+                "行的受访者编号重复（仍按独立答卷计入），第一个：",
+                "rows repeat a respondent id (kept as separate responses), first: "
+            ),
+            first.id,
+            t(lang, "（第 ", " (lines "),
+            first.first,
+            t(lang, "行和第", "and"),
+            first.again,
+            t(lang, " 行）", ")")
+        ));
+    }
     if !invalid.empty_columns.is_empty() {
         if !text.is_empty() {
             text.push_str(t(lang, "；", "; "));
@@ -637,6 +657,23 @@ mod skipped_tests {
         assert_eq!(
             skipped_summary(&blank, Lang::Zh),
             "2 个空行（只有分隔符）被跳过"
+        );
+        let repeated = InvalidReport {
+            repeated_ids: 2,
+            first_repeat: Some(crate::data::RepeatedId {
+                id: "1023".into(),
+                first: 12,
+                again: 57,
+            }),
+            ..InvalidReport::default()
+        };
+        assert_eq!(
+            skipped_summary(&repeated, Lang::En),
+            "2 rows repeat a respondent id (kept as separate responses), first: 1023 (lines 12 and 57)"
+        );
+        assert_eq!(
+            skipped_summary(&repeated, Lang::Zh),
+            "2 行的受访者编号重复（仍按独立答卷计入），第一个：1023（第 12 行和第 57 行）"
         );
         let empty = InvalidReport {
             empty_columns: vec!["q_a".into(), "q_b".into()],
