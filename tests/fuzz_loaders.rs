@@ -1,6 +1,8 @@
 //! Robustness: random bytes and random mutations (byte flips, truncation, line
 //! deletion/duplication) of the bundled valid files, fed to every loader, give Ok
-//! or Err — never a panic. 64 cases per loader keeps CI fast.
+//! or Err — never a panic: model, rules, Rhai library, scenario, CSV survey, moments
+//! table, workbook and SPSS file. 64 cases per loader keeps CI fast; `PROPTEST_CASES`
+//! does not change it (the count is fixed here), so run longer by editing `CASES`.
 
 use proptest::prelude::*;
 use sattrace::check::{check, CheckOptions, Kind, Source};
@@ -86,6 +88,31 @@ const MODEL: &[u8] = include_bytes!("../fixtures/telecom/model.yaml");
 const RULES: &[u8] = include_bytes!("../rules/service.yaml");
 const SCENARIO: &[u8] = include_bytes!("../fixtures/telecom/scenarios/staffing.yaml");
 const SURVEY: &[u8] = include_bytes!("../fixtures/telecom/survey.csv");
+const LIBRARY: &[u8] = include_bytes!("../rules/lib/common.rhai");
+const WORKBOOK: &[u8] = include_bytes!("../fixtures/files/survey.xlsx");
+const SAV: &[u8] = include_bytes!("../fixtures/files/survey.sav");
+const FILES_MODEL: &str = include_str!("../fixtures/files/model.yaml");
+
+/// The telecom survey's moments table, as `sattrace moments` writes it.
+fn moments_table() -> &'static [u8] {
+    static TABLE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let model = telecom();
+        let options = IngestOptions {
+            item_moments: true,
+            ..IngestOptions::default()
+        };
+        let survey = sattrace::data::ingest(&model, &eval_order(&model), "s.csv", SURVEY, &options)
+            .expect("survey");
+        let layout = sattrace::moments::Layout::new(&model).expect("layout");
+        let mut out = Vec::new();
+        sattrace::moments::MomentsTable::from_survey(&layout, &survey)
+            .expect("table")
+            .to_csv(&layout, &mut out)
+            .expect("csv");
+        out
+    })
+}
 
 fn telecom() -> Model {
     load_model("model.yaml", std::str::from_utf8(MODEL).expect("utf8")).expect("model")
@@ -132,5 +159,60 @@ proptest! {
         let model = telecom();
         let order = eval_order(&model);
         let _ = sattrace::data::ingest(&model, &order, "survey.csv", &bytes[..], &IngestOptions::default());
+    }
+
+    /// The Rhai helper library (`rules/lib/*.rhai`) with the rules that use it.
+    #[test]
+    fn rule_library_loading_never_panics(bytes in input(LIBRARY)) {
+        let sources = vec![
+            Source::new(Kind::Rules, "rules/lib/common.rhai", bytes),
+            Source::new(Kind::Rules, "rules/service.yaml", RULES.to_vec()),
+            Source::new(Kind::Model, "model.yaml", MODEL.to_vec()),
+        ];
+        let _ = check(&sources, &CheckOptions::default());
+    }
+
+    /// A moments table (`--moments`): read, validated and turned into a survey.
+    #[test]
+    fn moments_table_loading_never_panics(mutations in prop::collection::vec(mutation(), 1..5)) {
+        let model = telecom();
+        let bytes = apply(moments_table(), &mutations);
+        let layout = sattrace::moments::Layout::new(&model).expect("layout");
+        if let Ok(table) = sattrace::moments::MomentsTable::from_csv(&layout, &bytes[..], "m.csv") {
+            let _ = table.into_survey(&layout, "m.csv", true);
+        }
+    }
+
+    /// Workbooks and SPSS files with flipped or cut bytes.
+    #[test]
+    fn workbook_and_sav_ingest_never_panic(
+        flips in prop::collection::vec((any::<usize>(), any::<u8>()), 1..4),
+        cut in any::<usize>(),
+    ) {
+        let model = load_model("model.yaml", FILES_MODEL).expect("files model");
+        let order = eval_order(&model);
+        for base in [WORKBOOK, SAV] {
+            let mut bytes = base.to_vec();
+            for &(i, b) in &flips {
+                let n = bytes.len();
+                bytes[i % n] ^= b | 1;
+            }
+            if cut % 3 == 0 {
+                bytes.truncate(cut % (bytes.len() + 1));
+            }
+            let options = IngestOptions::default();
+            if base == WORKBOOK {
+                let _ = sattrace::data::ingest_workbook(
+                    &model,
+                    &order,
+                    "survey.xlsx",
+                    sattrace::data::WorkbookKind::Xlsx,
+                    std::io::Cursor::new(bytes),
+                    &options,
+                );
+            } else {
+                let _ = sattrace::data::ingest_sav(&model, &order, "survey.sav", &bytes[..], &options);
+            }
+        }
     }
 }
