@@ -51,6 +51,13 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Yaml
         if let Some((message, help)) = plain_words(&error) {
             return YamlError { loc, message, help };
         }
+        if let Some(column) = tab_in_indentation(text, loc.line) {
+            return YamlError {
+                loc: Loc::new(file, loc.line, column),
+                message: "a tab in the indentation".to_string(),
+                help: "YAML indents with spaces only: replace the tab with spaces".to_string(),
+            };
+        }
         let mut message = first_line(&error.to_string());
         let help = unknown_field_hint(&message);
         if let Some(i) = message.find(", expected one of") {
@@ -58,6 +65,16 @@ pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Yaml
         }
         YamlError { loc, message, help }
     })
+}
+
+/// The 1-based column of the first tab in the leading whitespace of `line`, if any:
+/// the parser reports the character after it, and a message about keys.
+fn tab_in_indentation(text: &str, line: u64) -> Option<u64> {
+    let line = text
+        .lines()
+        .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+    line[..indent].find('\t').map(|i| i as u64 + 1)
 }
 
 /// The parser's own wording names its API (`set DuplicateKeyPolicy in Options`) or
