@@ -2,7 +2,7 @@
 # Spark local[2] on 20,000 rows (bench/model): query time of the generated query
 # (CSV read as text), the `--typed` query (Parquet), the generated query with
 # REPARTITION hints in `items` and `centered` (optimizer barriers, an experiment),
-# and the hand-written typed aggregate, RUNS times each in one Spark session
+# each of the two without code generation, and the hand-written typed aggregate, RUNS times each in one Spark session
 # (bench/sql_time.py; first run cold, minimum reported). Needs: cargo, python3
 # with duckdb 2.0.0 and pyspark 3.5.9, Java 17. Results go to bench/sql.md by hand.
 set -euo pipefail
@@ -23,8 +23,15 @@ for cte in ("items", "centered"):
 open(sys.argv[2], "w").write(s)
 PY
 python3 bench/sql_handwritten.py > "$work/hand.sql"
+# The same queries with Spark's expression code generation off (docs/sql.md),
+# through the `-- spark: key=value` lines bench/sql_time.py applies.
+nocg='-- spark: spark.sql.codegen.factoryMode=NO_CODEGEN
+-- spark: spark.sql.codegen.wholeStage=false'
+for q in text typed; do
+  { echo "$nocg"; cat "$work/$q.sql"; } > "$work/${q}_nocg.sql"
+done
 runs=${RUNS:-2}
 uptime
-python3 bench/sql_time.py spark csv "$work/s.csv" "$runs" "$work/csv" "$work/text.sql" "$work/hint.sql"
-python3 bench/sql_time.py spark parquet "$work/s.parquet" "$runs" "$work/pq" "$work/typed.sql" "$work/hand.sql"
+python3 bench/sql_time.py spark csv "$work/s.csv" "$runs" "$work/csv" "$work/text.sql" "$work/hint.sql" "$work/text_nocg.sql"
+python3 bench/sql_time.py spark parquet "$work/s.parquet" "$runs" "$work/pq" "$work/typed.sql" "$work/typed_nocg.sql" "$work/hand.sql"
 uptime
