@@ -109,6 +109,10 @@ def run_spark(jobs):
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
+        # Interpreted expressions: compiling the wide moments query takes
+        # minutes, interpreting it seconds (docs/sql.md, bench/sql.md).
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
