@@ -60,7 +60,12 @@ def spark_run(source, data, query, out):
 def to_parquet(data, target):
     import duckdb
 
-    duckdb.sql(f"COPY (SELECT * FROM read_csv('{data}', header = true)) TO '{target}' (FORMAT parquet)")
+    # `NA` (how `sattrace simulate` writes a missing answer) becomes NULL, so the
+    # item columns are integers, as a typed table holds them.
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_csv('{data}', header = true, nullstr = ['', 'NA'])) "
+        f"TO '{target}' (FORMAT parquet)"
+    )
 
 
 def main():

@@ -183,6 +183,8 @@ struct Job {
     out: PathBuf,
     /// For a sample query: what the Python reference draw needs.
     reference: Option<serde_json::Value>,
+    /// Load the CSV through a typed Parquet file (DuckDB only).
+    parquet: bool,
 }
 
 fn generate(dir: &Path, dialect: &str, table: &str, extra: &[&str], sql: &Path) {
@@ -212,6 +214,9 @@ fn run_engine(engine: &str, jobs: &[Job], work: &Path) -> bool {
             });
             if let Some(reference) = &j.reference {
                 job["reference"] = reference.clone();
+            }
+            if j.parquet {
+                job["parquet"] = serde_json::Value::Bool(true);
             }
             job
         })
@@ -281,6 +286,11 @@ fn read_table(path: &Path, layout: &Layout) -> (Vec<String>, Table) {
 /// Counts and text equal exactly; sums to 1e−9 relative (of the larger value, or of
 /// the cell's Σw for sums that cancel to near zero).
 fn assert_same_table(engine: &str, got: &Path, expected: &Path, layout: &Layout) {
+    assert_close_table(engine, got, expected, layout, 1e-9);
+}
+
+/// [`assert_same_table`] to `tolerance` relative.
+fn assert_close_table(engine: &str, got: &Path, expected: &Path, layout: &Layout, tolerance: f64) {
     let (got_header, got) = read_table(got, layout);
     let (want_header, want) = read_table(expected, layout);
     let names: Vec<String> = layout.columns.iter().map(|c| c.name.clone()).collect();
@@ -303,7 +313,7 @@ fn assert_same_table(engine: &str, got: &Path, expected: &Path, layout: &Layout)
             let (g, w): (f64, f64) = (g.parse().expect("number"), w.parse().expect("number"));
             let scale = g.abs().max(w.abs()).max(sw);
             assert!(
-                (g - w).abs() <= 1e-9 * scale,
+                (g - w).abs() <= tolerance * scale,
                 "{engine}: {key:?} {}: {g} vs {w}",
                 column.name
             );
@@ -323,6 +333,31 @@ fn model_items(model: &str) -> Vec<String> {
         }
     }
     items
+}
+
+/// The simulated survey with numeric missing codes and empty fields written into
+/// the items (as a typed table holds them: `99` and NULL, never text), and every
+/// item empty in a few rows.
+fn numeric_codes(csv_text: &str) -> String {
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv_text.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).expect("write");
+    for (row, record) in reader.records().enumerate() {
+        let record = record.expect("record");
+        let mut fields: Vec<String> = record.iter().map(str::to_string).collect();
+        for (i, field) in fields.iter_mut().enumerate() {
+            let is_item = header[i].starts_with("q_") || &header[i] == "select";
+            let key = row * 31 + i * 7;
+            if is_item && (row % 97 == 5 || key % 19 == 0) {
+                *field = String::new();
+            } else if is_item && key % 23 == 0 {
+                *field = "99".to_string();
+            }
+        }
+        writer.write_record(&fields).expect("write");
+    }
+    String::from_utf8(writer.into_inner().expect("flush")).expect("utf8")
 }
 
 /// `analyze --format json --moments TABLE` equals the direct run on the survey:
@@ -517,6 +552,7 @@ fn engine_round_trip(engine: &str, table: &str) {
                     "key": key, "weighted": true,
                 })
             }),
+            parquet: false,
         }
     };
     let jobs = vec![
@@ -629,6 +665,65 @@ fn check_sample(engine: &str, setup: &Setup, sample: &Path, expected: &Path, lay
 fn duckdb_computes_the_moments_table_of_sattrace() {
     // A dotted, hostile table name: each part quoted, nothing injected.
     engine_round_trip("duckdb", "cx.resp\"; DROP TABLE x; --");
+}
+
+/// `sattrace sql --typed` on DuckDB over a typed Parquet file (written from the
+/// survey CSV by DuckDB, items as integers, the weight as a double, `NA` and
+/// empty fields as NULL, `99` a numeric missing code) gives the text form's table
+/// on the same CSV read as text, and `sattrace moments`'s, to 1e−12 relative.
+#[test]
+fn duckdb_typed_query_over_parquet_equals_the_text_form() {
+    let setup = setup(3000);
+    let work = setup.dir.join("typed-work");
+    std::fs::create_dir(&work).expect("mkdir");
+    let raw = std::fs::read_to_string(setup.dir.join("sim").join("raw.csv")).expect("raw");
+    let survey = work.join("survey.csv");
+    std::fs::write(&survey, numeric_codes(&raw)).expect("write");
+    let table = "cx.resp\"; DROP TABLE x; --";
+    let job = |name: &str, extra: &[&str]| {
+        let sql = work.join(format!("{name}.sql"));
+        generate(&setup.dir, "duckdb", table, extra, &sql);
+        Job {
+            csv: survey.clone(),
+            table: table.to_string(),
+            sql,
+            out: work.join(format!("{name}.csv")),
+            reference: None,
+            parquet: extra.contains(&"--typed"),
+        }
+    };
+    let jobs = vec![job("text", &[]), job("typed", &["--typed"])];
+    let typed_sql = std::fs::read_to_string(&jobs[1].sql).expect("query");
+    assert!(!typed_sql.contains("regexp_matches") && typed_sql.contains("= 9.9e1"));
+    if !run_engine("duckdb", &jobs, &work) {
+        return;
+    }
+    let model = load_model("model.yaml", &setup.model).expect("model");
+    let layout = Layout::new(&model).expect("layout");
+    let expected = work.join("expected.csv");
+    let result = sattrace()
+        .arg("moments")
+        .arg(&setup.dir)
+        .arg("--data")
+        .arg(&survey)
+        .arg("-o")
+        .arg(&expected)
+        .output()
+        .expect("moments runs");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let (_, want) = read_table(&expected, &layout);
+    let missing: u64 = want
+        .values()
+        .map(|row| row["item:select:missing"].parse::<u64>().expect("count"))
+        .sum();
+    assert!(missing > 0, "the survey has missing values to flag");
+    assert_close_table("duckdb typed", &jobs[1].out, &jobs[0].out, &layout, 1e-12);
+    assert_close_table("duckdb typed", &jobs[1].out, &expected, &layout, 1e-12);
+    assert_close_table("duckdb text", &jobs[0].out, &expected, &layout, 1e-12);
 }
 
 #[test]

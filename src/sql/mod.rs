@@ -29,6 +29,10 @@ use rows::{with_clause, RowPlan};
 pub struct SqlOptions {
     /// Draw a sample of respondent rows instead of computing the moments.
     pub sample: Option<SampleSpec>,
+    /// The weight and item columns are numeric (`--typed`): compare them as
+    /// numbers instead of reading them as text. Moments only; the sample query
+    /// always returns the table's text.
+    pub typed: bool,
 }
 
 /// Why no query can be generated.
@@ -58,7 +62,7 @@ pub fn generate(
     options: &SqlOptions,
 ) -> Result<String, SqlError> {
     let table = table_reference(dialect, table)?;
-    let plan = RowPlan::new(model)?;
+    let mut plan = RowPlan::new(model)?;
     if let Some(spec) = &options.sample {
         if spec.per_cell == 0 {
             return Err(SqlError::EmptySample);
@@ -74,6 +78,7 @@ pub fn generate(
             )
         ));
     }
+    plan.typed = options.typed;
     let mut ctes = plan.source_ctes(dialect, &table, &[], false);
     ctes.extend(plan.value_ctes(dialect));
     ctes.push(aggregate::centered_cte(layout, &plan, dialect)?);
@@ -191,6 +196,43 @@ drivers:
     }
 
     #[test]
+    fn the_typed_query_compares_numbers_and_casts_nothing_to_text() {
+        let typed = SqlOptions {
+            typed: true,
+            ..SqlOptions::default()
+        };
+        let tokens = r#"["", "99", " -1 ", "99.0", "inf", "it's"]"#;
+        let model =
+            load_model("m.yaml", &MODEL.replace(r#"["", "it's", 'a\b']"#, tokens)).expect("model");
+        let layout = Layout::new(&model).expect("layout");
+        for dialect in [Dialect::Duckdb, Dialect::Spark, Dialect::Postgres] {
+            let sql = generate(&model, &layout, dialect, "t", &typed).expect("query");
+            let select = dialect.ident("select");
+            // `99` and `99.0` are one code, `inf` none; NULL is missing ("" is a token).
+            let flag = format!(
+                "CASE WHEN {select} IS NULL THEN 1 WHEN ({select} = {} OR {select} = {}) THEN 1 ELSE 0 END AS m0",
+                dialect.double(99.0),
+                dialect.double(-1.0)
+            );
+            assert!(sql.contains(&flag), "{dialect:?}: {flag}");
+            // Only the segment and wave keys are cast to text.
+            let text_casts: usize = [" AS VARCHAR)", " AS STRING)", " AS TEXT)"]
+                .iter()
+                .map(|t| sql.matches(t).count())
+                .sum();
+            assert_eq!(text_casts, 2, "{dialect:?}");
+            assert!(!sql.contains("regexp") && !sql.contains("RLIKE") && !sql.contains(" ~ "));
+            // Reverse-coded items are arithmetic.
+            assert!(sql.contains(&format!("{} - n1", dialect.double(6.0))));
+        }
+        // Without "" among the tokens NULL is invalid, not missing.
+        let model = load_model("m.yaml", &MODEL.replace(r#"["", "#, "[")).expect("model");
+        let layout = Layout::new(&model).expect("layout");
+        let sql = generate(&model, &layout, Dialect::Duckdb, "t", &typed).expect("query");
+        assert!(sql.contains("CASE WHEN \"select\" IS NULL THEN 0 ELSE 0 END AS m0"));
+    }
+
+    #[test]
     fn composite_nodes_get_their_own_level() {
         let sql = query(Dialect::Duckdb, &SqlOptions::default());
         assert!(sql.contains("nodes_1 AS ("));
@@ -205,6 +247,7 @@ drivers:
                 seed: 3,
                 key: None,
             }),
+            ..SqlOptions::default()
         };
         assert_eq!(
             query(Dialect::Spark, &options),
@@ -223,6 +266,7 @@ drivers:
                 seed: 1,
                 key: None,
             }),
+            ..SqlOptions::default()
         };
         assert_eq!(
             generate(&model, &layout, Dialect::Duckdb, "t", &empty),

@@ -25,6 +25,8 @@ pub struct RowPlan {
     pub weight: Option<String>,
     pub items: Vec<ItemRef>,
     pub missing: Vec<String>,
+    /// Read the weight and items as numbers (`--typed`): see [`RowPlan::typed_parsed`].
+    pub typed: bool,
     /// Per node: its value expression over the columns of the CTE before its level.
     nodes: Vec<NodeExpr>,
 }
@@ -91,6 +93,7 @@ impl RowPlan {
             weight: model.weight.clone(),
             items,
             missing: model.missing.iter().map(|t| t.trim().to_string()).collect(),
+            typed: false,
             nodes,
         })
     }
@@ -159,6 +162,9 @@ impl RowPlan {
         extra: &[String],
         keep_text: bool,
     ) -> Vec<Cte> {
+        if self.typed {
+            return self.typed_ctes(dialect, table);
+        }
         let mut raw = Vec::new();
         for (i, key) in self.keys.iter().enumerate() {
             raw.push(format!(
@@ -231,6 +237,84 @@ impl RowPlan {
                 body: format!("SELECT\n    {}\n  FROM raw", parsed.join(",\n    ")),
             },
         ]
+    }
+
+    /// The typed form of [`RowPlan::source_ctes`] for the moments query, when the
+    /// weight and item columns are numeric (Parquet, a warehouse table): NULL is
+    /// what an empty field is (missing when `""` is a missing token, else invalid),
+    /// a value equal to a numeric missing token (`99`) is missing, and nothing is
+    /// cast to text, trimmed or matched against a pattern. Segment and wave values
+    /// still go through the text rules, so the cells are the text form's.
+    fn typed_ctes(&self, dialect: Dialect, table: &str) -> Vec<Cte> {
+        let codes = self.numeric_tokens();
+        let is_code = |column: &str| -> Option<String> {
+            (!codes.is_empty()).then(|| {
+                let tests: Vec<String> = codes
+                    .iter()
+                    .map(|c| format!("{column} = {}", dialect.double(*c)))
+                    .collect();
+                format!("({})", tests.join(" OR "))
+            })
+        };
+        let as_number = |column: &str| {
+            let cast = format!("CAST({column} AS {})", dialect.double_type());
+            match is_code(column) {
+                Some(code) => format!("CASE WHEN {code} THEN NULL ELSE {cast} END"),
+                None => cast,
+            }
+        };
+        let null_missing = u8::from(self.missing.iter().any(String::is_empty));
+        let mut cols = Vec::new();
+        for (i, key) in self.keys.iter().enumerate() {
+            cols.push(format!(
+                "{} AS k{i}",
+                dialect.trim(&dialect.text(&dialect.ident(key)))
+            ));
+        }
+        cols.push(match &self.weight {
+            Some(weight) => format!("{} AS w", as_number(&dialect.ident(weight))),
+            None => format!("{} AS w", dialect.double(1.0)),
+        });
+        for (i, item) in self.items.iter().enumerate() {
+            let column = dialect.ident(&item.column);
+            let missing = match is_code(&column) {
+                Some(code) => format!(
+                    "CASE WHEN {column} IS NULL THEN {null_missing} WHEN {code} THEN 1 ELSE 0 END"
+                ),
+                None => format!("CASE WHEN {column} IS NULL THEN {null_missing} ELSE 0 END"),
+            };
+            cols.push(format!("{missing} AS m{i}"));
+            cols.push(format!("{} AS n{i}", as_number(&column)));
+        }
+        vec![Cte {
+            name: "parsed".into(),
+            comment: "typed columns: NULL and numeric missing codes flagged, numbers as doubles"
+                .into(),
+            body: format!(
+                "SELECT
+    {}
+  FROM {table}",
+                cols.join(
+                    ",
+    "
+                )
+            ),
+        }]
+    }
+
+    /// The missing tokens that are finite numbers as the survey reader parses
+    /// them (`99`, `-1`), in model order without repeats: the codes a numeric
+    /// column can hold.
+    fn numeric_tokens(&self) -> Vec<f64> {
+        let mut codes: Vec<f64> = Vec::new();
+        for token in &self.missing {
+            if let Ok(value) = token.parse::<f64>() {
+                if value.is_finite() && !codes.contains(&value) {
+                    codes.push(value);
+                }
+            }
+        }
+        codes
     }
 
     /// The rows that belong to a cell: a positive finite weight and non-empty

@@ -6,7 +6,8 @@ Used by tests/engines.rs. One process per engine runs every job, so Spark starts
     run_query.py ENGINE JOBS.json
 
 ENGINE is duckdb, spark or postgres (a throwaway server is started). JOBS.json is a list of
-{"csv": survey CSV, "table": dotted table name, "sql": query file, "out": result CSV}
+{"csv": survey CSV, "table": dotted table name, "sql": query file, "out": result CSV},
+"parquet": true (DuckDB only) to load the CSV through a typed Parquet file,
 and, for a sample query, "reference": what `reference_sample` needs to draw the
 same sample in plain Python.
 Each survey is loaded with every column as text (as a warehouse table of strings
@@ -53,6 +54,10 @@ def quote(name):
     return '"' + name.replace('"', '""') + '"'
 
 
+def literal(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
 def run_duckdb(jobs):
     try:
         import duckdb
@@ -67,10 +72,20 @@ def run_duckdb(jobs):
         elif len(parts) > 2:
             raise SystemExit("duckdb jobs take `table` or `schema.table`")
         table = ".".join(quote(p) for p in parts)
-        con.execute(
-            f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, all_varchar = true)",
-            [job["csv"]],
-        )
+        if job.get("parquet"):
+            # A typed table as a data lake holds it: the CSV written to Parquet
+            # with DuckDB's inferred types (empty and `NA` fields as NULL).
+            parquet = literal(job["out"] + ".parquet")
+            con.execute(
+                f"COPY (SELECT * FROM read_csv({literal(job['csv'])}, header = true, "
+                f"nullstr = ['', 'NA'])) TO {parquet} (FORMAT parquet)"
+            )
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({parquet})")
+        else:
+            con.execute(
+                f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, all_varchar = true)",
+                [job["csv"]],
+            )
         with open(job["sql"], encoding="utf-8") as f:
             query = f.read()
         result = con.execute(query)
@@ -94,6 +109,10 @@ def run_spark(jobs):
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
+        # Interpreted expressions: compiling the wide moments query takes
+        # minutes, interpreting it seconds (docs/sql.md, bench/sql.md).
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
