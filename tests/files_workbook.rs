@@ -159,7 +159,8 @@ fn check_reads_the_header_of_a_workbook() {
     ]);
     assert_eq!(code, 1, "{stdout}");
     assert!(
-        stdout.contains("column `q_resp1` (an item of driver `response_time`, "),
+        stdout
+            .contains("column `q_resp1` (an item of driver `response_time`) is not in the header"),
         "{stdout}"
     );
     let (code, stdout, _) = run(&[
