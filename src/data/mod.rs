@@ -27,6 +27,7 @@ mod sheet;
 mod survey;
 mod waves;
 mod workbook;
+mod zsav;
 
 pub use error::{DataError, ValueKind};
 pub use ingest::ingest;
