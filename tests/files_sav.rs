@@ -81,3 +81,47 @@ fn damaged_zsav_and_non_sav_files_are_refused_with_a_hint() {
         assert!(stderr.contains("help: "), "{stderr}");
     }
 }
+
+#[test]
+fn variable_labels_name_the_nodes_the_model_leaves_unlabelled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = std::fs::read_to_string("fixtures/files/model.yaml").expect("model");
+    let labelled =
+        "    label: {zh: 客服响应时间, en: Support response time}\n    items: [q_resp1, q_resp2]";
+    assert!(model.contains(labelled));
+    let path = dir.path().join("model.yaml");
+    std::fs::write(&path, model.replace(labelled, "    items: [q_resp1]")).expect("write");
+    let label_of = |data: &str, id: &str| {
+        let (code, out, stderr) = run(&[
+            "analyze",
+            "fixtures/files",
+            "--model",
+            path.to_str().expect("utf-8"),
+            "--data",
+            data,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+        doc["segments"][0]["drivers"]
+            .as_array()
+            .expect("drivers")
+            .iter()
+            .find(|d| d["id"] == id)
+            .map(|d| d["label"].clone())
+            .expect("driver")
+    };
+    // make_sav.py gives q_resp1 the question text as its variable label.
+    let (sav, zsav, csv) = (
+        "fixtures/files/survey.sav",
+        "fixtures/files/survey.zsav",
+        "fixtures/files/survey.csv",
+    );
+    assert_eq!(label_of(sav, "response_time"), "客服响应及时吗？");
+    assert_eq!(label_of(zsav, "response_time"), "客服响应及时吗？");
+    // A CSV has no labels: the id stays.
+    assert_eq!(label_of(csv, "response_time"), "response_time");
+    // A label in the model is kept.
+    assert_eq!(label_of(sav, "staff_attitude"), "员工服务态度");
+}

@@ -32,6 +32,8 @@ struct Variable {
     missing_range: Option<(f64, f64)>,
     /// Value labels of a numeric variable, by the value's bits.
     labels: BTreeMap<u64, String>,
+    /// The variable label (question text), if any.
+    label: Option<String>,
 }
 
 /// What the dictionary says.
@@ -140,6 +142,11 @@ pub fn ingest_sav<R: Read>(
     };
     let dictionary = read_dictionary(&mut input)?;
     let input = payload(input, dictionary.zlib)?;
+    let column_labels: BTreeMap<String, String> = dictionary
+        .variables
+        .iter()
+        .filter_map(|v| Some((v.name.clone(), v.label.clone()?)))
+        .collect();
     let names: Vec<String> = dictionary
         .variables
         .iter()
@@ -179,7 +186,7 @@ pub fn ingest_sav<R: Read>(
         pending: Vec::new(),
         finished: false,
     };
-    ingest_records(
+    let mut survey = ingest_records(
         model,
         eval_order,
         file,
@@ -187,7 +194,9 @@ pub fn ingest_sav<R: Read>(
         Detected::Utf8 { forced: false },
         records,
         options,
-    )
+    )?;
+    survey.column_labels = column_labels;
+    Ok(survey)
 }
 
 /// The input positioned at the first case: for a `.zsav`, past the ZLIB header and
@@ -260,9 +269,14 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                 let _print = input.i32()?;
                 let _write = input.i32()?;
                 let name = input.bytes(8)?;
+                let mut label = None;
                 if has_label == 1 {
                     let len = input.count("label length")?;
-                    input.bytes(len.div_ceil(4) * 4)?;
+                    let text = input.bytes(len.div_ceil(4) * 4)?;
+                    let text = String::from_utf8_lossy(text.get(..len).unwrap_or_default())
+                        .trim_end()
+                        .to_string();
+                    label = Some(text).filter(|t| !t.is_empty());
                 }
                 let mut values = Vec::new();
                 for _ in 0..missing.unsigned_abs() {
@@ -289,6 +303,7 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                     missing: discrete,
                     missing_range: range,
                     labels: BTreeMap::new(),
+                    label,
                 });
             }
             3 => {
