@@ -125,3 +125,30 @@ fn variable_labels_name_the_nodes_the_model_leaves_unlabelled() {
     // A label in the model is kept.
     assert_eq!(label_of(sav, "staff_attitude"), "员工服务态度");
 }
+
+#[test]
+fn check_reads_the_names_from_the_spss_dictionary() {
+    for data in ["fixtures/files/survey.sav", "fixtures/files/survey.zsav"] {
+        let (code, stdout, stderr) = run(&["check", "fixtures/files", "--data", data]);
+        assert_eq!(code, 0, "{data}: {stdout}{stderr}");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = std::fs::read_to_string("fixtures/files/model.yaml").expect("model");
+    let path = dir.path().join("model.yaml");
+    std::fs::write(
+        &path,
+        model.replace("[q_resp1, q_resp2]", "[q_respX, q_resp2]"),
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(&[
+        "check",
+        path.to_str().expect("utf-8"),
+        "--data",
+        "fixtures/files/survey.zsav",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains("column `q_respX`") && stdout.contains("did you mean `q_resp1`?"),
+        "{stdout}"
+    );
+}

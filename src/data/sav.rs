@@ -199,6 +199,23 @@ pub fn ingest_sav<R: Read>(
     Ok(survey)
 }
 
+/// Whether `file` names an SPSS system file (`.sav`, `.zsav`), by its extension.
+pub fn is_sav_name(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    lower.ends_with(".sav") || lower.ends_with(".zsav")
+}
+
+/// The column names of an SPSS file, from its dictionary only (`check --data`).
+pub fn sav_header<R: Read>(file: &str, reader: R) -> Result<Vec<String>, DataError> {
+    let mut input = Input {
+        inner: reader,
+        big_endian: false,
+        file: file.to_string(),
+    };
+    let dictionary = read_dictionary(&mut input)?;
+    Ok(dictionary.variables.into_iter().map(|v| v.name).collect())
+}
+
 /// The input positioned at the first case: for a `.zsav`, past the ZLIB header and
 /// inflating the streams that end where the trailer starts.
 fn payload<R: Read>(mut input: Input<R>, zlib: bool) -> Result<Input<Payload<R>>, DataError> {
