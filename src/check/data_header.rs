@@ -59,6 +59,15 @@ pub fn check_workbook_header(
     }
 }
 
+/// Findings for the dictionary of an SPSS file (`check --data survey.sav`): its
+/// variable names (long names when the file has them) as the header.
+pub fn check_sav_header(model: &Model, file: &str, bytes: &[u8]) -> Vec<Diagnostic> {
+    match crate::data::sav_header(file, bytes) {
+        Ok(header) => check_names(model, file, &header, 1, 1),
+        Err(e) => vec![Diagnostic::from(&e)],
+    }
+}
+
 /// Every column the model names must be in `header` (found on line `line`).
 fn check_names(
     model: &Model,

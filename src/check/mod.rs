@@ -80,6 +80,9 @@ pub fn check(sources: &[Source], options: &CheckOptions) -> Vec<Diagnostic> {
     if let (Some(model), Some((file, head))) = (&model, &options.data) {
         match crate::data::WorkbookKind::of_name(file) {
             Some(kind) => out.extend(data_header::check_workbook_header(model, file, kind, head)),
+            None if crate::data::is_sav_name(file) => {
+                out.extend(data_header::check_sav_header(model, file, head))
+            }
             None => out.extend(data_header::check_data_header(model, file, head)),
         }
     }

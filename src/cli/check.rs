@@ -186,8 +186,17 @@ fn read_head(path: &Path) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     // A workbook is a zip archive (or compound file) read whole; a CSV's header is at
     // its start.
-    let workbook = sattrace::data::WorkbookKind::of_name(&path.display().to_string()).is_some();
-    file.take(if workbook { 256 << 20 } else { 1 << 20 })
+    let name = path.display().to_string();
+    let workbook = sattrace::data::WorkbookKind::of_name(&name).is_some();
+    // An SPSS dictionary (names, labels, value labels) comes before the cases.
+    let limit = if workbook {
+        256 << 20
+    } else if sattrace::data::is_sav_name(&name) {
+        64 << 20
+    } else {
+        1 << 20
+    };
+    file.take(limit)
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read `{}`", path.display()))?;
     Ok(bytes)

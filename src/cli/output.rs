@@ -18,3 +18,20 @@ pub fn write_output(target: Option<&Path>, bytes: &[u8], inputs: &[PathBuf]) -> 
     };
     super::writer::write_file(target, bytes, inputs, "-o")
 }
+
+/// A binary format (`.xlsx`) goes to a file only: on a terminal it is noise, and
+/// a pipe rarely wants it. Refused before any work, in the run's language.
+pub fn refuse_binary_on_stdout(
+    target: Option<&Path>,
+    lang: sattrace::model::Lang,
+) -> anyhow::Result<()> {
+    if target.is_some() {
+        return Ok(());
+    }
+    anyhow::bail!(match lang {
+        sattrace::model::Lang::Zh =>
+            "--format xlsx 生成的是二进制工作簿，不能写到标准输出\n  help: 用 -o 指定文件，例如 -o 结果.xlsx",
+        sattrace::model::Lang::En =>
+            "--format xlsx makes a binary workbook, which is not written to stdout\n  help: name a file with -o, for example -o results.xlsx",
+    })
+}

@@ -35,7 +35,7 @@ pub fn run_with(
     keep_respondents: bool,
     importance: Option<sattrace::model::Method>,
 ) -> anyhow::Result<Outcome> {
-    let project = args.load()?;
+    let mut project = args.load()?;
     let model = &project.model;
     let data_name = project.data_path.display().to_string();
     // A moments table has no respondent rows even when asked for: a what-if on it
@@ -49,6 +49,9 @@ pub fn run_with(
             read_survey(&project, args, keep_respondents, item_moments)?
         }
     };
+    // Question texts of an SPSS file label the nodes the model leaves unlabelled.
+    survey.label_nodes(&mut project.model);
+    let model = &project.model;
     let options = AnalysisOptions {
         importance,
         ..AnalysisOptions::default()

@@ -194,7 +194,7 @@ pub fn ingest_file(
         return sattrace::data::ingest_workbook(model, order, &data_name, kind, reader, options)
             .map_err(anyhow::Error::msg);
     }
-    if data_name.to_ascii_lowercase().ends_with(".sav") || data_name.ends_with(".zsav") {
+    if sattrace::data::is_sav_name(&data_name) {
         let reader = std::io::BufReader::new(file);
         return sattrace::data::ingest_sav(model, order, &data_name, reader, options)
             .map_err(anyhow::Error::msg);

@@ -21,6 +21,9 @@ pub enum ReportFormat {
     Html,
     /// GitHub-flavoured Markdown with a Mermaid graph.
     Md,
+    /// A workbook: the analysis sheets of `analyze --format xlsx`, plus what-if and
+    /// plan sheets (needs `-o`).
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +62,9 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
+    if args.format == ReportFormat::Xlsx {
+        super::output::refuse_binary_on_stdout(args.output.as_deref(), args.lang)?;
+    }
     let wants_plan = !args.target.is_empty()
         || args.due.is_some()
         || args.budget.is_some()
@@ -107,6 +113,9 @@ pub fn render_report(
     scenarios: &[Scenario],
     request: Option<&PlanRequest>,
 ) -> anyhow::Result<Vec<u8>> {
+    if format == ReportFormat::Xlsx {
+        return workbook(outcome, lang, scenarios, request);
+    }
     let model = &outcome.project.model;
     let report = outcome.report(lang);
     let wave = outcome.analysis.latest_wave().cloned().flatten();
@@ -154,7 +163,8 @@ pub fn render_report(
             let html: Vec<String> = extra.into_iter().map(|(h, _)| h).collect();
             html::render_with(&report, &html, &mut bytes)?
         }
-        ReportFormat::Md => {
+        // A workbook returned above; only the text formats get here.
+        ReportFormat::Md | ReportFormat::Xlsx => {
             render(&report, Format::Md, &mut bytes)?;
             for (_, md) in extra {
                 bytes.push(b'\n');
@@ -174,7 +184,7 @@ fn section(
 ) -> anyhow::Result<(String, Vec<u8>)> {
     Ok(match format {
         ReportFormat::Html => (html(), Vec::new()),
-        ReportFormat::Md => {
+        ReportFormat::Md | ReportFormat::Xlsx => {
             let mut raw = Vec::new();
             markdown(&mut raw)?;
             let text = String::from_utf8(raw)?;
@@ -189,4 +199,32 @@ fn section(
             (String::new(), md.into_bytes())
         }
     })
+}
+
+/// The report as a workbook: the analysis sheets, then what-if sheets for the
+/// scenarios and plan sheets for `request`, each from its JSON document.
+fn workbook(
+    outcome: &pipeline::Outcome,
+    lang: Lang,
+    scenarios: &[Scenario],
+    request: Option<&PlanRequest>,
+) -> anyhow::Result<Vec<u8>> {
+    use sattrace::report::{analysis_json, extra_sheets, sheets, xlsx};
+    let model = &outcome.project.model;
+    let report = outcome.report(lang);
+    let doc = analysis_json(&report);
+    let mut tables = sheets::sheets(&doc, lang);
+    if !scenarios.is_empty() {
+        let mut docs = Vec::new();
+        for scenario in scenarios {
+            let raw = super::whatif::render_scenario(outcome, scenario, Format::Json, lang)?;
+            docs.push(serde_json::from_slice(&raw)?);
+        }
+        tables.extend(extra_sheets::whatif_sheets(&docs));
+    }
+    if let Some(request) = request {
+        let (raw, _) = super::plan::render_plan(outcome, request, Format::Json, lang, &|_| {})?;
+        tables.extend(extra_sheets::plan_sheets(&serde_json::from_slice(&raw)?));
+    }
+    Ok(xlsx::workbook(&tables, lang, &model.name)?)
 }

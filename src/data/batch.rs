@@ -266,6 +266,7 @@ impl Merger {
             items: self.items,
             rows: self.rows,
             invalid: self.invalid,
+            column_labels: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -27,6 +27,7 @@ mod sheet;
 mod survey;
 mod waves;
 mod workbook;
+mod zsav;
 
 pub use error::{DataError, ValueKind};
 pub use ingest::ingest;
@@ -35,7 +36,7 @@ pub use items::ItemRows;
 pub use moments::{CrossMoments, Moments, NodeMoments, SHIFT};
 pub use options::{Encoding, IngestOptions, OnInvalid};
 pub use respondents::Respondents;
-pub use sav::ingest_sav;
+pub use sav::{ingest_sav, is_sav_name, sav_header};
 pub use survey::{Cell, CellKey, InvalidReport, RepeatedId, Survey};
 pub use waves::{compare_waves, waves};
 pub use workbook::{ingest_workbook, workbook_header, WorkbookKind};

@@ -1,10 +1,11 @@
-//! SPSS system files (`.sav`, uncompressed or bytecode-compressed) read into the same
+//! SPSS system files (`.sav`, uncompressed or bytecode-compressed, and
+//! zlib-compressed `.zsav`) read into the same
 //! records as CSV: numbers as exact text, system- and user-missing values as empty
 //! fields, value labels in place of codes in segment and wave columns, and the
 //! file's weight variable when the model names none.
 //!
-//! Written from PSPP's "System File Format" description; zlib-compressed `.zsav`
-//! is refused with a hint. Cases stream: memory does not grow with rows.
+//! Written from PSPP's "System File Format" description; `.zsav` data is inflated
+//! block by block (`super::zsav`). Cases stream: memory does not grow with rows.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -14,6 +15,7 @@ use csv::ByteRecord;
 use super::decode::Detected;
 use super::ingest::{ingest_records, Records};
 use super::sheet::number_text;
+use super::zsav::{compressed_length, MultiZlib, Payload};
 use super::{DataError, IngestOptions, Survey};
 use crate::model::Model;
 
@@ -30,12 +32,16 @@ struct Variable {
     missing_range: Option<(f64, f64)>,
     /// Value labels of a numeric variable, by the value's bits.
     labels: BTreeMap<u64, String>,
+    /// The variable label (question text), if any.
+    label: Option<String>,
 }
 
 /// What the dictionary says.
 struct Dictionary {
     variables: Vec<Variable>,
     compressed: bool,
+    /// `.zsav`: the bytecode-compressed cases are in zlib streams.
+    zlib: bool,
     bias: f64,
     /// 1-based index of the weight variable's first segment (0: none).
     weight_segment: i32,
@@ -46,7 +52,7 @@ fn bad(file: &str, message: impl Into<String>) -> DataError {
         file: file.to_string(),
         at: "".into(),
         message: message.into().into(),
-        help: "check that the file is an SPSS .sav file; save it again from SPSS or PSPP (uncompressed or compressed, not .zsav), or export it as CSV".into(),
+        help: "check that the file is an SPSS .sav or .zsav file; save it again from SPSS or PSPP, or export it as CSV".into(),
         row: None,
         column_number: None,
     }
@@ -89,6 +95,16 @@ impl<R: Read> Input<R> {
         Ok(self.float(b))
     }
 
+    /// An 8-byte integer (the ZLIB header's offsets).
+    fn i64(&mut self) -> Result<i64, DataError> {
+        let b = self.array::<8>()?;
+        Ok(if self.big_endian {
+            i64::from_be_bytes(b)
+        } else {
+            i64::from_le_bytes(b)
+        })
+    }
+
     fn float(&self, b: [u8; 8]) -> f64 {
         if self.big_endian {
             f64::from_be_bytes(b)
@@ -125,6 +141,12 @@ pub fn ingest_sav<R: Read>(
         file: file.to_string(),
     };
     let dictionary = read_dictionary(&mut input)?;
+    let input = payload(input, dictionary.zlib)?;
+    let column_labels: BTreeMap<String, String> = dictionary
+        .variables
+        .iter()
+        .filter_map(|v| Some((v.name.clone(), v.label.clone()?)))
+        .collect();
     let names: Vec<String> = dictionary
         .variables
         .iter()
@@ -164,7 +186,7 @@ pub fn ingest_sav<R: Read>(
         pending: Vec::new(),
         finished: false,
     };
-    ingest_records(
+    let mut survey = ingest_records(
         model,
         eval_order,
         file,
@@ -172,25 +194,67 @@ pub fn ingest_sav<R: Read>(
         Detected::Utf8 { forced: false },
         records,
         options,
-    )
+    )?;
+    survey.column_labels = column_labels;
+    Ok(survey)
+}
+
+/// Whether `file` names an SPSS system file (`.sav`, `.zsav`), by its extension.
+pub fn is_sav_name(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    lower.ends_with(".sav") || lower.ends_with(".zsav")
+}
+
+/// The column names of an SPSS file, from its dictionary only (`check --data`).
+pub fn sav_header<R: Read>(file: &str, reader: R) -> Result<Vec<String>, DataError> {
+    let mut input = Input {
+        inner: reader,
+        big_endian: false,
+        file: file.to_string(),
+    };
+    let dictionary = read_dictionary(&mut input)?;
+    Ok(dictionary.variables.into_iter().map(|v| v.name).collect())
+}
+
+/// The input positioned at the first case: for a `.zsav`, past the ZLIB header and
+/// inflating the streams that end where the trailer starts.
+fn payload<R: Read>(mut input: Input<R>, zlib: bool) -> Result<Input<Payload<R>>, DataError> {
+    if !zlib {
+        return Ok(Input {
+            inner: Payload::Plain(input.inner),
+            big_endian: input.big_endian,
+            file: input.file,
+        });
+    }
+    let header = input.i64()?;
+    let trailer = input.i64()?;
+    let _trailer_length = input.i64()?;
+    let length = compressed_length(header, trailer).ok_or_else(|| {
+        bad(
+            &input.file,
+            format!("the ZLIB header's offsets make no sense (header at {header}, trailer at {trailer})"),
+        )
+    })?;
+    let blocks = std::io::BufReader::new(input.inner.take(length));
+    Ok(Input {
+        inner: Payload::Zlib(Box::new(MultiZlib::new(blocks))),
+        big_endian: input.big_endian,
+        file: input.file,
+    })
 }
 
 fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataError> {
     let magic = input.array::<4>()?;
-    match &magic {
-        b"$FL2" => {}
-        b"$FL3" => {
-            return Err(DataError::File {
-                file: input.file.clone(),
-                at: "".into(),
-                message: "zlib-compressed SPSS files (.zsav) are not read".into(),
-                help: "save the data from SPSS or PSPP as .sav (File › Save As, uncompressed or compressed), or export it as CSV".into(),
-                row: None,
-                column_number: None,
-            })
+    let zlib = match &magic {
+        b"$FL2" => false,
+        b"$FL3" => true,
+        _ => {
+            return Err(bad(
+                &input.file,
+                "this is not an SPSS system file (no `$FL2` or `$FL3` at its start)",
+            ))
         }
-        _ => return Err(bad(&input.file, "this is not an SPSS system file (no `$FL2` at its start)")),
-    }
+    };
     let _product = input.bytes(60)?;
     let layout = input.array::<4>()?;
     input.big_endian = !matches!(i32::from_le_bytes(layout), 2 | 3);
@@ -200,8 +264,16 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
     let _cases = input.i32()?;
     let bias = input.f64()?;
     let _rest = input.bytes(9 + 8 + 64 + 3)?;
-    if compression > 1 {
-        return Err(bad(&input.file, "zlib-compressed data is not read"));
+    let known = if zlib {
+        compression == 2
+    } else {
+        matches!(compression, 0 | 1)
+    };
+    if !known {
+        return Err(bad(
+            &input.file,
+            format!("unknown compression {compression} (0 none, 1 bytecode, 2 zlib in a .zsav)"),
+        ));
     }
     let mut variables: Vec<Variable> = Vec::new();
     let mut long_names: Option<String> = None;
@@ -214,9 +286,14 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                 let _print = input.i32()?;
                 let _write = input.i32()?;
                 let name = input.bytes(8)?;
+                let mut label = None;
                 if has_label == 1 {
                     let len = input.count("label length")?;
-                    input.bytes(len.div_ceil(4) * 4)?;
+                    let text = input.bytes(len.div_ceil(4) * 4)?;
+                    let text = String::from_utf8_lossy(text.get(..len).unwrap_or_default())
+                        .trim_end()
+                        .to_string();
+                    label = Some(text).filter(|t| !t.is_empty());
                 }
                 let mut values = Vec::new();
                 for _ in 0..missing.unsigned_abs() {
@@ -243,6 +320,7 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                     missing: discrete,
                     missing_range: range,
                     labels: BTreeMap::new(),
+                    label,
                 });
             }
             3 => {
@@ -309,7 +387,8 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
     }
     Ok(Dictionary {
         variables,
-        compressed: compression == 1,
+        compressed: compression >= 1,
+        zlib,
         bias,
         weight_segment,
     })
@@ -350,6 +429,9 @@ enum Segment {
 impl<R: Read> SavRecords<R> {
     fn segment(&mut self) -> Result<Segment, DataError> {
         let truncated = |file: &str| bad(file, "the file ends inside a case");
+        // Inflating a `.zsav` block can fail on damaged data: say so, not "ends".
+        let damaged =
+            |file: &str, e: std::io::Error| bad(file, format!("the cases cannot be read: {e}"));
         if !self.dictionary.compressed {
             let mut b = [0u8; 8];
             return match read_full(&mut self.input.inner, &mut b) {
@@ -364,7 +446,8 @@ impl<R: Read> SavRecords<R> {
                 match read_full(&mut self.input.inner, &mut block) {
                     Ok(0) => return Ok(Segment::End),
                     Ok(8) => {}
-                    _ => return Err(truncated(&self.input.file)),
+                    Ok(_) => return Err(truncated(&self.input.file)),
+                    Err(e) => return Err(damaged(&self.input.file, e)),
                 }
                 self.pending = block.iter().rev().copied().collect();
             }

@@ -96,6 +96,8 @@ pub struct Survey {
     /// blank rows.
     pub rows: u64,
     pub invalid: InvalidReport,
+    /// Variable labels the file declares (SPSS), by column name; empty for CSV.
+    pub column_labels: BTreeMap<String, String>,
 }
 
 impl Survey {
@@ -106,6 +108,28 @@ impl Survey {
             total.merge(&cell.moments);
         }
         total
+    }
+
+    /// Give each node of `model` whose label is only its id the file's variable
+    /// label: of the column named like the node, or of the node's only item.
+    pub fn label_nodes(&self, model: &mut crate::model::Model) {
+        use crate::model::Label;
+        for node in &mut model.nodes {
+            if node.label != Label::Plain(node.id.clone()) {
+                continue;
+            }
+            let column = match node.items.as_slice() {
+                [only] => only,
+                _ => &node.id,
+            };
+            if let Some(label) = self
+                .column_labels
+                .get(column)
+                .or_else(|| self.column_labels.get(&node.id))
+            {
+                node.label = Label::Plain(label.clone());
+            }
+        }
     }
 
     /// The cell with this key.

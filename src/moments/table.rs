@@ -133,6 +133,7 @@ impl MomentsTable {
             items: None,
             rows,
             invalid,
+            column_labels: std::collections::BTreeMap::new(),
         })
     }
 }

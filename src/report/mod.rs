@@ -1,19 +1,24 @@
 //! Pure renderers of an analysis to any `impl Write`: table, JSON, Markdown.
 //! One format enum picks the renderer; nothing here touches the filesystem.
+//! The same analysis as tables (`sheets`) feeds the `.xlsx` and CSV writers.
 
 mod by_segment;
 mod coverage;
+pub mod csv_table;
+pub mod extra_sheets;
 pub mod graph_export;
 pub mod html;
 pub mod importance;
 mod json;
 mod markdown;
 mod notes;
+pub mod sheets;
 mod table;
 mod text;
 mod waves;
+pub mod xlsx;
 
-pub use json::analysis_json;
+pub use json::{analysis_json, AnalysisJson};
 pub use markdown::md_escape;
 pub use text::{display_width, pad, table};
 
