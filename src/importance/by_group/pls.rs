@@ -118,6 +118,7 @@ pub fn run(
         options,
         pls: PlsOptions {
             scheme: options.scheme,
+            consistent: options.consistent,
             ..PlsOptions::default()
         },
         scales,
