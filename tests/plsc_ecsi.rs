@@ -7,10 +7,12 @@
 //! survey weights (seminr on the rows written out `w` times).
 
 use sattrace::data::{IngestOptions, ItemRows};
+use sattrace::importance::interval::percentile;
 use sattrace::importance::pls::{
-    complete_rows, estimate, estimate_on_moments, reliability_on_moments, ItemCovariance, Matrix,
-    PathModel, PlsFit, PlsOptions, Scheme,
+    bootstrap_weighted, complete_rows, estimate, estimate_on_moments, reliability_on_moments,
+    resample_counts, ItemCovariance, Matrix, PathModel, PlsFit, PlsOptions, Scheme,
 };
+use sattrace::importance::{BootstrapExtras, BootstrapOptions, IntervalKind};
 use sattrace::model::Model;
 use serde_json::Value;
 
@@ -213,4 +215,70 @@ fn the_correction_moves_paths_away_from_zero_where_reliability_is_low() {
         assert_eq!(a.weight, b.weight);
     }
     assert_eq!(fit.scores, plain.scores);
+}
+
+#[test]
+fn consistent_bootstrap_refits_each_resample_with_its_own_rho_a() {
+    // Every replicate is corrected by its own ρA: the percentile intervals of paths
+    // and ρA must equal those of PLSc refitted on each resample's rows written out,
+    // leaving out the same replicates (those whose corrected correlations are not
+    // positive definite fail on both sides).
+    let (model, items) = load();
+    let data = complete_rows(&items);
+    let pm = PathModel::from_model(&model, &items, &[]).expect("path model");
+    let options = options(Scheme::Path, true);
+    let replicates = 60;
+    let boot = BootstrapOptions {
+        replicates,
+        seed: 5,
+        threads: 2,
+        level_percent: 95,
+    };
+    let extras = BootstrapExtras {
+        kind: IntervalKind::Percentile,
+        progress: None,
+    };
+    let iv =
+        bootstrap_weighted(&pm, &data, None, None, &options, &boot, &extras).expect("bootstrap");
+    let mut paths: Vec<Vec<f64>> = vec![Vec::new(); pm.paths.len()];
+    let mut rho: Vec<Vec<f64>> = vec![Vec::new(); pm.constructs.len()];
+    let mut failed = 0;
+    for r in 0..replicates {
+        let counts = resample_counts(5, r, data.rows);
+        let mut rows = Matrix::zeros(0, data.cols);
+        for (i, &cnt) in counts.iter().enumerate() {
+            for _ in 0..cnt {
+                rows.data.extend_from_slice(data.row(i));
+                rows.rows += 1;
+            }
+        }
+        let Ok(fit) = estimate(&pm, &rows, &options) else {
+            failed += 1;
+            continue;
+        };
+        for (v, p) in paths.iter_mut().zip(&fit.paths) {
+            v.push(p.coef);
+        }
+        for (v, &x) in rho.iter_mut().zip(&fit.rho_a) {
+            v.push(x);
+        }
+    }
+    assert_eq!(iv.failed, failed);
+    assert!(failed < replicates / 2, "{failed} of {replicates} failed");
+    for (k, v) in paths.iter().enumerate() {
+        let want = percentile(v, 0.95);
+        let got = iv.paths[k];
+        assert!(
+            (got.0 - want.0).abs() < 1e-9 && (got.1 - want.1).abs() < 1e-9,
+            "path {k}: bootstrap {got:?}, refitted {want:?}"
+        );
+    }
+    for (k, v) in rho.iter().enumerate() {
+        let want = percentile(v, 0.95);
+        let got = iv.rho_a[k];
+        assert!(
+            (got.0 - want.0).abs() < 1e-9 && (got.1 - want.1).abs() < 1e-9,
+            "rho_a {k}: bootstrap {got:?}, refitted {want:?}"
+        );
+    }
 }

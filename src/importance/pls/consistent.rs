@@ -8,7 +8,7 @@
 //! `sqrt(ρA_i ρA_j)` gives the correlations of the common factors, on which the paths
 //! and R² are re-estimated, and mode A loadings become `w · sqrt(ρA) / (w'w)`.
 
-use super::matrix::{ols_from_cov, total_effects};
+use super::matrix::total_effects;
 use super::on_correlations::CoreFit;
 use super::{Matrix, Mode, PathModel, PlsError};
 
@@ -81,9 +81,10 @@ pub(crate) fn correct(
         if from.is_empty() {
             continue;
         }
-        // Corrected correlations at or above 1 make the predecessors' matrix
-        // indefinite: then there is no consistent solution to report.
-        let beta = ols_from_cov(&adj, c, from, j)
+        // As seminr (R's `solve`): a general solve, not Cholesky, so a corrected
+        // matrix that is not positive definite (a corrected correlation above 1, an
+        // inadmissible solution) still gives its paths, which the report flags.
+        let beta = solve_normal(&adj, c, from, j)
             .ok_or_else(|| PlsError::Inadmissible(model.constructs[j].id.clone()))?;
         let rsq: f64 = beta
             .iter()
@@ -109,4 +110,60 @@ pub(crate) fn correct(
     core.total = total_effects(&coefficients);
     core.coefficients = coefficients;
     Ok(())
+}
+
+/// `β = A⁻¹ b` with `A` the correlations among `xs` and `b` their correlations with
+/// `y` (`cov` is `c × c`), by Gaussian elimination with partial pivoting; `None`
+/// when `A` is singular.
+fn solve_normal(cov: &[f64], c: usize, xs: &[usize], y: usize) -> Option<Vec<f64>> {
+    let p = xs.len();
+    // Augmented rows [A | b].
+    let mut m: Vec<Vec<f64>> = xs
+        .iter()
+        .map(|&a| {
+            let mut row: Vec<f64> = xs.iter().map(|&b| cov[a * c + b]).collect();
+            row.push(cov[a * c + y]);
+            row
+        })
+        .collect();
+    for col in 0..p {
+        let pivot = (col..p).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
+        let lead = m[pivot][col];
+        if !lead.is_finite() || lead.abs() <= 1e-12 {
+            return None;
+        }
+        m.swap(col, pivot);
+        let (top, bottom) = m.split_at_mut(col + 1);
+        let pivot_row = &top[col];
+        for row in bottom.iter_mut() {
+            let f = row[col] / pivot_row[col];
+            for (x, &v) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                *x -= f * v;
+            }
+        }
+    }
+    let mut beta = vec![0.0; p];
+    for row in (0..p).rev() {
+        let s: f64 = (row + 1..p).map(|k| m[row][k] * beta[k]).sum();
+        beta[row] = (m[row][p] - s) / m[row][row];
+    }
+    beta.iter().all(|b| b.is_finite()).then_some(beta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::solve_normal;
+
+    #[test]
+    fn solves_an_indefinite_system_as_a_general_solver_does() {
+        // Correlations of x0, x1 and y, with cor(x0, x1) = 1.2 (inadmissible).
+        let cov = [1.0, 1.2, 0.5, 1.2, 1.0, 0.4, 0.5, 0.4, 1.0];
+        let beta = solve_normal(&cov, 3, &[0, 1], 2).expect("nonsingular");
+        // [1 1.2; 1.2 1] β = [0.5; 0.4]
+        assert!((beta[0] + 1.2 * beta[1] - 0.5).abs() < 1e-12);
+        assert!((1.2 * beta[0] + beta[1] - 0.4).abs() < 1e-12);
+        // A singular system has no solution.
+        let singular = [1.0, 1.0, 0.5, 1.0, 1.0, 0.5, 0.5, 0.5, 1.0];
+        assert!(solve_normal(&singular, 3, &[0, 1], 2).is_none());
+    }
 }

@@ -26,7 +26,7 @@ pub enum PlsError {
     NotConverged(usize),
     #[error("consistent PLS: ρA of construct `{0}` is not positive (its items do not measure one common factor; estimate it in mode B or without --consistent)")]
     RhoA(String),
-    #[error("consistent PLS: the corrected correlations of the predecessors of `{0}` are not positive definite (a corrected correlation reaches 1)")]
+    #[error("consistent PLS: the corrected correlations of the predecessors of `{0}` are singular (a corrected correlation of 1)")]
     Inadmissible(String),
     #[error("the estimates are not finite")]
     NotFinite,
