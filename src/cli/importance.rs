@@ -72,6 +72,11 @@ pub struct ImportanceArgs {
     /// PLS inner weighting scheme (`--method pls`).
     #[arg(long, value_enum, default_value = "path")]
     pub scheme: Scheme,
+    /// Consistent PLS (PLSc, Dijkstra & Henseler 2015; `--method pls`): paths, R² and
+    /// loadings of reflective constructs corrected for measurement error by each
+    /// construct's ρA, as seminr's `PLSc()`.
+    #[arg(long)]
+    pub consistent: bool,
     /// PLS constructs estimated in mode B (formative), comma-separated (`--method pls`).
     #[arg(long, value_delimiter = ',')]
     pub formative: Vec<String>,
@@ -200,6 +205,7 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
             std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
         }),
         scheme: args.scheme.into(),
+        consistent: args.consistent,
         progress: Some(&bar),
     };
     if args.method.0 == lib::Method::Pls {
@@ -257,7 +263,7 @@ fn run_pls(args: &ImportanceArgs, options: &Options<'_>) -> anyhow::Result<Exit>
     )?;
     let bytes = match args.format {
         ImportanceFormat::Json => json(&result)?,
-        ImportanceFormat::Table => render::pls(&result).into_bytes(),
+        ImportanceFormat::Table => render::pls(&result, args.lang).into_bytes(),
     };
     write_output(args.output.as_deref(), &bytes, &project.inputs)?;
     Ok(Exit::Ok)

@@ -10,6 +10,7 @@ mod cases;
 mod graph;
 mod importance;
 mod importance_pls;
+mod importance_plsc;
 mod importance_waves;
 mod moments;
 mod pls_data;

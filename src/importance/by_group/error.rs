@@ -25,6 +25,8 @@ pub enum RunError {
     DriverTwice { id: String },
     #[error("--missing pairwise does not apply to --method pls: the path model is estimated on complete item rows")]
     PairwisePls,
+    #[error("--consistent applies to --method pls only (it corrects the PLS path model's paths by each construct's ρA)\n  help: add --method pls, or leave out --consistent")]
+    ConsistentNotPls,
     #[error("--missing pairwise has no bootstrap intervals: a resample's pairwise matrix mixes subsamples\n  help: use --missing listwise (the default) with --bootstrap")]
     PairwiseBootstrap,
     #[error("--by wave: the model names no wave column\n  help: add `wave: COLUMN` to the model")]

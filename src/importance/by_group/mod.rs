@@ -70,12 +70,17 @@ pub struct Options<'a> {
     pub threads: usize,
     /// PLS inner weighting scheme.
     pub scheme: Scheme,
+    /// Consistent PLS (PLSc) for `pls`: paths corrected by each construct's ρA.
+    pub consistent: bool,
     pub progress: Option<&'a dyn Progress>,
 }
 
 impl Options<'_> {
     /// Combinations of options that cannot be estimated.
     pub fn check(&self) -> Result<(), RunError> {
+        if self.consistent && self.method != Method::Pls {
+            return Err(RunError::ConsistentNotPls);
+        }
         if self.missing == Missing::Pairwise {
             if self.method == Method::Pls {
                 return Err(RunError::PairwisePls);

@@ -118,6 +118,7 @@ pub fn run(
         options,
         pls: PlsOptions {
             scheme: options.scheme,
+            consistent: options.consistent,
             ..PlsOptions::default()
         },
         scales,
@@ -215,6 +216,25 @@ fn fit(ctx: &Shared<'_>, cov: &ItemCovariance) -> Result<PlsEstimate, PlsRowsErr
                 "path `{}` → `{}` is negative ({:.3})",
                 pm.constructs[p.from].id, pm.constructs[p.to].id, p.coef
             ));
+        }
+    }
+    if ctx.pls.consistent {
+        // PLSc divides by sqrt(ρA ρA): a low ρA can push a corrected correlation past
+        // 1, and then paths beyond ±1 or an R² outside [0, 1] follow (seminr reports
+        // them as they are; so does sattrace, with this warning).
+        for p in fit.paths.iter().filter(|p| p.coef.abs() > 1.0) {
+            warnings.push(format!(
+                "consistent PLS: path `{}` → `{}` is {:.3}, beyond ±1: an inadmissible solution (check the constructs' rho_A)",
+                pm.constructs[p.from].id, pm.constructs[p.to].id, p.coef
+            ));
+        }
+        for (j, r2) in fit.r2.iter().enumerate() {
+            if let Some((r2, _)) = r2.filter(|(r2, _)| !(0.0..=1.0).contains(r2)) {
+                warnings.push(format!(
+                    "consistent PLS: R² of `{}` is {r2:.3}, outside [0, 1]: an inadmissible solution (check the constructs' rho_A)",
+                    pm.constructs[j].id
+                ));
+            }
         }
     }
     for o in &fit.outer {

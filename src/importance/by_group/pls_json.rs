@@ -18,6 +18,9 @@ struct Report<'a> {
     outcome: &'a str,
     method: &'static str,
     scheme: Scheme,
+    /// Consistent PLS (PLSc); only written when set.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    consistent: bool,
     #[serde(flatten)]
     all: Body<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -137,9 +140,11 @@ struct ReliabilityView<'a> {
     alpha: f64,
     rho_c: f64,
     ave: f64,
+    rho_a: f64,
     alpha_ci: Option<Interval>,
     rho_c_ci: Option<Interval>,
     ave_ci: Option<Interval>,
+    rho_a_ci: Option<Interval>,
 }
 
 #[derive(Serialize)]
@@ -237,6 +242,7 @@ impl Serialize for PlsImportance {
             outcome: id(self.outcome),
             method: "pls",
             scheme: self.options.scheme,
+            consistent: self.options.consistent,
             all: self.body(&self.whole),
             by: self.by.as_deref(),
             groups: self.by.as_ref().map(|_| {
@@ -398,9 +404,11 @@ impl PlsImportance {
                         alpha: r.alpha,
                         rho_c: r.rho_c,
                         ave: r.ave,
+                        rho_a: r.rho_a,
                         alpha_ci: pair(iv.and_then(|iv| iv.alpha.get(k))),
                         rho_c_ci: pair(iv.and_then(|iv| iv.rho_c.get(k))),
                         ave_ci: pair(iv.and_then(|iv| iv.ave.get(k))),
+                        rho_a_ci: pair(iv.and_then(|iv| iv.rho_a.get(k))),
                     }
                 })
                 .collect(),

@@ -18,6 +18,7 @@ fn options(method: Method, missing: Missing, bootstrap: usize) -> Options<'stati
         min_n_per_driver: 10,
         threads: 1,
         scheme: Scheme::Path,
+        consistent: false,
         progress: None,
     }
 }

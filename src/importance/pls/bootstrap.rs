@@ -36,6 +36,8 @@ pub struct PlsIntervals {
     pub alpha: Vec<(f64, f64)>,
     pub rho_c: Vec<(f64, f64)>,
     pub ave: Vec<(f64, f64)>,
+    /// ρA per construct.
+    pub rho_a: Vec<(f64, f64)>,
     /// Per construct pair, in [`super::htmt_on_moments`] order.
     pub htmt: Vec<(f64, f64)>,
     /// IPMA importance (rescaled total effect on the target) and performance per
@@ -195,6 +197,7 @@ pub fn bootstrap_weighted(
         alpha: section(Section::Alpha),
         rho_c: section(Section::RhoC),
         ave: section(Section::Ave),
+        rho_a: section(Section::RhoA),
         htmt: section(Section::Htmt),
         ipma_importance: section(Section::IpmaImportance),
         ipma_performance: section(Section::IpmaPerformance),

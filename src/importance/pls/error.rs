@@ -24,6 +24,10 @@ pub enum PlsError {
     TooFewRows { n: usize, needed: usize },
     #[error("did not converge in {0} iterations")]
     NotConverged(usize),
+    #[error("consistent PLS: ρA of construct `{0}` is not positive (its items do not measure one common factor; estimate it in mode B or without --consistent)")]
+    RhoA(String),
+    #[error("consistent PLS: the corrected correlations of the predecessors of `{0}` are singular (a corrected correlation of 1)")]
+    Inadmissible(String),
     #[error("the estimates are not finite")]
     NotFinite,
 }

@@ -13,6 +13,9 @@ pub struct PlsOptions {
     /// Stop when the summed absolute change of all outer weights is below this
     /// (seminr's `stopCriterion = 7`: 1e-7).
     pub tolerance: f64,
+    /// Consistent PLS (PLSc): paths, R² and mode A loadings corrected for the
+    /// measurement error of the scores by each construct's ρA ([`super::consistent`]).
+    pub consistent: bool,
 }
 
 impl Default for PlsOptions {
@@ -21,6 +24,7 @@ impl Default for PlsOptions {
             scheme: Scheme::Path,
             max_iter: 300,
             tolerance: 1e-7,
+            consistent: false,
         }
     }
 }
@@ -33,7 +37,8 @@ pub struct Outer {
     pub item: usize,
     /// Standardized outer weight.
     pub weight: f64,
-    /// Loading: the correlation of the item with its construct's score.
+    /// Loading: the correlation of the item with its construct's score; with
+    /// [`PlsOptions::consistent`], of a mode A item with its common factor.
     pub loading: f64,
 }
 
@@ -65,6 +70,9 @@ pub struct PlsFit {
     pub total: Matrix,
     /// Standardized construct scores, `n × constructs`.
     pub scores: Matrix,
+    /// Dijkstra's ρA per construct (1 for a single item or mode B); with
+    /// [`PlsOptions::consistent`], the paths are corrected by it.
+    pub rho_a: Vec<f64>,
 }
 
 /// Estimate the model on `data` (complete rows; columns as in `model.item_names`).
@@ -178,6 +186,7 @@ pub(crate) fn assemble(
         coefficients: core.coefficients,
         total: core.total,
         scores,
+        rho_a: core.rho_a,
     }
 }
 

@@ -7,7 +7,9 @@
 //! - [`estimate`]: the iteration (modes A and B; path, centroid and factor inner
 //!   weighting), outer weights and loadings, path coefficients, R², total effects and
 //!   construct scores, matching R seminr's `simplePLS` (SmartPLS's algorithm);
-//! - [`reliability`]: Cronbach's α, ρc, AVE and HTMT;
+//! - `consistent`: consistent PLS (PLSc): ρA per construct and the paths, R² and
+//!   loadings corrected by it, as seminr's `PLSc()`;
+//! - [`reliability`]: Cronbach's α, ρc, ρA, AVE and HTMT;
 //! - [`for_analysis`]: the same fit from a slice's item moments, for `analyze`;
 //! - [`ipma`]: importance–performance map analysis as in SmartPLS;
 //! - [`bootstrap`]: seeded percentile or BCa intervals of every estimate (the vector
@@ -16,6 +18,7 @@
 //! Formulas and references are in `docs/methods.md`.
 
 pub mod bootstrap;
+mod consistent;
 mod error;
 pub mod estimate;
 pub mod for_analysis;

@@ -11,6 +11,7 @@
 //! instead of `O(nkc)`, and a bootstrap replicate is one pass over its rows (the
 //! resample's correlations) plus work independent of `n`.
 
+use super::consistent;
 use super::matrix::{ols_from_cov, total_effects};
 use super::{Matrix, Mode, PathModel, PlsError, PlsOptions, Scheme};
 use crate::importance::linalg::{cholesky, cholesky_solve};
@@ -30,6 +31,8 @@ pub(crate) struct CoreFit {
     pub r2: Vec<Option<(f64, f64)>>,
     /// Total effects `[from][to]`.
     pub total: Matrix,
+    /// Dijkstra's ρA per construct (1 for a single item or mode B).
+    pub rho_a: Vec<f64>,
 }
 
 /// Run the PLS algorithm on the item correlation matrix `r` (`k × k`, row-major, of
@@ -146,7 +149,8 @@ pub(crate) fn fit(
         }
     }
     let total = total_effects(&coefficients);
-    Ok(CoreFit {
+    let rho_a = consistent::rho_a_all(model, r, k, &weights);
+    let mut core = CoreFit {
         iterations,
         converged,
         weights,
@@ -154,7 +158,13 @@ pub(crate) fn fit(
         coefficients,
         r2,
         total,
-    })
+        rho_a,
+    };
+    if options.consistent {
+        let rho = core.rho_a.clone();
+        consistent::correct(model, &cy, n, &rho, &mut core)?;
+    }
+    Ok(core)
 }
 
 /// `w' R_bb w` for a block's items.

@@ -1,5 +1,6 @@
-//! Measurement quality: Cronbach's α, composite reliability ρc, AVE, HTMT; as seminr
-//! computes them (α from the item correlation matrix, i.e. standardized α).
+//! Measurement quality: Cronbach's α, composite reliability ρc, AVE, ρA, HTMT; as
+//! seminr computes them (α from the item correlation matrix, i.e. standardized α;
+//! ρA from the fit, `super::consistent`).
 
 use super::{ItemCovariance, Matrix, PathModel, PlsFit};
 
@@ -13,6 +14,9 @@ pub struct Reliability {
     pub rho_c: f64,
     /// Average variance extracted: mean of `λ²`.
     pub ave: f64,
+    /// Dijkstra's ρA from the outer weights (1 for a single item or mode B); the
+    /// reliability consistent PLS corrects by.
+    pub rho_a: f64,
 }
 
 /// Heterotrait–monotrait ratio of two constructs (Henseler, Ringle & Sarstedt 2015).
@@ -28,7 +32,7 @@ pub fn reliability(model: &PathModel, data: &Matrix, fit: &PlsFit) -> Vec<Reliab
     reliability_on_moments(model, &ItemCovariance::from_rows(data, None), fit)
 }
 
-/// α, ρc and AVE of every construct from item covariances (weighted or not).
+/// α, ρc, AVE and ρA of every construct from item covariances (weighted or not).
 pub fn reliability_on_moments(
     model: &PathModel,
     cov: &ItemCovariance,
@@ -47,6 +51,7 @@ pub fn reliability_on_moments(
                     alpha: 1.0,
                     rho_c: 1.0,
                     ave: 1.0,
+                    rho_a: 1.0,
                 };
             }
             let mut total = 0.0;
@@ -71,6 +76,7 @@ pub fn reliability_on_moments(
                 alpha,
                 rho_c: sum * sum / (sum * sum + error),
                 ave,
+                rho_a: fit.rho_a.get(j).copied().unwrap_or(f64::NAN),
             }
         })
         .collect()

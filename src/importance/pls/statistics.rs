@@ -22,7 +22,7 @@ pub struct IpmaTarget<'a> {
 /// Where each statistic sits in the vector. In order: path coefficients (model path
 /// order), total effects (`constructs²`, row-major `[from][to]`), outer weights and
 /// loadings (the fit's `outer` order), R² then adjusted R² of the endogenous
-/// constructs (construct order), Cronbach's α, ρc and AVE per construct, HTMT per
+/// constructs (construct order), Cronbach's α, ρc, AVE and ρA per construct, HTMT per
 /// pair (`htmt_on_moments` order), and with an IPMA target its importance (the
 /// rescaled total effect of each construct on the target, 0 for the target itself)
 /// and performance per construct.
@@ -57,7 +57,7 @@ impl Layout {
     }
 
     /// Section lengths in vector order.
-    fn lengths(&self) -> [usize; 12] {
+    fn lengths(&self) -> [usize; 13] {
         let (c, e) = (self.constructs, self.endogenous.len());
         let ipma = if self.ipma { c } else { 0 };
         let items = self.items;
@@ -68,6 +68,7 @@ impl Layout {
             items,
             e,
             e,
+            c,
             c,
             c,
             c,
@@ -102,6 +103,7 @@ pub(crate) enum Section {
     Alpha,
     RhoC,
     Ave,
+    RhoA,
     Htmt,
     IpmaImportance,
     IpmaPerformance,
@@ -138,6 +140,7 @@ pub(crate) fn statistics(
     v.extend(reliability.iter().map(|r| r.alpha));
     v.extend(reliability.iter().map(|r| r.rho_c));
     v.extend(reliability.iter().map(|r| r.ave));
+    v.extend(reliability.iter().map(|r| r.rho_a));
     v.extend(htmt_on_moments(model, cov).iter().map(|h| h.value));
     if let (true, Some(t)) = (layout.ipma, ipma) {
         let (te, performance) = ipma_effects(model, cov, t.scales, fit)?;

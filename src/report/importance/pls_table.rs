@@ -7,10 +7,15 @@ use std::fmt::Write as _;
 use super::{ci_text, ci_title};
 use crate::importance::by_group::pls::{PlsGroup, PlsImportance};
 use crate::importance::by_group::ALL;
+use crate::model::Lang;
 
 /// The whole survey, each group (or its error), then the changes between waves.
-pub fn pls(r: &PlsImportance) -> String {
+/// `lang` is the language of the notes (the column heads are symbols).
+pub fn pls(r: &PlsImportance, lang: Lang) -> String {
     let mut out = String::new();
+    if r.options.consistent {
+        let _ = writeln!(out, "{}", consistent_note(lang));
+    }
     group(&mut out, r, &r.whole);
     let by = r.by.as_deref().unwrap_or("");
     for g in &r.groups {
@@ -43,6 +48,14 @@ pub fn pls(r: &PlsImportance) -> String {
         }
     }
     out
+}
+
+/// What `--consistent` changes, in `lang`.
+fn consistent_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "一致性 PLS（PLSc）：路径、R² 与反映型构念的载荷已按各构念的 ρA 校正测量误差；权重、HTMT 与 IPMA 仍基于 PLS 构念得分",
+        Lang::En => "consistent PLS (PLSc): paths, R² and the loadings of reflective constructs are corrected for measurement error by each construct's rho_A; weights, HTMT and IPMA stay on the PLS construct scores",
+    }
 }
 
 fn name_width(r: &PlsImportance) -> usize {
@@ -107,8 +120,8 @@ fn group(out: &mut String, r: &PlsImportance, g: &PlsGroup) {
     }
     let _ = writeln!(
         out,
-        "\nconstructs\n{:<w$}  {:>7}  {:>7}  {:>6}  {:>6}  {:>6}",
-        "construct", "R²", "adj R²", "alpha", "rho_c", "AVE"
+        "\nconstructs\n{:<w$}  {:>7}  {:>7}  {:>6}  {:>6}  {:>6}  {:>6}",
+        "construct", "R²", "adj R²", "alpha", "rho_c", "rho_A", "AVE"
     );
     for rel in &e.reliability {
         let (r2, adj) = e.fit.r2[rel.construct].map_or((String::new(), String::new()), |(a, b)| {
@@ -116,23 +129,25 @@ fn group(out: &mut String, r: &PlsImportance, g: &PlsGroup) {
         });
         let _ = writeln!(
             out,
-            "{:<w$}  {r2:>7}  {adj:>7}  {:>6.3}  {:>6.3}  {:>6.3}",
+            "{:<w$}  {r2:>7}  {adj:>7}  {:>6.3}  {:>6.3}  {:>6.3}  {:>6.3}",
             id(rel.construct),
             rel.alpha,
             rel.rho_c,
+            rel.rho_a,
             rel.ave
         );
     }
     if let Some(iv) = &e.intervals {
         let _ = writeln!(
             out,
-            "\nconstructs, {}\n{:<w$}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}",
+            "\nconstructs, {}\n{:<w$}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}",
             ci_title(iv.kind),
             "construct",
             "R²",
             "adj R²",
             "alpha",
             "rho_c",
+            "rho_A",
             "AVE"
         );
         for rel in &e.reliability {
@@ -140,12 +155,13 @@ fn group(out: &mut String, r: &PlsImportance, g: &PlsGroup) {
             let r2 = |v: &[Option<(f64, f64)>]| ci_text(v.get(k).copied().flatten(), 4, false);
             let _ = writeln!(
                 out,
-                "{:<w$}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}",
+                "{:<w$}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}  {:>17}",
                 id(k),
                 r2(&iv.r2),
                 r2(&iv.adj_r2),
                 ci_text(iv.alpha.get(k).copied(), 3, false),
                 ci_text(iv.rho_c.get(k).copied(), 3, false),
+                ci_text(iv.rho_a.get(k).copied(), 3, false),
                 ci_text(iv.ave.get(k).copied(), 3, false),
             );
         }
