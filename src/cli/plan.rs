@@ -14,9 +14,10 @@ use super::Exit;
 use sattrace::analysis::AnalysisOptions;
 use sattrace::model::{Lang, Model};
 use sattrace::plan::{
-    plan_evaluated, render, scenario_of, whatif_evaluator, Date, PlanReport, PlanRequest,
-    PlanResult, SmartError, Status,
+    plan_evaluated, scenario_of, whatif_evaluator, Date, PlanRequest, PlanResult, SmartError,
+    Status,
 };
+use sattrace::report::plan::{render, PlanReport};
 use sattrace::report::Format;
 use sattrace::whatif::{MoveKind, Scenario};
 

@@ -12,10 +12,10 @@ use super::Exit;
 use sattrace::actions::recommend;
 use sattrace::analysis::AnalysisOptions;
 use sattrace::model::Lang;
+use sattrace::report::whatif::{render, WhatIfReport};
 use sattrace::report::Format;
 use sattrace::whatif::{
-    diff, parse_scenario, render, scenario_from_flags, what_if, what_if_aggregate, Scenario,
-    WhatIfDiff, WhatIfReport,
+    diff, parse_scenario, scenario_from_flags, what_if, what_if_aggregate, Scenario, WhatIfDiff,
 };
 
 #[derive(Debug, Args)]

@@ -5,7 +5,6 @@
 mod build;
 mod date;
 mod exact;
-pub(crate) mod render;
 mod smart;
 mod solve;
 
@@ -14,7 +13,6 @@ pub use build::{
 };
 pub use date::Date;
 pub use exact::{exact_gain, scenario_of, solve_exact, whatif_evaluator, Evaluate, MAX_REPAIRS};
-pub use render::{render, PlanReport};
 pub use smart::{SmartError, SmartIssue, SmartKind};
 pub use solve::{
     better, brute_force, solve, solve_observed, Candidate, Plan, Problem, Solution, EPS,

@@ -5,16 +5,15 @@
 
 mod bars;
 mod escape;
-mod extras;
 mod graph;
 mod ipma;
-mod svg;
+pub(crate) mod svg;
 mod table;
 mod trends;
 
 pub use escape::escape;
-pub use extras::{plan_section, whatif_section};
 pub use graph::layers;
+pub(crate) use table::html_table;
 
 use std::io::Write;
 
@@ -31,8 +30,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     render_with(report, &[], out)
 }
 
-/// Render the report with `extra` sections (finished HTML from [`whatif_section`]
-/// and [`plan_section`]) after the root causes.
+/// Render the report with `extra` sections (finished HTML from
+/// `report::whatif::whatif_section` and `report::plan::plan_section`) after the root causes.
 pub fn render_with(report: &Report, extra: &[String], out: &mut dyn Write) -> std::io::Result<()> {
     let lang = report.lang;
     let model = report.model;
