@@ -80,7 +80,8 @@ pub fn render_plan(
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<(Vec<u8>, PlanResult)> {
     let model = &pipeline.project.model;
-    let result = evaluated_plan(pipeline, request, progress).map_err(anyhow::Error::msg)?;
+    let result =
+        evaluated_plan(pipeline, request, progress).map_err(|e| anyhow::anyhow!(e.text(lang)))?;
     let report = PlanReport {
         model,
         result: &result,
@@ -220,7 +221,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
     write_output(args.output.as_deref(), &bytes, &pipeline.project.inputs)?;
     if let Status::Unreachable { shortfalls } = &status {
         for issue in shortfalls {
-            eprintln!("error: {issue}");
+            eprintln!("error: {}", issue.text(args.lang));
         }
         return Ok(Exit::Unusable);
     }

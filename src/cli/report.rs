@@ -135,8 +135,8 @@ pub fn render_report(
         )?);
     }
     if let Some(request) = request {
-        let result =
-            super::plan::evaluated_plan(outcome, request, &|_| {}).map_err(anyhow::Error::msg)?;
+        let result = super::plan::evaluated_plan(outcome, request, &|_| {})
+            .map_err(|e| anyhow::anyhow!(e.text(lang)))?;
         let report = PlanReport {
             model,
             result: &result,

@@ -110,6 +110,30 @@ impl Grid {
     }
 }
 
+/// Write a section in `format`: its JSON value pretty-printed, or its `text` as a
+/// terminal page or a Markdown page.
+pub fn render_page<J: serde::Serialize>(
+    format: super::Format,
+    out: &mut dyn Write,
+    json: impl FnOnce() -> J,
+    text: impl FnOnce(&mut Page) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match format {
+        super::Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json())?;
+            writeln!(out)
+        }
+        super::Format::Table => text(&mut Page {
+            out,
+            markdown: false,
+        }),
+        super::Format::Md => text(&mut Page {
+            out,
+            markdown: true,
+        }),
+    }
+}
+
 /// A page of text or Markdown being written: headings and tables in either form.
 pub struct Page<'a> {
     pub out: &'a mut dyn Write,

@@ -36,7 +36,7 @@ pub fn plan_section(report: &PlanReport) -> String {
                 escape(unreachable_text(lang))
             ));
             for issue in shortfalls {
-                html.push_str(&format!("<li>{}</li>\n", escape(&issue.to_string())));
+                html.push_str(&format!("<li>{}</li>\n", escape(&issue.text(lang))));
             }
             html.push_str("</ul>\n");
         }

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use crate::model::{Lang, Metric, Model};
 use crate::plan::{contributions, format_score, projected, start_by, Plan, PlanResult, Target};
-use crate::report::grid::{Grid, Page};
+use crate::report::grid::{render_page, Grid, Page};
 use crate::report::{segment_label, t, Format};
 
 /// Everything a plan report shows.
@@ -24,26 +24,12 @@ pub struct PlanReport<'a> {
 
 /// Render in `format`.
 pub fn render(report: &PlanReport, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
-    match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &json::json(report))?;
-            writeln!(out)
-        }
-        Format::Table => text(
-            report,
-            &mut Page {
-                out,
-                markdown: false,
-            },
-        ),
-        Format::Md => text(
-            report,
-            &mut Page {
-                out,
-                markdown: true,
-            },
-        ),
-    }
+    render_page(
+        format,
+        out,
+        || json::json(report),
+        |page| text(report, page),
+    )
 }
 
 /// The label of every target's outcome, in the order of `result.targets`.
@@ -283,7 +269,7 @@ fn text(report: &PlanReport, page: &mut Page) -> std::io::Result<()> {
         crate::plan::Status::Unreachable { shortfalls } => {
             writeln!(page.out, "{}", unreachable_text(lang))?;
             for issue in shortfalls {
-                writeln!(page.out, "- {issue}")?;
+                writeln!(page.out, "- {}", issue.text(lang))?;
             }
             writeln!(page.out)?;
         }

@@ -10,7 +10,7 @@ pub use html::whatif_section;
 use std::io::Write;
 
 use crate::model::{Lang, Metric, Model};
-use crate::report::grid::{Grid, Page};
+use crate::report::grid::{render_page, Grid, Page};
 use crate::report::{segment_label, t, Format};
 use crate::whatif::{ActionChange, ActionStatus, MoveKind, Scenario, SegmentDiff, WhatIfDiff};
 
@@ -53,8 +53,9 @@ fn change(model: &Model, node: usize, value: f64) -> String {
     }
 }
 
-/// The scenario in one line: `response_time = 4.2; network +0.3; where region=华东`.
-pub fn describe(model: &Model, scenario: &Scenario) -> String {
+/// The scenario in one line: `response_time = 4.2; network +0.3; where region=华东`
+/// (`仅 region=华东` in Chinese).
+pub fn describe(model: &Model, scenario: &Scenario, lang: Lang) -> String {
     let mut parts: Vec<String> = scenario
         .moves
         .iter()
@@ -80,33 +81,19 @@ pub fn describe(model: &Model, scenario: &Scenario) -> String {
             .iter()
             .map(|(c, v)| format!("{c}={v}"))
             .collect();
-        parts.push(format!("where {}", filter.join(", ")));
+        parts.push(format!("{} {}", t(lang, "仅", "where"), filter.join(", ")));
     }
     parts.join("; ")
 }
 
 /// Render in `format`.
 pub fn render(report: &WhatIfReport, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
-    match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &json::json(report))?;
-            writeln!(out)
-        }
-        Format::Table => text(
-            report,
-            &mut Page {
-                out,
-                markdown: false,
-            },
-        ),
-        Format::Md => text(
-            report,
-            &mut Page {
-                out,
-                markdown: true,
-            },
-        ),
-    }
+    render_page(
+        format,
+        out,
+        || json::json(report),
+        |page| text(report, page),
+    )
 }
 
 /// The page's title: "What-if: NAME".
@@ -114,8 +101,52 @@ fn title(report: &WhatIfReport) -> String {
     format!(
         "{}: {}",
         t(report.lang, "情景分析", "What-if"),
-        report.scenario.name
+        scenario_name(&report.scenario.name, report.lang)
     )
+}
+
+/// A scenario's name in `lang`. A scenario from flags is named by them in English
+/// (`shift network=0.3, where region=华东`, also in JSON); in Chinese each part's
+/// verb is translated. A name a user wrote is kept as written.
+fn scenario_name(name: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return name.to_string();
+    }
+    let verbs = [("set ", "设定 "), ("shift ", "调整 "), ("where ", "仅 ")];
+    let parts: Option<Vec<String>> = name
+        .split(", ")
+        .map(|part| {
+            verbs
+                .iter()
+                .find_map(|(en, zh)| part.strip_prefix(en).map(|rest| format!("{zh}{rest}")))
+        })
+        .collect();
+    match parts {
+        Some(parts) if !name.is_empty() => parts.join("，"),
+        _ => name.to_string(),
+    }
+}
+
+/// Said after the effects' basis of every aggregate what-if (from a moments table).
+pub const AGGREGATE_NOTE: &str = "aggregate what-if from a moments table: driver means shifted and effects propagated to cell means, so NPS and rates move as means, not as distributions";
+
+/// The effects' basis in `lang`: slices as `all 2026H1` (`全部 2026H1`), joined by
+/// `; `, and the note of an aggregate what-if.
+fn basis_text(basis: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return basis.to_string();
+    }
+    let parts: Vec<String> = basis
+        .split("; ")
+        .map(|part| {
+            if part == AGGREGATE_NOTE {
+                "由矩表做的聚合情景分析：驱动因素均值平移、效应传到单元均值，因此 NPS 与比率按均值而非分布移动".to_string()
+            } else {
+                crate::report::notes::slice_zh(part)
+            }
+        })
+        .collect();
+    parts.join("；")
 }
 
 /// Every node of one segment before and after: score, change, index change.
@@ -188,7 +219,7 @@ fn meta(report: &WhatIfReport) -> [(&'static str, String); 3] {
     [
         (
             t(lang, "情景", "Scenario"),
-            describe(report.model, report.scenario),
+            describe(report.model, report.scenario, lang),
         ),
         (
             t(lang, "调整的受访者", "Respondents moved"),
@@ -196,7 +227,7 @@ fn meta(report: &WhatIfReport) -> [(&'static str, String); 3] {
         ),
         (
             t(lang, "效应来源", "effects from"),
-            report.basis.to_string(),
+            basis_text(report.basis, lang),
         ),
     ]
 }
