@@ -7,6 +7,7 @@ mod bars;
 mod escape;
 mod graph;
 mod ipma;
+mod segment_trends;
 pub(crate) mod svg;
 mod table;
 mod trends;
@@ -104,6 +105,10 @@ pub fn render_with(report: &Report, extra: &[String], out: &mut dyn Write) -> st
             bars::segments(report, &latest),
         ),
     ];
+    let segment_trends = segment_trends::section(report);
+    let sections = sections.into_iter().chain(
+        segment_trends.map(|body| (t(lang, "分群的波次趋势", "Segment trends over waves"), body)),
+    );
     for (title, body) in sections {
         html.push_str(&format!(
             "<section>\n<h2>{}</h2>\n{body}</section>\n",
