@@ -80,6 +80,16 @@ pub(crate) fn segment_label(key: &crate::analysis::SliceKey, lang: Lang) -> Stri
     }
 }
 
+/// The analysis's named waves, in wave order.
+pub(crate) fn wave_names(analysis: &Analysis) -> Vec<&str> {
+    analysis
+        .waves
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect()
+}
+
 /// Round for output, so tiny floating-point differences never change a byte.
 pub(crate) fn round(value: f64, decimals: i32) -> f64 {
     let factor = 10f64.powi(decimals);

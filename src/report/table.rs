@@ -194,12 +194,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let analysis = report.analysis;
     let lang = report.lang;
     let primary = analysis.primary_outcome;
-    let waves: Vec<&str> = analysis
-        .waves
-        .iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
+    let waves = crate::report::wave_names(analysis);
     writeln!(
         out,
         "{} — {}, {} {}{}",

@@ -51,12 +51,7 @@ pub fn render_with(report: &Report, extra: &[String], out: &mut dyn Write) -> st
         escape(&format!("{} — sattrace", model.name))
     ));
     html.push_str(&format!("<h1>{}</h1>\n", escape(&model.name)));
-    let waves: Vec<&str> = analysis
-        .waves
-        .iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
+    let waves = crate::report::wave_names(analysis);
     html.push_str(&format!(
         "<p class=\"meta\">{}: {} · {} {}{}</p>\n",
         escape(t(lang, "数据", "Data")),

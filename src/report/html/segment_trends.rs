@@ -25,12 +25,7 @@ const FONT: f64 = 12.0;
 pub fn section(report: &Report) -> Option<String> {
     let (model, analysis, lang) = (report.model, report.analysis, report.lang);
     let node = model.node_index(&model.primary_outcome)?;
-    let waves: Vec<&str> = analysis
-        .waves
-        .iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
+    let waves = crate::report::wave_names(analysis);
     if waves.len() < 2 {
         return None;
     }

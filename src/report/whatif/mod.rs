@@ -11,6 +11,7 @@ use std::io::Write;
 
 use crate::model::{Lang, Metric, Model};
 use crate::report::grid::{render_page, Grid, Page};
+use crate::report::table::format_score;
 use crate::report::{segment_label, t, Format};
 use crate::whatif::{ActionChange, ActionStatus, MoveKind, Scenario, SegmentDiff, WhatIfDiff};
 
@@ -26,12 +27,7 @@ pub struct WhatIfReport<'a> {
 }
 
 fn score(model: &Model, node: usize, value: Option<f64>) -> String {
-    match (value, model.nodes[node].metric) {
-        (None, _) => "–".to_string(),
-        (Some(v), Metric::Mean) => format!("{v:.2}"),
-        (Some(v), Metric::Nps) => format!("{v:+.1}"),
-        (Some(v), _) => format!("{v:.1}%"),
-    }
+    value.map_or("–".to_string(), |v| format_score(model, node, v))
 }
 
 /// A change in the node's unit; a change that rounds to zero shows as an unsigned 0.
