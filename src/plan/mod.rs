@@ -160,6 +160,11 @@ pub fn plan_evaluated(
             let n = problem.candidates.len();
             let reach = format_score(node.metric, best);
             let gap = format_score_change(node.metric, short);
+            let gap_zh = match node.metric {
+                Metric::Mean => format!("{short:.2}"),
+                Metric::Nps => format!("{short:.1} 分"),
+                _ => format!("{short:.1} 个百分点"),
+            };
             shortfalls.push(SmartIssue {
                 kind: SmartKind::Achievable,
                 target: format!("{}={}", node.id, target.value),
@@ -169,7 +174,7 @@ pub fn plan_evaluated(
                         target.due,
                     ),
                     format!(
-                        "在 {} 前完成的全部 {n} 个候选行动加在一起只能达到 {reach}，还差 {gap}",
+                        "在 {} 前完成的全部 {n} 个候选行动加在一起只能达到 {reach}，还差 {gap_zh}",
                         target.due,
                     ),
                 ),

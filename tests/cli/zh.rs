@@ -75,6 +75,8 @@ const ENGLISH: &[&str] = &[
     "rules",
     "none",
     "quickest",
+    "points",
+    "percentage",
 ];
 
 /// The English words of `text` (ASCII words, lower-cased, matched whole).
@@ -133,6 +135,14 @@ fn plan_speaks_chinese() {
     // Out of reach, out of time, over budget, already met, and a misspelt outcome.
     for extra in [
         &["--target", "satisfaction=4.9", "--due", "2027-06-30"][..],
+        &[
+            "--target",
+            "churn=8",
+            "--target",
+            "nps=90",
+            "--due",
+            "2027-06-30",
+        ],
         &["--target", "satisfaction=4.0", "--due", "2026-07-02"],
         &[
             "--target",
