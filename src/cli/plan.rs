@@ -14,9 +14,10 @@ use super::Exit;
 use sattrace::analysis::AnalysisOptions;
 use sattrace::model::{Lang, Model};
 use sattrace::plan::{
-    plan_evaluated, render, scenario_of, whatif_evaluator, Date, PlanReport, PlanRequest,
-    PlanResult, SmartError, Status,
+    plan_evaluated, scenario_of, whatif_evaluator, Date, PlanRequest, PlanResult, SmartError,
+    Status,
 };
+use sattrace::report::plan::{render, PlanReport};
 use sattrace::report::Format;
 use sattrace::whatif::{MoveKind, Scenario};
 
@@ -79,7 +80,8 @@ pub fn render_plan(
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<(Vec<u8>, PlanResult)> {
     let model = &pipeline.project.model;
-    let result = evaluated_plan(pipeline, request, progress).map_err(anyhow::Error::msg)?;
+    let result =
+        evaluated_plan(pipeline, request, progress).map_err(|e| anyhow::anyhow!(e.text(lang)))?;
     let report = PlanReport {
         model,
         result: &result,
@@ -219,7 +221,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
     write_output(args.output.as_deref(), &bytes, &pipeline.project.inputs)?;
     if let Status::Unreachable { shortfalls } = &status {
         for issue in shortfalls {
-            eprintln!("error: {issue}");
+            eprintln!("error: {}", issue.text(args.lang));
         }
         return Ok(Exit::Unusable);
     }

@@ -6,14 +6,12 @@ mod after;
 mod aggregate;
 mod apply;
 mod diff;
-pub(crate) mod render;
 mod scenario;
 
 pub use after::{analysis_after, slice_moments};
 pub use aggregate::apply_to_means;
 pub use apply::{apply, Applied, Basis};
 pub use diff::{diff, ActionChange, ActionStatus, NodeChange, SegmentDiff, WhatIfDiff};
-pub use render::{render, WhatIfReport};
 pub use scenario::{
     delta_to_index, parse_scenario, scenario_from_flags, score_to_index, Move, MoveKind, Scenario,
     ScenarioError,
