@@ -161,8 +161,8 @@ pub fn apply(
                         // logistic(logit(q)) is q only to rounding: no push, no change.
                         old
                     } else {
-                        let q = propensity(model, &inputs[node], basis, node, values)
-                            .unwrap_or(0.5);
+                        let q =
+                            propensity(model, &inputs[node], basis, node, values).unwrap_or(0.5);
                         let moved = logistic((q / (1.0 - q)).ln() + push / span);
                         old + (moved - q) * span
                     }

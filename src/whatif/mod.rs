@@ -5,6 +5,7 @@
 mod after;
 mod aggregate;
 mod apply;
+mod bootstrap;
 mod diff;
 pub(crate) mod render;
 mod scenario;
@@ -12,6 +13,9 @@ mod scenario;
 pub use after::{analysis_after, slice_moments};
 pub use aggregate::apply_to_means;
 pub use apply::{apply, Applied, Basis};
+pub use bootstrap::{
+    change_intervals, Bootstrap, ChangeIntervals, Resampler, DEFAULT_REPLICATES, DEFAULT_SEED,
+};
 pub use diff::{diff, ActionChange, ActionStatus, NodeChange, SegmentDiff, WhatIfDiff};
 pub use render::{render, WhatIfReport};
 pub use scenario::{

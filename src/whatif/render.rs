@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{ActionStatus, MoveKind, Scenario, WhatIfDiff};
+use super::{ActionStatus, ChangeIntervals, MoveKind, Scenario, WhatIfDiff};
 use crate::analysis::SliceKey;
 use crate::model::{Lang, Metric, Model};
 use crate::report::{round, table, Format};
@@ -19,6 +19,11 @@ pub struct WhatIfReport<'a> {
     pub basis: &'a str,
     pub wave: Option<&'a str>,
     pub lang: Lang,
+    /// Bootstrap intervals of the changes, when computed.
+    pub intervals: Option<&'a ChangeIntervals>,
+    /// Intervals were asked for but cannot be made (a moments table has no
+    /// respondents to resample).
+    pub intervals_unavailable: bool,
 }
 
 fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -156,6 +161,7 @@ fn text(report: &WhatIfReport, markdown: bool, out: &mut dyn Write) -> std::io::
     ]
     .iter()
     .map(|s| s.to_string())
+    .chain(report.intervals.map(|i| interval_header(i, lang)))
     .collect();
     let mut unchanged = Vec::new();
     for segment in &report.diff.segments {
@@ -180,13 +186,25 @@ fn text(report: &WhatIfReport, markdown: bool, out: &mut dyn Write) -> std::io::
                     change(model, n.node, n.change),
                     format!("{:+.2}", n.index_change),
                 ]
+                .into_iter()
+                .chain(report.intervals.map(|i| {
+                    i.of(&segment.key, n.node)
+                        .map_or("–".into(), |(low, high)| {
+                            format!(
+                                "[{}, {}]",
+                                change(model, n.node, low),
+                                change(model, n.node, high)
+                            )
+                        })
+                }))
+                .collect()
             })
             .collect();
         write_table(
             out,
             &header,
             &rows,
-            &[false, true, true, true, true],
+            &[false, true, true, true, true, true][..header.len()],
             markdown,
         )?;
         writeln!(out)?;
@@ -199,6 +217,7 @@ fn text(report: &WhatIfReport, markdown: bool, out: &mut dyn Write) -> std::io::
             unchanged.join(", ")
         )?;
     }
+    interval_note(report, out)?;
     heading(out, t(lang, "行动变化", "Action changes").to_string())?;
     if report.diff.actions.is_empty() {
         writeln!(
@@ -261,6 +280,51 @@ fn text(report: &WhatIfReport, markdown: bool, out: &mut dyn Write) -> std::io::
     )
 }
 
+/// The interval column's header: `95% 区间` / `95% interval`.
+fn interval_header(intervals: &ChangeIntervals, lang: Lang) -> String {
+    format!(
+        "{}% {}",
+        round(intervals.level * 100.0, 1),
+        t(lang, "区间", "interval")
+    )
+}
+
+/// How the intervals were made, or why there are none.
+fn interval_note(report: &WhatIfReport, out: &mut dyn Write) -> std::io::Result<()> {
+    let lang = report.lang;
+    if let Some(i) = report.intervals {
+        writeln!(
+            out,
+            "{}\n",
+            match lang {
+                Lang::Zh => format!(
+                    "区间：受访者自助法（在每个单元内有放回重抽受访者，重新估计校正并合并的效应，再执行情景），{} 次重抽，种子 {}，百分位区间{}。",
+                    i.replicates,
+                    i.seed,
+                    if i.failed > 0 { format!("；{} 次重抽无法估计，已略去", i.failed) } else { String::new() }
+                ),
+                Lang::En => format!(
+                    "Intervals: respondent bootstrap (respondents resampled within cells, corrected and pooled effects re-estimated, scenario re-applied), {} replicates, seed {}, percentile{}.",
+                    i.replicates,
+                    i.seed,
+                    if i.failed > 0 { format!("; {} replicates could not be estimated and were left out", i.failed) } else { String::new() }
+                ),
+            }
+        )?;
+    } else if report.intervals_unavailable {
+        writeln!(
+            out,
+            "{}\n",
+            t(
+                lang,
+                "没有区间：矩表不含受访者行，无法自助重抽（见 docs/whatif.md）。",
+                "No intervals: a moments table has no respondent rows to resample (see docs/whatif.md)."
+            )
+        )?;
+    }
+    Ok(())
+}
+
 pub(crate) fn status_label(status: ActionStatus, lang: Lang) -> &'static str {
     match status {
         ActionStatus::New => t(lang, "新增", "new"),
@@ -315,8 +379,28 @@ struct Json {
     wave: Option<String>,
     moved_rows: u64,
     effects_basis: String,
+    /// How the intervals were made (absent with `--bootstrap 0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    intervals: Option<IntervalsJson>,
     segments: Vec<SegmentJson>,
     actions: Vec<ActionJson>,
+}
+
+#[derive(Serialize)]
+struct IntervalsJson {
+    available: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replicates: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -355,6 +439,11 @@ struct NodeJson {
     after: Option<f64>,
     change: f64,
     index_change: f64,
+    /// Bounds of the change's interval, in the score's unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change_low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change_high: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -416,6 +505,27 @@ fn json(report: &WhatIfReport) -> Json {
         wave: report.wave.map(str::to_string),
         moved_rows: report.moved_rows,
         effects_basis: report.basis.to_string(),
+        intervals: match (report.intervals, report.intervals_unavailable) {
+            (Some(i), _) => Some(IntervalsJson {
+                available: true,
+                method: Some("bootstrap-percentile"),
+                level: Some(i.level),
+                replicates: Some(i.replicates),
+                seed: Some(i.seed),
+                failed: Some(i.failed),
+                reason: None,
+            }),
+            (None, true) => Some(IntervalsJson {
+                available: false,
+                method: None,
+                level: None,
+                replicates: None,
+                seed: None,
+                failed: None,
+                reason: Some("a moments table has no respondent rows to resample"),
+            }),
+            (None, false) => None,
+        },
         segments: report
             .diff
             .segments
@@ -433,6 +543,14 @@ fn json(report: &WhatIfReport) -> Json {
                         after: n.after.map(r4),
                         change: r4(n.change),
                         index_change: r4(n.index_change),
+                        change_low: report
+                            .intervals
+                            .and_then(|i| i.of(&s.key, n.node))
+                            .map(|(low, _)| r4(low)),
+                        change_high: report
+                            .intervals
+                            .and_then(|i| i.of(&s.key, n.node))
+                            .map(|(_, high)| r4(high)),
                     })
                     .collect(),
             })
