@@ -295,19 +295,28 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
         .targets
         .iter()
         .zip(&best.gain)
-        .map(|(tg, &gain)| outcome_cells(model, lang, tg, gain))
+        .enumerate()
+        .map(|(k, (tg, &gain))| {
+            let mut row = outcome_cells(model, lang, tg, gain);
+            row.extend(probability_cell(result, 0, k));
+            row
+        })
         .collect();
+    let mut header = vec![
+        t(lang, "结果", "Outcome"),
+        t(lang, "当前", "Now"),
+        t(lang, "预计", "Projected"),
+        t(lang, "目标", "Target"),
+        t(lang, "余量", "Slack"),
+    ];
+    if result.probabilities.is_some() {
+        header.push(t(lang, "达成概率", "P(reach)"));
+    }
     write_table(
         out,
-        &[
-            t(lang, "结果", "Outcome"),
-            t(lang, "当前", "Now"),
-            t(lang, "预计", "Projected"),
-            t(lang, "目标", "Target"),
-            t(lang, "余量", "Slack"),
-        ],
+        &header,
         &rows,
-        &[false, true, true, true, true],
+        &[false, true, true, true, true, true][..header.len()],
         markdown,
     )?;
     if result.plans.len() > 1 {
@@ -317,25 +326,37 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
             .iter()
             .enumerate()
             .map(|(k, plan)| {
-                vec![
+                let mut row = vec![
                     (k + 2).to_string(),
                     format!("{}", plan.cost),
                     plan_difference(report, best, plan),
-                ]
+                ];
+                row.extend(
+                    result
+                        .probabilities
+                        .as_ref()
+                        .map(|p| format!("{:.2}", p.min_of(k + 1))),
+                );
+                row
             })
             .collect();
+        let mut header = vec![
+            "#",
+            t(lang, "成本", "Cost"),
+            t(lang, "与方案 1 的差别", "Difference from plan 1"),
+        ];
+        if result.probabilities.is_some() {
+            header.push(t(lang, "全部达成概率", "P(reach all)"));
+        }
         write_table(
             out,
-            &[
-                "#",
-                t(lang, "成本", "Cost"),
-                t(lang, "与方案 1 的差别", "Difference from plan 1"),
-            ],
+            &header,
             &rows,
-            &[true, true, false],
+            &[true, true, false, true][..header.len()],
             markdown,
         )?;
     }
+    probability_note(report, out)?;
     if result.left_out > 0 {
         writeln!(
             out,
@@ -357,6 +378,49 @@ fn text(report: &PlanReport, markdown: bool, out: &mut dyn Write) -> std::io::Re
             "Projections = the what-if of the plan's actions (each moves its driver by its delta for the respondents of its segment, through that segment's effects; no respondent goes past the top of a scale); only actions finished by the due date count."
         )
     )
+}
+
+/// The probability that plan `k` reaches target `t`, when computed.
+fn probability_cell(result: &PlanResult, k: usize, t: usize) -> Option<String> {
+    let p = result.probabilities.as_ref()?;
+    Some(format!("{:.2}", p.plans.get(k)?.get(t)?))
+}
+
+/// How the probabilities were made and, under `--min-probability`, whether the
+/// plan meets it.
+fn probability_note(report: &PlanReport, out: &mut dyn Write) -> std::io::Result<()> {
+    let (result, lang) = (report.result, report.lang);
+    let Some(p) = result.probabilities.as_ref() else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "\n{}",
+        match lang {
+            Lang::Zh => format!(
+                "达成概率 = 受访者自助法（{} 次重抽，种子 {}）中方案的预计结果达到目标的比例：每次重抽在单元内重抽受访者、重新估计效应并重新执行方案。",
+                p.replicates, p.seed
+            ),
+            Lang::En => format!(
+                "P(reach) = the share of {} respondent-bootstrap replicates (seed {}) in which the plan's projected outcome reaches the target: each replicate resamples respondents within cells, re-estimates the effects and re-runs the plan.",
+                p.replicates, p.seed
+            ),
+        }
+    )?;
+    if let Some(min) = result.min_probability {
+        let met = !result.plans.is_empty() && p.min_of(0) >= min;
+        writeln!(
+            out,
+            "{}",
+            match (lang, met) {
+                (Lang::Zh, true) => format!("方案以不低于 {min} 的概率达成每个目标（--min-probability）。"),
+                (Lang::Zh, false) => format!("没有找到以不低于 {min} 的概率达成每个目标的方案；显示的是加了余量后最好的方案。"),
+                (Lang::En, true) => format!("The plan reaches every target with probability at least {min} (--min-probability)."),
+                (Lang::En, false) => format!("No plan was found that reaches every target with probability at least {min}; shown is the best plan found with a margin."),
+            }
+        )?;
+    }
+    Ok(())
 }
 
 /// A runner-up as its difference from the best plan: the actions it adds and the
@@ -419,6 +483,23 @@ struct Json {
     candidates: usize,
     targets: Vec<TargetJson>,
     plans: Vec<PlanJson>,
+    /// How the reach probabilities were made (absent with `--bootstrap 0` or
+    /// `--moments`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability: Option<ProbabilityJson>,
+}
+
+#[derive(Serialize)]
+struct ProbabilityJson {
+    method: &'static str,
+    replicates: usize,
+    seed: u64,
+    failed: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_probability: Option<f64>,
+    /// Whether the best plan reaches every target with at least `min_probability`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_probability_met: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -433,6 +514,9 @@ struct TargetJson {
 #[derive(Serialize)]
 struct PlanJson {
     cost: f64,
+    /// The lowest of `projected[].probability`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability_all: Option<f64>,
     actions: Vec<ActionJson>,
     projected: Vec<ProjectedJson>,
 }
@@ -457,6 +541,9 @@ struct ProjectedJson {
     outcome: String,
     projected: f64,
     slack: f64,
+    /// Bootstrap probability that the plan reaches this target by its due date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability: Option<f64>,
 }
 
 fn json(report: &PlanReport) -> Json {
@@ -492,10 +579,12 @@ fn json(report: &PlanReport) -> Json {
         plans: result
             .plans
             .iter()
-            .map(|plan| {
+            .enumerate()
+            .map(|(k, plan)| {
                 let parts = contributions(&result.problem, plan);
                 PlanJson {
                     cost: r4(plan.cost),
+                    probability_all: result.probabilities.as_ref().map(|p| r4(p.min_of(k))),
                     actions: plan
                         .chosen
                         .iter()
@@ -537,18 +626,34 @@ fn json(report: &PlanReport) -> Json {
                         .targets
                         .iter()
                         .zip(&plan.gain)
-                        .map(|(tg, &gain)| {
+                        .enumerate()
+                        .map(|(t, (tg, &gain))| {
                             let after = projected(model, tg, gain);
                             let sign = model.nodes[tg.node].direction.sign();
                             ProjectedJson {
                                 outcome: model.nodes[tg.node].id.clone(),
                                 projected: r4(after),
                                 slack: r4(sign * (after - tg.value)),
+                                probability: result
+                                    .probabilities
+                                    .as_ref()
+                                    .and_then(|p| p.plans.get(k)?.get(t).copied())
+                                    .map(r4),
                             }
                         })
                         .collect(),
                 }
             })
             .collect(),
+        probability: result.probabilities.as_ref().map(|p| ProbabilityJson {
+            method: "bootstrap",
+            replicates: p.replicates,
+            seed: p.seed,
+            failed: p.failed,
+            min_probability: result.min_probability,
+            min_probability_met: result
+                .min_probability
+                .map(|min| !result.plans.is_empty() && p.min_of(0) >= min),
+        }),
     }
 }
