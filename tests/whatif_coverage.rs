@@ -176,3 +176,39 @@ fn whatif_intervals_cover_the_true_change_near_the_nominal_rate() {
         );
     }
 }
+
+/// The same seed gives the same intervals (each replicate has its own random
+/// stream, whatever the threads do); another seed gives other ones.
+#[test]
+fn intervals_are_deterministic_by_seed() {
+    let model = load_model("m.yaml", MODEL).expect("model");
+    let graph = DriverGraph::build(&model).expect("graph");
+    let spec: SimSpec = load_spec("s.yaml", SPEC, &model).expect("spec");
+    let mut csv = Vec::new();
+    simulate_shifted(&model, &spec, 400, 7, &[], &mut csv).expect("simulate");
+    let (survey, _) = read(&model, &graph, &csv);
+    let scenario =
+        scenario_from_flags(&model, None, &[], &["speed=+1".to_string()], &[]).expect("scenario");
+    let run = |seed: u64| {
+        let boot = Bootstrap {
+            replicates: 20,
+            seed,
+            level: LEVEL,
+        };
+        change_intervals(
+            &model,
+            &graph,
+            &survey,
+            &AnalysisOptions::default(),
+            &scenario,
+            &boot,
+        )
+        .expect("intervals")
+    };
+    let (a, b, c) = (run(5), run(5), run(6));
+    assert_eq!(a, b);
+    assert_ne!(a.segments, c.segments);
+    let sat = model.node_index("sat").expect("sat");
+    let (low, high) = a.of(&SliceKey::all(), sat).expect("interval");
+    assert!(low < high, "{low} {high}");
+}
