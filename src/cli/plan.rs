@@ -81,7 +81,7 @@ fn system_today() -> Date {
 }
 
 /// The plan for `request` rendered in `format`, and whether it reaches the targets:
-/// what `sattrace plan` prints (also served by `sattrace serve`, byte-identical).
+/// what `sattrace plan --bootstrap 0` prints (also served by `sattrace serve`, byte-identical).
 pub fn render_plan(
     pipeline: &Outcome,
     request: &PlanRequest,
@@ -89,8 +89,7 @@ pub fn render_plan(
     lang: Lang,
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<(Vec<u8>, PlanResult)> {
-    let boot = Bootstrap::default();
-    render_plan_with(pipeline, request, format, lang, progress, Some(&boot), None)
+    render_plan_with(pipeline, request, format, lang, progress, None, None)
 }
 
 /// [`render_plan`] with the bootstrap of the reach probabilities (`None`: none)

@@ -74,16 +74,16 @@ pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// The what-if of `scenario` rendered in `format`: what `sattrace whatif` prints
-/// (also served by `sattrace serve`, so both stay byte-identical).
+/// The what-if of `scenario` rendered in `format`, without bootstrap intervals:
+/// what `sattrace whatif --bootstrap 0` prints (also served by `sattrace serve`,
+/// which answers at slider speed, so both stay byte-identical).
 pub fn render_scenario(
     pipeline: &Outcome,
     scenario: &Scenario,
     format: Format,
     lang: Lang,
 ) -> anyhow::Result<Vec<u8>> {
-    let boot = Bootstrap::default();
-    render_scenario_with(pipeline, scenario, format, lang, Some(&boot))
+    render_scenario_with(pipeline, scenario, format, lang, None)
 }
 
 /// [`render_scenario`] with the bootstrap of the intervals (`None`: no intervals).
