@@ -194,7 +194,15 @@ fn unreachable_targets_show_the_best_reachable_plan_and_exit_2() {
 #[test]
 fn smart_failures_each_have_a_message() {
     let check = |args: &[&str], expected: &str| {
-        let mut all = vec!["plan", "fixtures/telecom", "--today", "2026-07-01"];
+        // English messages (`--lang zh` has its own test in tests/cli/zh.rs).
+        let mut all = vec![
+            "plan",
+            "fixtures/telecom",
+            "--today",
+            "2026-07-01",
+            "--lang",
+            "en",
+        ];
         all.extend_from_slice(args);
         let (code, stdout, stderr) = run(&all);
         assert_eq!(code, 2, "{stderr}");
@@ -298,6 +306,8 @@ fn smart_measurable_refuses_scores_outside_the_metric() {
         "nps=150",
         "--target",
         "churn=-3",
+        "--lang",
+        "en",
     ]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");

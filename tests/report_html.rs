@@ -280,3 +280,61 @@ fn hostile_scenario_name_stays_inert() {
     ]);
     assert!(!md.contains(SCRIPT), "{md}");
 }
+
+/// Per-segment trends over waves stay readable at 14 segments: one labelled small
+/// chart per segment (no legend, no colour to run out of), every label escaped and
+/// inside its chart, and one table row per segment with a score per wave.
+#[test]
+fn segment_trends_stay_readable_at_fourteen_segments() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for file in ["model.yaml", "rules/service.yaml"] {
+        let to = dir.path().join(file);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("dir");
+        std::fs::copy(format!("fixtures/telecom/{file}"), to).expect("copy");
+    }
+    let survey = std::fs::read_to_string("fixtures/telecom/survey.csv").expect("survey");
+    let mut lines = survey.lines();
+    let mut csv = format!("{}\n", lines.next().expect("header"));
+    for (i, line) in lines.enumerate() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        cells[1] = match i % 14 {
+            0 => "\"<i>r0</i> & co\"".to_string(),
+            k => format!("区域{k:02}"),
+        };
+        csv.push_str(&cells.join(","));
+        csv.push('\n');
+    }
+    std::fs::write(dir.path().join("survey.csv"), csv).expect("write survey");
+    let project = dir.path().to_str().expect("path");
+    let html = report(&["report", project, "--lang", "en", "--today", "2026-07-01"]);
+    let start = html
+        .find("<h2>Segment trends over waves</h2>")
+        .expect("section");
+    let section = &html[start..start + html[start..].find("</section>").expect("end")];
+    for k in 0..14 {
+        assert!(
+            section.contains(&format!("id=\"segtrend{k}-title\"")),
+            "chart {k}"
+        );
+    }
+    assert!(!section.contains("segtrend14"), "one chart per segment");
+    assert!(
+        section.contains("region=&lt;i&gt;r0&lt;/i&gt; &amp; co"),
+        "escaped"
+    );
+    assert!(!section.contains("<i>"), "no markup from data");
+    for k in 1..14 {
+        assert!(
+            section.contains(&format!("<td>region=区域{k:02}</td>")),
+            "row {k}"
+        );
+    }
+    // Every row: the segment, a score for each of the two waves, and the change.
+    let rows = section.matches("<tr><td>").count();
+    assert_eq!(rows, 14, "{section}");
+    // Every text stays inside its 220-wide chart.
+    for x in section.split("<text x=\"").skip(1) {
+        let x: f64 = x[..x.find('"').expect("quote")].parse().expect("x");
+        assert!((0.0..=220.0).contains(&x), "text at x={x}");
+    }
+}

@@ -232,7 +232,7 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
     let bytes = match args.format {
         ImportanceFormat::Json => json(&result)?,
         ImportanceFormat::Table => {
-            render::drivers(&result, &names(&project.model, args.lang)).into_bytes()
+            render::drivers(&result, &names(&project.model, args.lang), args.lang).into_bytes()
         }
     };
     write_output(args.output.as_deref(), &bytes, &project.inputs)?;

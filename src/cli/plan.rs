@@ -15,9 +15,10 @@ use super::Exit;
 use sattrace::analysis::AnalysisOptions;
 use sattrace::model::{Lang, Model};
 use sattrace::plan::{
-    plan_evaluated, reach_probabilities, render, scenario_of, whatif_evaluator, Date, PlanReport,
-    PlanRequest, PlanResult, SmartError, Status,
+    plan_evaluated, reach_probabilities, scenario_of, whatif_evaluator, Date, PlanRequest,
+    PlanResult, SmartError, Status,
 };
+use sattrace::report::plan::{render, PlanReport};
 use sattrace::report::Format;
 use sattrace::whatif::{score_to_index, Bootstrap, MoveKind, Scenario};
 
@@ -106,9 +107,10 @@ pub fn render_plan_with(
     let model = &pipeline.project.model;
     let result = match boot {
         Some(boot) if pipeline.survey.respondents.is_some() => {
-            probable_plan(pipeline, request, progress, boot, min_probability)?
+            probable_plan(pipeline, request, lang, progress, boot, min_probability)?
         }
-        _ => evaluated_plan(pipeline, request, progress).map_err(anyhow::Error::msg)?,
+        _ => evaluated_plan(pipeline, request, progress)
+            .map_err(|e| anyhow::anyhow!(e.text(lang)))?,
     };
     let report = PlanReport {
         model,
@@ -129,6 +131,7 @@ pub fn render_plan_with(
 fn probable_plan(
     pipeline: &Outcome,
     request: &PlanRequest,
+    lang: Lang,
     progress: &dyn Fn(u64),
     boot: &Bootstrap,
     min_probability: Option<f64>,
@@ -140,7 +143,8 @@ fn probable_plan(
         reach_probabilities(model, graph, &pipeline.survey, &options, result, boot)
             .map_err(anyhow::Error::msg)
     };
-    let mut result = evaluated_plan(pipeline, request, progress).map_err(anyhow::Error::msg)?;
+    let mut result =
+        evaluated_plan(pipeline, request, progress).map_err(|e| anyhow::anyhow!(e.text(lang)))?;
     result.probabilities = Some(probabilities(&result)?);
     let Some(p) = min_probability else {
         return Ok(result);
@@ -333,7 +337,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
     write_output(args.output.as_deref(), &bytes, &pipeline.project.inputs)?;
     if let Status::Unreachable { shortfalls } = &status {
         for issue in shortfalls {
-            eprintln!("error: {issue}");
+            eprintln!("error: {}", issue.text(args.lang));
         }
         return Ok(Exit::Unusable);
     }

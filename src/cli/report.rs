@@ -9,10 +9,11 @@ use super::project::read_text;
 use super::project::ProjectArgs;
 use super::{pipeline, Exit};
 use sattrace::model::Lang;
-use sattrace::plan::{PlanReport, PlanRequest};
-use sattrace::report::html::{plan_section, whatif_section};
+use sattrace::plan::PlanRequest;
+use sattrace::report::plan::{plan_section, PlanReport};
+use sattrace::report::whatif::{self, whatif_section, WhatIfReport};
 use sattrace::report::{html, md_escape, render, Format};
-use sattrace::whatif::{self, parse_scenario, Scenario, WhatIfReport};
+use sattrace::whatif::{parse_scenario, Scenario};
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -136,8 +137,8 @@ pub fn render_report(
         )?);
     }
     if let Some(request) = request {
-        let result =
-            super::plan::evaluated_plan(outcome, request, &|_| {}).map_err(anyhow::Error::msg)?;
+        let result = super::plan::evaluated_plan(outcome, request, &|_| {})
+            .map_err(|e| anyhow::anyhow!(e.text(lang)))?;
         let report = PlanReport {
             model,
             result: &result,
@@ -147,7 +148,7 @@ pub fn render_report(
         extra.push(section(
             format,
             || plan_section(&report),
-            |out| sattrace::plan::render(&report, Format::Md, out),
+            |out| sattrace::report::plan::render(&report, Format::Md, out),
         )?);
     }
     let mut bytes = Vec::new();

@@ -13,10 +13,11 @@ use super::Exit;
 use sattrace::actions::recommend;
 use sattrace::analysis::AnalysisOptions;
 use sattrace::model::Lang;
+use sattrace::report::whatif::{render, WhatIfReport, AGGREGATE_NOTE};
 use sattrace::report::Format;
 use sattrace::whatif::{
-    change_intervals, diff, parse_scenario, render, scenario_from_flags, what_if,
-    what_if_aggregate, Bootstrap, Scenario, WhatIfDiff, WhatIfReport,
+    change_intervals, diff, parse_scenario, scenario_from_flags, what_if, what_if_aggregate,
+    Bootstrap, Scenario, WhatIfDiff,
 };
 
 #[derive(Debug, Args)]
@@ -127,9 +128,6 @@ pub fn render_scenario_with(
     Ok(bytes)
 }
 
-/// Said in every aggregate what-if's output (its effects basis).
-const AGGREGATE_NOTE: &str = "; aggregate what-if from a moments table: driver means shifted and effects propagated to cell means, so NPS and rates move as means, not as distributions";
-
 /// Run `scenario` on a pipeline read with respondents kept: respondents moved, the
 /// effects' basis, and the before/after comparison.
 pub fn compare(
@@ -154,6 +152,7 @@ pub fn compare(
     )
     .map_err(anyhow::Error::msg)?;
     if aggregate {
+        run.basis.push_str("; ");
         run.basis.push_str(AGGREGATE_NOTE);
     }
     let after = recommend(

@@ -2,12 +2,12 @@
 //! against SMART), candidates with their deltas, caps and timing, and effects per
 //! driver and segment on each target's outcome.
 
-use super::smart::{SmartIssue, SmartKind};
+use super::smart::{Said, SmartIssue, SmartKind};
 use super::solve::{Candidate, Problem};
 use super::Date;
 use crate::actions::{attribute, union_cells, Action};
 use crate::analysis::{Analysis, SliceKey, SliceResult};
-use crate::diag::did_you_mean;
+use crate::diag::suggest;
 use crate::graph::DriverGraph;
 use crate::model::{Metric, Model, Node};
 use crate::whatif::{delta_to_index, score_to_index};
@@ -66,14 +66,17 @@ pub fn targets(
         issues.push(SmartIssue {
             kind: SmartKind::Specific,
             target: String::new(),
-            message: "no target to plan for".into(),
-            help: "pass --target outcome=value, or give outcomes a `target:` in model.yaml".into(),
+            message: Said::new("no target to plan for", "没有可规划的目标"),
+            help: Said::new(
+                "pass --target outcome=value, or give outcomes a `target:` in model.yaml",
+                "用 --target 结果=数值 指定，或在 model.yaml 中为结果写 `target:`",
+            ),
         });
     }
     for (id, value) in requested {
         let Some(value) = value else { continue };
         let written = format!("{id}={value}");
-        let issue = |kind, message: String, help: String| SmartIssue {
+        let issue = |kind, message: Said, help: Said| SmartIssue {
             kind,
             target: written.clone(),
             message,
@@ -87,14 +90,26 @@ pub fn targets(
         let Some(node) = model.node_index(&id).filter(|&i| model.nodes[i].outcome) else {
             let known = model.node_index(&id).is_some();
             let names: Vec<&str> = outcomes.collect();
-            let help = match did_you_mean(&id, names.iter().copied()) {
-                hint if hint.is_empty() => format!("outcomes: {}", names.join(", ")),
-                hint => hint,
+            let help = match suggest(&id, names.iter().copied()) {
+                None => Said::new(
+                    format!("outcomes: {}", names.join(", ")),
+                    format!("结果：{}", names.join("、")),
+                ),
+                Some(near) => Said::new(
+                    format!("did you mean `{near}`?"),
+                    format!("是不是 `{near}`？"),
+                ),
             };
             let message = if known {
-                format!("`{id}` is a driver, not an outcome")
+                Said::new(
+                    format!("`{id}` is a driver, not an outcome"),
+                    format!("`{id}` 是驱动因素，不是结果"),
+                )
             } else {
-                format!("unknown outcome `{id}`")
+                Said::new(
+                    format!("unknown outcome `{id}`"),
+                    format!("未知的结果 `{id}`"),
+                )
             };
             issues.push(issue(SmartKind::Specific, message, help));
             continue;
@@ -103,16 +118,27 @@ pub fn targets(
         let (low, high) = score_range(n);
         if !(low..=high).contains(&value) {
             let help = if n.metric == Metric::Mean && (0.0..=100.0).contains(&value) {
-                format!(
-                    "`{id}` is scored on its {low}–{high} scale; {value} on the 0–100 index is {:.2}",
-                    n.scale.from_index(value)
+                let on_scale = n.scale.from_index(value);
+                Said::new(
+                    format!(
+                        "`{id}` is scored on its {low}–{high} scale; {value} on the 0–100 index is {on_scale:.2}"
+                    ),
+                    format!(
+                        "`{id}` 的得分在 {low}–{high} 量表上；0–100 指数上的 {value} 相当于 {on_scale:.2}"
+                    ),
                 )
             } else {
-                format!("write the target in the outcome's unit ({low} to {high})")
+                Said::new(
+                    format!("write the target in the outcome's unit ({low} to {high})"),
+                    format!("请用结果自身的单位写目标（{low} 到 {high}）"),
+                )
             };
             issues.push(issue(
                 SmartKind::Measurable,
-                format!("{value} is outside the range of `{id}` ({low} to {high})"),
+                Said::new(
+                    format!("{value} is outside the range of `{id}` ({low} to {high})"),
+                    format!("{value} 超出 `{id}` 的范围（{low} 到 {high}）"),
+                ),
                 help,
             ));
         }
@@ -125,8 +151,14 @@ pub fn targets(
         if !relevant {
             issues.push(issue(
                 SmartKind::Relevant,
-                format!("no driver reaches `{id}`"),
-                "give the outcome `inputs:` in model.yaml so actions on drivers can move it".into(),
+                Said::new(
+                    format!("no driver reaches `{id}`"),
+                    format!("没有驱动因素能影响 `{id}`"),
+                ),
+                Said::new(
+                    "give the outcome `inputs:` in model.yaml so actions on drivers can move it",
+                    "在 model.yaml 中为该结果写 `inputs:`，驱动因素上的行动才能影响它",
+                ),
             ));
         }
         let due = request
@@ -135,27 +167,39 @@ pub fn targets(
         let Some(due) = due else {
             issues.push(issue(
                 SmartKind::TimeBound,
-                "no due date".into(),
-                format!("pass --due YYYY-MM-DD, or add `due:` to `{id}` in model.yaml"),
+                Said::new("no due date", "没有截止日期"),
+                Said::new(
+                    format!("pass --due YYYY-MM-DD, or add `due:` to `{id}` in model.yaml"),
+                    format!("用 --due YYYY-MM-DD 指定，或在 model.yaml 中为 `{id}` 写 `due:`"),
+                ),
             ));
             continue;
         };
         if due < request.today {
             issues.push(issue(
                 SmartKind::TimeBound,
-                format!(
-                    "its due date {due} is in the past (today is {})",
-                    request.today
+                Said::new(
+                    format!(
+                        "its due date {due} is in the past (today is {})",
+                        request.today
+                    ),
+                    format!("截止日期 {due} 已过（今天是 {}）", request.today),
                 ),
-                "choose a due date from today on".into(),
+                Said::new(
+                    "choose a due date from today on",
+                    "请选择今天或之后的截止日期",
+                ),
             ));
             continue;
         }
         let Some(score) = whole.scores[node].as_ref() else {
             issues.push(issue(
                 SmartKind::Measurable,
-                format!("`{id}` has no score in the latest wave"),
-                String::new(),
+                Said::new(
+                    format!("`{id}` has no score in the latest wave"),
+                    format!("`{id}` 在最新一期没有得分"),
+                ),
+                Said::default(),
             ));
             continue;
         };

@@ -6,7 +6,6 @@ mod build;
 mod date;
 mod exact;
 mod probability;
-pub(crate) mod render;
 mod smart;
 mod solve;
 
@@ -16,8 +15,7 @@ pub use build::{
 pub use date::Date;
 pub use exact::{exact_gain, scenario_of, solve_exact, whatif_evaluator, Evaluate, MAX_REPAIRS};
 pub use probability::{reach_probabilities, ReachProbabilities};
-pub use render::{render, PlanReport};
-pub use smart::{SmartError, SmartIssue, SmartKind};
+pub use smart::{Said, SmartError, SmartIssue, SmartKind};
 pub use solve::{
     better, brute_force, solve, solve_observed, Candidate, Plan, Problem, Solution, EPS,
     PROGRESS_EVERY,
@@ -96,8 +94,11 @@ fn evaluation_failed(message: String) -> SmartError {
         issues: vec![SmartIssue {
             kind: SmartKind::Achievable,
             target: String::new(),
-            message: format!("the what-if evaluation of a plan failed: {message}"),
-            help: String::new(),
+            message: Said::new(
+                format!("the what-if evaluation of a plan failed: {message}"),
+                format!("方案的 what-if 评估失败：{message}"),
+            ),
+            help: Said::default(),
         }],
     }
 }
@@ -122,8 +123,11 @@ pub fn plan_evaluated(
             issues: vec![SmartIssue {
                 kind: SmartKind::Measurable,
                 target: String::new(),
-                message: "the analysis has no whole-sample result for the latest wave".into(),
-                help: String::new(),
+                message: Said::new(
+                    "the analysis has no whole-sample result for the latest wave",
+                    "分析结果中没有最新一期的全样本结果",
+                ),
+                help: Said::default(),
             }],
         })?;
     let targets = targets(model, graph, whole, request).map_err(|issues| SmartError { issues })?;
@@ -161,17 +165,31 @@ pub fn plan_evaluated(
             }
             let best = projected(model, target, reachable[t]);
             let short = (target.value - best).abs();
+            let n = problem.candidates.len();
+            let reach = format_score(node.metric, best);
+            let gap = format_score_change(node.metric, short);
+            let gap_zh = match node.metric {
+                Metric::Mean => format!("{short:.2}"),
+                Metric::Nps => format!("{short:.1} 分"),
+                _ => format!("{short:.1} 个百分点"),
+            };
             shortfalls.push(SmartIssue {
                 kind: SmartKind::Achievable,
                 target: format!("{}={}", node.id, target.value),
-                message: format!(
-                    "all {} candidate actions done by {} together reach {} — {} short",
-                    problem.candidates.len(),
-                    target.due,
-                    format_score(node.metric, best),
-                    format_score_change(node.metric, short)
+                message: Said::new(
+                    format!(
+                        "all {n} candidate actions done by {} together reach {reach} — {gap} short",
+                        target.due,
+                    ),
+                    format!(
+                        "在 {} 前完成的全部 {n} 个候选行动加在一起只能达到 {reach}，还差 {gap_zh}",
+                        target.due,
+                    ),
                 ),
-                help: "lower the target, move the due date, or add rules whose actions move this outcome's drivers".into(),
+                help: Said::new(
+                    "lower the target, move the due date, or add rules whose actions move this outcome's drivers",
+                    "降低目标、推迟截止日期，或添加能影响该结果驱动因素的规则",
+                ),
             });
         }
     }
@@ -243,11 +261,20 @@ fn nothing_in_time(
         return Some(SmartIssue {
             kind: SmartKind::Achievable,
             target: written,
-            message: format!(
-                "no fired rule acts on a driver of `{}`: only actions of rules that fired are candidates",
-                node.id
+            message: Said::new(
+                format!(
+                    "no fired rule acts on a driver of `{}`: only actions of rules that fired are candidates",
+                    node.id
+                ),
+                format!(
+                    "没有已触发的规则作用于 `{}` 的驱动因素：只有已触发规则的行动才是候选",
+                    node.id
+                ),
             ),
-            help: "add rules whose actions move this outcome's drivers; `sattrace analyze` lists the rules that did not fire and why".into(),
+            help: Said::new(
+                "add rules whose actions move this outcome's drivers; `sattrace analyze` lists the rules that did not fire and why",
+                "添加能影响该结果驱动因素的规则；`sattrace analyze` 会列出未触发的规则及原因",
+            ),
         });
     }
     if helping.iter().any(|&i| problem.candidates[i].in_time[t]) {
@@ -262,12 +289,22 @@ fn nothing_in_time(
     Some(SmartIssue {
         kind: SmartKind::TimeBound,
         target: written,
-        message: format!(
-            "none of the {} candidate actions that move it can be done by {}: the quickest takes {quickest} days (done {done})",
-            helping.len(),
-            target.due
+        message: Said::new(
+            format!(
+                "none of the {} candidate actions that move it can be done by {}: the quickest takes {quickest} days (done {done})",
+                helping.len(),
+                target.due
+            ),
+            format!(
+                "能影响它的 {} 个候选行动都无法在 {} 前完成：最快的需要 {quickest} 天（{done} 完成）",
+                helping.len(),
+                target.due
+            ),
         ),
-        help: format!("move the due date to {done} or later, or plan actions with a shorter `duration:`"),
+        help: Said::new(
+            format!("move the due date to {done} or later, or plan actions with a shorter `duration:`"),
+            format!("把截止日期推迟到 {done} 或之后，或规划 `duration:` 更短的行动"),
+        ),
     })
 }
 

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::model::Lang;
+
 /// Which SMART letter a target fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SmartKind {
@@ -15,6 +17,20 @@ pub enum SmartKind {
 }
 
 impl SmartKind {
+    /// The letter's name in `lang` ("achievable", "可实现").
+    pub fn name(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.as_str(),
+            Lang::Zh => match self {
+                SmartKind::Specific => "明确",
+                SmartKind::Measurable => "可衡量",
+                SmartKind::Achievable => "可实现",
+                SmartKind::Relevant => "相关",
+                SmartKind::TimeBound => "有时限",
+            },
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SmartKind::Specific => "specific",
@@ -26,29 +42,76 @@ impl SmartKind {
     }
 }
 
+/// A sentence in both languages: the library writes each message once in English
+/// and once in Chinese, with its numbers; the reader's `--lang` picks one.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Said {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Said {
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Said {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.en.is_empty()
+    }
+}
+
 /// One failed check, written for the person who set the target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmartIssue {
     pub kind: SmartKind,
     /// The target as written (`satisfaction=4.2`).
     pub target: String,
-    pub message: String,
-    pub help: String,
+    pub message: Said,
+    pub help: Said,
 }
 
+impl SmartIssue {
+    /// The issue and its help in `lang`, as a reader sees it.
+    pub fn text(&self, lang: Lang) -> String {
+        let mut text = match lang {
+            Lang::En => format!(
+                "target `{}` is not {}: {}",
+                self.target,
+                self.kind.name(lang),
+                self.message.en
+            ),
+            Lang::Zh => format!(
+                "目标 `{}` 不满足“{}”：{}",
+                self.target,
+                self.kind.name(lang),
+                self.message.zh
+            ),
+        };
+        if !self.help.is_empty() {
+            let help = match lang {
+                Lang::En => "help: ",
+                Lang::Zh => "提示：",
+            };
+            text.push_str(&format!("\n  {help}{}", self.help.text(lang)));
+        }
+        text
+    }
+}
+
+/// English, as in errors and JSON.
 impl fmt::Display for SmartIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "target `{}` is not {}: {}",
-            self.target,
-            self.kind.as_str(),
-            self.message
-        )?;
-        if !self.help.is_empty() {
-            write!(f, "\n  help: {}", self.help)?;
-        }
-        Ok(())
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -57,4 +120,12 @@ impl fmt::Display for SmartIssue {
 #[error("{}", issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
 pub struct SmartError {
     pub issues: Vec<SmartIssue>,
+}
+
+impl SmartError {
+    /// Every issue in `lang`, one after another.
+    pub fn text(&self, lang: Lang) -> String {
+        let lines: Vec<String> = self.issues.iter().map(|i| i.text(lang)).collect();
+        lines.join("\n")
+    }
 }

@@ -13,13 +13,19 @@ pub use view::{Align, Column, TableView};
 use crate::importance::by_group::drivers::{DriverImportance, GroupEstimate, GroupResult};
 use crate::importance::by_group::{includes_zero, Missing, ALL};
 use crate::importance::IntervalKind;
+use crate::model::Lang;
+use crate::report::t;
 use crate::report::text::display_width;
 
-/// The interval column's title.
+/// The interval column's title (English: the PLS table's, which has no `--lang`).
 pub fn ci_title(kind: IntervalKind) -> &'static str {
+    ci_title_in(kind, Lang::En)
+}
+
+fn ci_title_in(kind: IntervalKind, lang: Lang) -> &'static str {
     match kind {
-        IntervalKind::Percentile => "95% CI",
-        IntervalKind::Bca => "95% CI (BCa)",
+        IntervalKind::Percentile => t(lang, "95% 置信区间", "95% CI"),
+        IntervalKind::Bca => t(lang, "95% 置信区间 (BCa)", "95% CI (BCa)"),
     }
 }
 
@@ -62,11 +68,11 @@ pub enum Block {
 
 /// The whole sample, each group (or its error), then the changes between waves, as
 /// views.
-pub fn driver_views(r: &DriverImportance, names: &Names) -> Vec<Block> {
-    let mut blocks = vec![Block::Table(group(r, names, ALL, r.n, &r.all))];
+pub fn driver_views(r: &DriverImportance, names: &Names, lang: Lang) -> Vec<Block> {
+    let mut blocks = vec![Block::Table(group(r, names, ALL, r.n, &r.all, lang))];
     for g in r.groups.iter().flatten() {
         blocks.push(match &g.result {
-            GroupResult::Estimated(est) => Block::Table(group(r, names, &g.group, g.n, est)),
+            GroupResult::Estimated(est) => Block::Table(group(r, names, &g.group, g.n, est, lang)),
             GroupResult::Failed { error } => Block::Error(format!(
                 "{} = {}: {error}",
                 r.by.as_deref().unwrap_or(""),
@@ -78,17 +84,31 @@ pub fn driver_views(r: &DriverImportance, names: &Names) -> Vec<Block> {
     for c in &r.changes {
         // The interval column only when a bootstrap made intervals.
         let with_ci = c.drivers.iter().any(|d| d.ci_low.is_some());
-        let mut columns = vec![Column::left("driver", width), Column::right("change", 10)];
+        let mut columns = vec![
+            Column::left(t(lang, "驱动因素", "driver"), width),
+            Column::right(t(lang, "变化", "change"), 10),
+        ];
         if with_ci {
-            columns.push(Column::right("95% CI of change", 21));
+            columns.push(Column::right(
+                t(lang, "变化的 95% 置信区间", "95% CI of change"),
+                21,
+            ));
         }
         blocks.push(Block::Table(TableView {
-            heading: format!(
-                "change of {} importance, wave {} → {}",
-                r.method.name(),
-                c.from,
-                c.to
-            ),
+            heading: match lang {
+                Lang::En => format!(
+                    "change of {} importance, wave {} → {}",
+                    r.method.name(),
+                    c.from,
+                    c.to
+                ),
+                Lang::Zh => format!(
+                    "{} 重要性的变化，轮次 {} → {}",
+                    r.method.name(),
+                    c.from,
+                    c.to
+                ),
+            },
             columns,
             rows: c
                 .drivers
@@ -106,7 +126,14 @@ pub fn driver_views(r: &DriverImportance, names: &Names) -> Vec<Block> {
                 .collect(),
             notes: c
                 .pairs
-                .map(|_| "* the interval includes zero: no clear change".to_string())
+                .map(|_| {
+                    t(
+                        lang,
+                        "* 区间包含零：没有明确的变化",
+                        "* the interval includes zero: no clear change",
+                    )
+                    .to_string()
+                })
                 .into_iter()
                 .collect(),
         }));
@@ -115,9 +142,9 @@ pub fn driver_views(r: &DriverImportance, names: &Names) -> Vec<Block> {
 }
 
 /// The driver-importance report as text.
-pub fn drivers(r: &DriverImportance, names: &Names) -> String {
+pub fn drivers(r: &DriverImportance, names: &Names, lang: Lang) -> String {
     let mut out = String::new();
-    for block in driver_views(r, names) {
+    for block in driver_views(r, names, lang) {
         match block {
             Block::Table(t) => t.text(&mut out),
             Block::Error(e) => {
@@ -134,33 +161,45 @@ fn group(
     group_name: &str,
     n: u64,
     est: &GroupEstimate,
+    lang: Lang,
 ) -> TableView {
     let title = match r.by.as_deref() {
         Some(by) if group_name != ALL => format!("{by} = {group_name}"),
-        _ => ALL.to_string(),
+        _ => t(lang, "全部", ALL).to_string(),
     };
     let deletion = match r.missing {
         Missing::Listwise => "",
-        Missing::Pairwise => " (pairwise: the fewest rows of any pair)",
+        Missing::Pairwise => t(
+            lang,
+            "（成对删除：取任一对中最少的行数）",
+            " (pairwise: the fewest rows of any pair)",
+        ),
     };
     let width = id_width(&r.drivers, names);
     // The interval column only when a bootstrap made intervals.
     let with_ci = est.drivers.iter().any(|d| d.ci_low.is_some());
     let mut columns = vec![
-        Column::left("driver", width),
-        Column::right("importance", 10),
-        Column::right("share", 7),
+        Column::left(t(lang, "驱动因素", "driver"), width),
+        Column::right(t(lang, "重要性", "importance"), 10),
+        Column::right(t(lang, "占比", "share"), 7),
     ];
     if with_ci {
-        columns.push(Column::right(ci_title(r.ci), 21));
+        columns.push(Column::right(ci_title_in(r.ci, lang), 21));
     }
+    let outcome = name(names, &r.outcome);
     TableView {
-        heading: format!(
-            "{} on {} ({title}): n = {n}{deletion}, R² = {:.4}",
-            r.method.name(),
-            name(names, &r.outcome),
-            est.r2
-        ),
+        heading: match lang {
+            Lang::En => format!(
+                "{} on {outcome} ({title}): n = {n}{deletion}, R² = {:.4}",
+                r.method.name(),
+                est.r2
+            ),
+            Lang::Zh => format!(
+                "{}：{outcome}（{title}）：n = {n}{deletion}，R² = {:.4}",
+                r.method.name(),
+                est.r2
+            ),
+        },
         columns,
         rows: est
             .drivers
@@ -185,7 +224,7 @@ fn group(
         notes: est
             .warnings
             .iter()
-            .map(|w| format!("warning: {w}"))
+            .map(|w| format!("{}{w}", t(lang, "警告：", "warning: ")))
             .collect(),
     }
 }

@@ -4,14 +4,17 @@
 mod by_segment;
 mod coverage;
 pub mod graph_export;
+pub mod grid;
 pub mod html;
 pub mod importance;
 mod json;
 mod markdown;
 mod notes;
+pub mod plan;
 mod table;
 mod text;
 mod waves;
+pub mod whatif;
 
 pub use json::analysis_json;
 pub use markdown::md_escape;
@@ -57,6 +60,34 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::
         }
         Format::Md => markdown::render(report, out),
     }
+}
+
+/// The text of `lang` among a message's two versions: every word a reader sees
+/// exists in Chinese and English.
+pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// A slice's name as a segment cell: "all" in the reader's language, else `column=value`.
+pub(crate) fn segment_label(key: &crate::analysis::SliceKey, lang: Lang) -> String {
+    if key.is_all() {
+        t(lang, "全部", "all").to_string()
+    } else {
+        key.name()
+    }
+}
+
+/// The analysis's named waves, in wave order.
+pub(crate) fn wave_names(analysis: &Analysis) -> Vec<&str> {
+    analysis
+        .waves
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect()
 }
 
 /// Round for output, so tiny floating-point differences never change a byte.

@@ -34,7 +34,7 @@ fn zh(note: &str) -> Option<String> {
 }
 
 /// `all W2` → `全部 W2`; `region=south (all waves)` → `region=south（所有轮次合并）`.
-fn slice_zh(slice: &str) -> String {
+pub(crate) fn slice_zh(slice: &str) -> String {
     let (name, pooled) = match slice.strip_suffix(" (all waves)") {
         Some(name) => (name, "（所有轮次合并）"),
         None => (slice, ""),

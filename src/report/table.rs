@@ -6,7 +6,7 @@ use std::io::Write;
 use super::text::table;
 use super::Report;
 use crate::actions::why_text;
-use crate::analysis::{Quadrant, SliceKey, SliceResult};
+use crate::analysis::{Quadrant, SliceResult};
 use crate::model::{Lang, Method, Metric, Model};
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -66,12 +66,7 @@ pub(crate) fn uncovered_lines(
         .collect()
 }
 
-pub(crate) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
+pub(crate) use super::t;
 
 /// A score in its unit: two decimals on an item scale, one for NPS and %.
 pub(crate) fn format_score(model: &Model, node: usize, value: f64) -> String {
@@ -175,13 +170,7 @@ pub(crate) fn wave_title(slice: &SliceResult, lang: Lang) -> String {
 }
 
 /// `全部` / `all`, or `region=华东`.
-pub(crate) fn segment_label(key: &SliceKey, lang: Lang) -> String {
-    if key.is_all() {
-        t(lang, "全部", "all").to_string()
-    } else {
-        key.name()
-    }
-}
+pub(crate) use super::segment_label;
 
 /// Martilla & James quadrant names as a quality manager reads them.
 pub(crate) fn quadrant_label(quadrant: Option<Quadrant>, lang: Lang) -> String {
@@ -205,12 +194,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let analysis = report.analysis;
     let lang = report.lang;
     let primary = analysis.primary_outcome;
-    let waves: Vec<&str> = analysis
-        .waves
-        .iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
+    let waves = crate::report::wave_names(analysis);
     writeln!(
         out,
         "{} — {}, {} {}{}",

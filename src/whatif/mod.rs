@@ -7,7 +7,6 @@ mod aggregate;
 mod apply;
 mod bootstrap;
 mod diff;
-pub(crate) mod render;
 mod scenario;
 
 pub use after::{analysis_after, slice_moments};
@@ -17,7 +16,6 @@ pub use bootstrap::{
     change_intervals, Bootstrap, ChangeIntervals, Resampler, DEFAULT_REPLICATES, DEFAULT_SEED,
 };
 pub use diff::{diff, ActionChange, ActionStatus, NodeChange, SegmentDiff, WhatIfDiff};
-pub use render::{render, WhatIfReport};
 pub use scenario::{
     delta_to_index, parse_scenario, scenario_from_flags, score_to_index, Move, MoveKind, Scenario,
     ScenarioError,

@@ -14,3 +14,4 @@ mod importance_waves;
 mod moments;
 mod pls_data;
 mod pls_mode;
+mod zh;

@@ -5,16 +5,16 @@
 
 mod bars;
 mod escape;
-mod extras;
 mod graph;
 mod ipma;
-mod svg;
+mod segment_trends;
+pub(crate) mod svg;
 mod table;
 mod trends;
 
 pub use escape::escape;
-pub use extras::{plan_section, whatif_section};
 pub use graph::layers;
+pub(crate) use table::html_table;
 
 use std::io::Write;
 
@@ -31,8 +31,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     render_with(report, &[], out)
 }
 
-/// Render the report with `extra` sections (finished HTML from [`whatif_section`]
-/// and [`plan_section`]) after the root causes.
+/// Render the report with `extra` sections (finished HTML from
+/// `report::whatif::whatif_section` and `report::plan::plan_section`) after the root causes.
 pub fn render_with(report: &Report, extra: &[String], out: &mut dyn Write) -> std::io::Result<()> {
     let lang = report.lang;
     let model = report.model;
@@ -51,12 +51,7 @@ pub fn render_with(report: &Report, extra: &[String], out: &mut dyn Write) -> st
         escape(&format!("{} — sattrace", model.name))
     ));
     html.push_str(&format!("<h1>{}</h1>\n", escape(&model.name)));
-    let waves: Vec<&str> = analysis
-        .waves
-        .iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
+    let waves = crate::report::wave_names(analysis);
     html.push_str(&format!(
         "<p class=\"meta\">{}: {} · {} {}{}</p>\n",
         escape(t(lang, "数据", "Data")),
@@ -105,6 +100,10 @@ pub fn render_with(report: &Report, extra: &[String], out: &mut dyn Write) -> st
             bars::segments(report, &latest),
         ),
     ];
+    let segment_trends = segment_trends::section(report);
+    let sections = sections.into_iter().chain(
+        segment_trends.map(|body| (t(lang, "分群的波次趋势", "Segment trends over waves"), body)),
+    );
     for (title, body) in sections {
         html.push_str(&format!(
             "<section>\n<h2>{}</h2>\n{body}</section>\n",
