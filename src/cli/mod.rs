@@ -18,6 +18,7 @@ mod serve;
 mod simulate;
 mod sql;
 mod test;
+mod uncertainty;
 mod whatif;
 mod writer;
 

@@ -10,16 +10,17 @@ use super::output::write_output;
 use super::pipeline::{run_pipeline, Outcome};
 use super::progress;
 use super::project::ProjectArgs;
+use super::uncertainty::UncertaintyArgs;
 use super::Exit;
 use sattrace::analysis::AnalysisOptions;
 use sattrace::model::{Lang, Model};
 use sattrace::plan::{
-    plan_evaluated, scenario_of, whatif_evaluator, Date, PlanRequest, PlanResult, SmartError,
-    Status,
+    plan_evaluated, reach_probabilities, scenario_of, whatif_evaluator, Date, PlanRequest,
+    PlanResult, SmartError, Status,
 };
 use sattrace::report::plan::{render, PlanReport};
 use sattrace::report::Format;
-use sattrace::whatif::{MoveKind, Scenario};
+use sattrace::whatif::{score_to_index, Bootstrap, MoveKind, Scenario};
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -52,7 +53,17 @@ pub struct PlanArgs {
     /// Language of labels.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
+    #[command(flatten)]
+    pub uncertainty: UncertaintyArgs,
+    /// Plan so that every target is reached with at least this bootstrap
+    /// probability (0 < P < 1); without it the probability is only reported.
+    #[arg(long, value_name = "P")]
+    pub min_probability: Option<f64>,
 }
+
+/// How often the targets are raised by the bootstrap shortfall under
+/// `--min-probability` before giving up.
+const MARGIN_ROUNDS: usize = 6;
 
 fn date(flag: &str, text: &str) -> anyhow::Result<Date> {
     match Date::parse(text) {
@@ -71,7 +82,7 @@ fn system_today() -> Date {
 }
 
 /// The plan for `request` rendered in `format`, and whether it reaches the targets:
-/// what `sattrace plan` prints (also served by `sattrace serve`, byte-identical).
+/// what `sattrace plan --bootstrap 0` prints (also served by `sattrace serve`, byte-identical).
 pub fn render_plan(
     pipeline: &Outcome,
     request: &PlanRequest,
@@ -79,9 +90,28 @@ pub fn render_plan(
     lang: Lang,
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<(Vec<u8>, PlanResult)> {
+    render_plan_with(pipeline, request, format, lang, progress, None, None)
+}
+
+/// [`render_plan`] with the bootstrap of the reach probabilities (`None`: none)
+/// and `--min-probability`.
+pub fn render_plan_with(
+    pipeline: &Outcome,
+    request: &PlanRequest,
+    format: Format,
+    lang: Lang,
+    progress: &dyn Fn(u64),
+    boot: Option<&Bootstrap>,
+    min_probability: Option<f64>,
+) -> anyhow::Result<(Vec<u8>, PlanResult)> {
     let model = &pipeline.project.model;
-    let result =
-        evaluated_plan(pipeline, request, progress).map_err(|e| anyhow::anyhow!(e.text(lang)))?;
+    let result = match boot {
+        Some(boot) if pipeline.survey.respondents.is_some() => {
+            probable_plan(pipeline, request, lang, progress, boot, min_probability)?
+        }
+        _ => evaluated_plan(pipeline, request, progress)
+            .map_err(|e| anyhow::anyhow!(e.text(lang)))?,
+    };
     let report = PlanReport {
         model,
         result: &result,
@@ -91,6 +121,77 @@ pub fn render_plan(
     let mut bytes = Vec::new();
     render(&report, format, &mut bytes)?;
     Ok((bytes, result))
+}
+
+/// The plan with each kept plan's bootstrap probability of reaching each target.
+/// With `min_probability`, while the best plan reaches some target with a lower
+/// probability, that target is raised by the plan's shortfall at the
+/// `1 − min_probability` quantile of its replicates and the plan searched again
+/// (at most [`MARGIN_ROUNDS`] times); the result shows the original targets.
+fn probable_plan(
+    pipeline: &Outcome,
+    request: &PlanRequest,
+    lang: Lang,
+    progress: &dyn Fn(u64),
+    boot: &Bootstrap,
+    min_probability: Option<f64>,
+) -> anyhow::Result<PlanResult> {
+    let model = &pipeline.project.model;
+    let graph = &pipeline.project.graph;
+    let options = AnalysisOptions::default();
+    let probabilities = |result: &PlanResult| {
+        reach_probabilities(model, graph, &pipeline.survey, &options, result, boot)
+            .map_err(anyhow::Error::msg)
+    };
+    let mut result =
+        evaluated_plan(pipeline, request, progress).map_err(|e| anyhow::anyhow!(e.text(lang)))?;
+    result.probabilities = Some(probabilities(&result)?);
+    let Some(p) = min_probability else {
+        return Ok(result);
+    };
+    let original = result.targets.clone();
+    let mut raised = request.clone();
+    for _ in 0..MARGIN_ROUNDS {
+        let Some(probs) = result.probabilities.as_ref() else {
+            break;
+        };
+        if result.status != Status::Reached || result.plans.is_empty() || probs.min_of(0) >= p {
+            break;
+        }
+        // Raise each short target by its shortfall (at least a little, so the
+        // search moves on), in score units.
+        raised.targets = result
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(t, target)| {
+                let node = &model.nodes[target.node];
+                let sign = node.direction.sign();
+                let short = if probs.plans[0].get(t).copied().unwrap_or(1.0) < p {
+                    probs.shortfall(model, &result, 0, t, p).max(0.01)
+                } else {
+                    0.0
+                };
+                let (low, high) = node.index_range();
+                let index = (score_to_index(node, target.value) + sign * short).clamp(low, high);
+                (node.id.clone(), node.score_from_index(index))
+            })
+            .collect();
+        let Ok(mut next) = evaluated_plan(pipeline, &raised, progress) else {
+            break;
+        };
+        if next.status != Status::Reached {
+            break;
+        }
+        // Shown and judged against the targets asked for.
+        for (target, first) in next.targets.iter_mut().zip(&original) {
+            *target = first.clone();
+        }
+        next.probabilities = Some(probabilities(&next)?);
+        result = next;
+    }
+    result.min_probability = Some(p);
+    Ok(result)
 }
 
 /// The plan request from the flags (`--target`, `--due`, `--budget`, `--today`).
@@ -196,9 +297,24 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
     // The search reports now and then; the spinner shows it on a terminal only, so
     // stdout and piped stderr stay byte-identical.
     let spinner = progress::spinner("searching plans");
-    let result = render_plan(&pipeline, &request, args.format, args.lang, &|nodes| {
-        spinner.set_message(format!("searching plans: {nodes} combinations tried"))
-    });
+    let boot = args.uncertainty.bootstrap()?;
+    if let Some(p) = args.min_probability {
+        if !(p > 0.0 && p < 1.0) {
+            bail!("--min-probability: `{p}` is not a probability\n  help: give a number between 0 and 1, e.g. 0.8");
+        }
+        if boot.is_none() {
+            bail!("--min-probability needs the bootstrap\n  help: drop `--bootstrap 0`");
+        }
+    }
+    let result = render_plan_with(
+        &pipeline,
+        &request,
+        args.format,
+        args.lang,
+        &|nodes| spinner.set_message(format!("searching plans: {nodes} combinations tried")),
+        boot.as_ref(),
+        args.min_probability,
+    );
     spinner.finish_and_clear();
     let (bytes, result) = result?;
     if let (Some(path), Some(best)) = (&args.scenario_out, result.plans.first()) {

@@ -136,6 +136,8 @@ pub fn render_report(
             basis: &basis,
             wave: wave.as_deref(),
             lang,
+            intervals: None,
+            intervals_unavailable: false,
         };
         extra.push(section(
             format,

@@ -8,6 +8,7 @@ use clap::Args;
 use super::output::write_output;
 use super::pipeline::{run_pipeline, Outcome};
 use super::project::{read_text, ProjectArgs};
+use super::uncertainty::UncertaintyArgs;
 use super::Exit;
 use sattrace::actions::recommend;
 use sattrace::analysis::AnalysisOptions;
@@ -15,7 +16,8 @@ use sattrace::model::Lang;
 use sattrace::report::whatif::{render, WhatIfReport, AGGREGATE_NOTE};
 use sattrace::report::Format;
 use sattrace::whatif::{
-    diff, parse_scenario, scenario_from_flags, what_if, what_if_aggregate, Scenario, WhatIfDiff,
+    change_intervals, diff, parse_scenario, scenario_from_flags, what_if, what_if_aggregate,
+    Bootstrap, Scenario, WhatIfDiff,
 };
 
 #[derive(Debug, Args)]
@@ -43,6 +45,8 @@ pub struct WhatIfArgs {
     /// Language of labels.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
+    #[command(flatten)]
+    pub uncertainty: UncertaintyArgs,
 }
 
 pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
@@ -65,20 +69,48 @@ pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
     }
     let scenario = scenario_from_flags(model, base, &args.set, &args.shift, &args.filter)
         .map_err(anyhow::Error::msg)?;
-    let bytes = render_scenario(&pipeline, &scenario, args.format, args.lang)?;
+    let boot = args.uncertainty.bootstrap()?;
+    let bytes = render_scenario_with(&pipeline, &scenario, args.format, args.lang, boot.as_ref())?;
     write_output(args.output.as_deref(), &bytes, &inputs)?;
     Ok(Exit::Ok)
 }
 
-/// The what-if of `scenario` rendered in `format`: what `sattrace whatif` prints
-/// (also served by `sattrace serve`, so both stay byte-identical).
+/// The what-if of `scenario` rendered in `format`, without bootstrap intervals:
+/// what `sattrace whatif --bootstrap 0` prints (also served by `sattrace serve`,
+/// which answers at slider speed, so both stay byte-identical).
 pub fn render_scenario(
     pipeline: &Outcome,
     scenario: &Scenario,
     format: Format,
     lang: Lang,
 ) -> anyhow::Result<Vec<u8>> {
+    render_scenario_with(pipeline, scenario, format, lang, None)
+}
+
+/// [`render_scenario`] with the bootstrap of the intervals (`None`: no intervals).
+pub fn render_scenario_with(
+    pipeline: &Outcome,
+    scenario: &Scenario,
+    format: Format,
+    lang: Lang,
+    boot: Option<&Bootstrap>,
+) -> anyhow::Result<Vec<u8>> {
     let (moved_rows, basis, compared) = compare(pipeline, scenario)?;
+    let aggregate = pipeline.survey.respondents.is_none();
+    let intervals = match boot {
+        Some(boot) if !aggregate => Some(
+            change_intervals(
+                &pipeline.project.model,
+                &pipeline.project.graph,
+                &pipeline.survey,
+                &AnalysisOptions::default(),
+                scenario,
+                boot,
+            )
+            .map_err(anyhow::Error::msg)?,
+        ),
+        _ => None,
+    };
     let wave = pipeline.analysis.latest_wave().cloned().flatten();
     let report = WhatIfReport {
         model: &pipeline.project.model,
@@ -88,6 +120,8 @@ pub fn render_scenario(
         basis: &basis,
         wave: wave.as_deref(),
         lang,
+        intervals: intervals.as_ref(),
+        intervals_unavailable: boot.is_some() && aggregate,
     };
     let mut bytes = Vec::new();
     render(&report, format, &mut bytes)?;

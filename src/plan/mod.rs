@@ -5,6 +5,7 @@
 mod build;
 mod date;
 mod exact;
+mod probability;
 mod smart;
 mod solve;
 
@@ -13,6 +14,7 @@ pub use build::{
 };
 pub use date::Date;
 pub use exact::{exact_gain, scenario_of, solve_exact, whatif_evaluator, Evaluate, MAX_REPAIRS};
+pub use probability::{reach_probabilities, ReachProbabilities};
 pub use smart::{Said, SmartError, SmartIssue, SmartKind};
 pub use solve::{
     better, brute_force, solve, solve_observed, Candidate, Plan, Problem, Solution, EPS,
@@ -55,6 +57,12 @@ pub struct PlanResult {
     pub reachable: Vec<f64>,
     /// Fired actions beyond [`MAX_CANDIDATES`] that were left out.
     pub left_out: usize,
+    /// The bootstrap probability of each kept plan reaching each target, when
+    /// computed ([`reach_probabilities`]; `plan --bootstrap`).
+    pub probabilities: Option<ReachProbabilities>,
+    /// `--min-probability`: the probability each target was planned to be reached
+    /// with (the search then asks for a margin; see docs/whatif.md).
+    pub min_probability: Option<f64>,
 }
 
 /// Plan for `request` from the fired `actions` of `analysis`.
@@ -228,6 +236,8 @@ pub fn plan_evaluated(
         plans,
         reachable,
         left_out: actions.len().saturating_sub(MAX_CANDIDATES),
+        probabilities: None,
+        min_probability: None,
     })
 }
 

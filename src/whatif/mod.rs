@@ -5,12 +5,16 @@
 mod after;
 mod aggregate;
 mod apply;
+mod bootstrap;
 mod diff;
 mod scenario;
 
 pub use after::{analysis_after, slice_moments};
 pub use aggregate::apply_to_means;
 pub use apply::{apply, Applied, Basis};
+pub use bootstrap::{
+    change_intervals, Bootstrap, ChangeIntervals, Resampler, DEFAULT_REPLICATES, DEFAULT_SEED,
+};
 pub use diff::{diff, ActionChange, ActionStatus, NodeChange, SegmentDiff, WhatIfDiff};
 pub use scenario::{
     delta_to_index, parse_scenario, scenario_from_flags, score_to_index, Move, MoveKind, Scenario,

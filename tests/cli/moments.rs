@@ -246,6 +246,11 @@ fn whatif_from_a_table_runs_on_means_and_says_so() {
         text.contains("NPS and rates move as means, not as distributions"),
         "{text}"
     );
+    // No respondents to resample: no intervals, and the JSON says why; the row
+    // mode has them.
+    assert_eq!(aggregate["intervals"]["available"], false, "{text}");
+    assert_eq!(direct["intervals"]["available"], true);
+    assert!(direct["segments"][0]["nodes"][0]["change_low"].is_number());
     // The driver's mean moves by exactly +0.3 in the aggregate mode.
     // (JSON rounds to 4 decimals.)
     let network = |v: &Value| -> (f64, f64) {

@@ -199,7 +199,11 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 
 /// The CLI's stdout for `args` (which must succeed).
 pub fn cli(args: &[&str]) -> Vec<u8> {
-    let output = Command::new(BIN).args(args).output().expect("runs");
+    let output = Command::new(BIN)
+        .args(args)
+        .args(interactive(args))
+        .output()
+        .expect("runs");
     assert!(
         output.status.success(),
         "sattrace {args:?} failed: {}",
@@ -208,10 +212,23 @@ pub fn cli(args: &[&str]) -> Vec<u8> {
     output.stdout
 }
 
+/// The page answers without the bootstrap (interactive speed; docs/serve.md), so
+/// `whatif` and `plan` are compared with `--bootstrap 0`.
+fn interactive(args: &[&str]) -> &'static [&'static str] {
+    match args.first() {
+        Some(&"whatif") | Some(&"plan") => &["--bootstrap", "0"],
+        _ => &[],
+    }
+}
+
 /// The CLI's stdout for `args` and its exit code, whatever it is (`plan` exits 2
 /// on unreachable targets and still prints the plan).
 pub fn cli_any(args: &[&str]) -> (Vec<u8>, Option<i32>) {
-    let output = Command::new(BIN).args(args).output().expect("runs");
+    let output = Command::new(BIN)
+        .args(args)
+        .args(interactive(args))
+        .output()
+        .expect("runs");
     (output.stdout, output.status.code())
 }
 

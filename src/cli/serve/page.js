@@ -17,7 +17,7 @@
       moved_rows: "受影响的受访者：", basis: "效应依据：",
       reloaded: "文件已变更，已重新加载。", invalid: "项目文件无效，服务器仍在运行；修正后保存即可：",
       cost: "成本", cheapest: "最省方案", runner: "备选方案", status: "状态",
-      current: "当前", target: "目标", reachable: "可达上限", projected: "预计",
+      current: "当前", target: "目标", reachable: "可达上限", projected: "预计", p_reach: "达成概率",
       rank: "排名", uplift: "提升", start_by: "最晚开始", error: "错误：",
       saved_ok: "已保存为 ", placeholder_target: "模型目标 ",
     },
@@ -33,7 +33,7 @@
       moved_rows: "Respondents moved: ", basis: "Effects basis: ",
       reloaded: "Files changed, reloaded.", invalid: "The project's files are invalid; the server keeps running. Fix and save:",
       cost: "Cost", cheapest: "Cheapest plan", runner: "Runner-up", status: "Status",
-      current: "Current", target: "Target", reachable: "Reachable", projected: "Projected",
+      current: "Current", target: "Target", reachable: "Reachable", projected: "Projected", p_reach: "P(reach)",
       rank: "Rank", uplift: "Uplift", start_by: "Start by", error: "Error: ",
       saved_ok: "Saved as ", placeholder_target: "model target ",
     },
@@ -232,6 +232,11 @@
     tr.appendChild(el("td", fmt(id, node.before), "num"));
     tr.appendChild(el("td", fmt(id, node.after), "num after"));
     tr.appendChild(el("td", signed(id, node.change), "num " + (node.change > 0 ? "up" : node.change < 0 ? "down" : "")));
+    // The bootstrap interval of the change, when the JSON carries one (a tooltip,
+    // so the cell's text stays the change).
+    if (typeof node.change_low === "number") {
+      tr.lastChild.title = "[" + signed(id, node.change_low) + ", " + signed(id, node.change_high) + "]";
+    }
     return tr;
   }
 
@@ -321,7 +326,7 @@
       const ul = el("ul");
       p.actions.forEach((a) => ul.appendChild(el("li", a.rule + " — " + label(a.driver) + " · " + (a.segment === "all" ? T.all : a.segment) + " · " + T.cost + " " + a.cost + " · " + T.start_by + " " + a.start_by)));
       box.appendChild(ul);
-      box.appendChild(el("p", p.projected.map((x) => label(x.outcome) + " " + T.projected + " " + fmt(x.outcome, x.projected)).join(" · "), "note"));
+      box.appendChild(el("p", p.projected.map((x) => label(x.outcome) + " " + T.projected + " " + fmt(x.outcome, x.projected) + (typeof x.probability === "number" ? " (" + T.p_reach + " " + x.probability.toFixed(2) + ")" : "")).join(" · "), "note"));
       out.appendChild(box);
     });
   }

@@ -3,8 +3,8 @@
 //! and the runner-ups — the same grids the terminal table shows.
 
 use super::{
-    actions_grid, outcomes_grid, over_budget_text, plan_heading, runners_grid, unreachable_text,
-    PlanReport,
+    actions_grid, outcomes_grid, over_budget_text, plan_heading, probability_note, runners_grid,
+    unreachable_text, PlanReport,
 };
 use crate::plan::Status;
 use crate::report::html::escape;
@@ -57,6 +57,9 @@ pub fn plan_section(report: &PlanReport) -> String {
     html.push_str(&outcomes.html(t(lang, "预计结果", "Projected outcomes")));
     if result.plans.len() > 1 {
         html.push_str(&runners_grid(report, best).html(t(lang, "备选方案", "Runner-up plans")));
+    }
+    if let Some(note) = probability_note(report) {
+        html.push_str(&format!("<p class=\"note\">{}</p>\n", escape(&note)));
     }
     html.push_str("</section>\n");
     html

@@ -16,6 +16,23 @@ pub(super) struct Json {
     candidates: usize,
     targets: Vec<TargetJson>,
     plans: Vec<PlanJson>,
+    /// How the reach probabilities were made (absent with `--bootstrap 0` or
+    /// `--moments`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability: Option<ProbabilityJson>,
+}
+
+#[derive(Serialize)]
+struct ProbabilityJson {
+    method: &'static str,
+    replicates: usize,
+    seed: u64,
+    failed: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_probability: Option<f64>,
+    /// Whether the best plan reaches every target with at least `min_probability`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_probability_met: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -30,6 +47,9 @@ struct TargetJson {
 #[derive(Serialize)]
 struct PlanJson {
     cost: f64,
+    /// The lowest of `projected[].probability`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability_all: Option<f64>,
     actions: Vec<ActionJson>,
     projected: Vec<ProjectedJson>,
 }
@@ -54,6 +74,9 @@ struct ProjectedJson {
     outcome: String,
     projected: f64,
     slack: f64,
+    /// Bootstrap probability that the plan reaches this target by its due date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability: Option<f64>,
 }
 
 pub(super) fn json(report: &PlanReport) -> Json {
@@ -89,10 +112,12 @@ pub(super) fn json(report: &PlanReport) -> Json {
         plans: result
             .plans
             .iter()
-            .map(|plan| {
+            .enumerate()
+            .map(|(k, plan)| {
                 let parts = contributions(&result.problem, plan);
                 PlanJson {
                     cost: r4(plan.cost),
+                    probability_all: result.probabilities.as_ref().map(|p| r4(p.min_of(k))),
                     actions: plan
                         .chosen
                         .iter()
@@ -134,18 +159,34 @@ pub(super) fn json(report: &PlanReport) -> Json {
                         .targets
                         .iter()
                         .zip(&plan.gain)
-                        .map(|(tg, &gain)| {
+                        .enumerate()
+                        .map(|(t, (tg, &gain))| {
                             let after = projected(model, tg, gain);
                             let sign = model.nodes[tg.node].direction.sign();
                             ProjectedJson {
                                 outcome: model.nodes[tg.node].id.clone(),
                                 projected: r4(after),
                                 slack: r4(sign * (after - tg.value)),
+                                probability: result
+                                    .probabilities
+                                    .as_ref()
+                                    .and_then(|p| p.plans.get(k)?.get(t).copied())
+                                    .map(r4),
                             }
                         })
                         .collect(),
                 }
             })
             .collect(),
+        probability: result.probabilities.as_ref().map(|p| ProbabilityJson {
+            method: "bootstrap",
+            replicates: p.replicates,
+            seed: p.seed,
+            failed: p.failed,
+            min_probability: result.min_probability,
+            min_probability_met: result
+                .min_probability
+                .map(|min| !result.plans.is_empty() && p.min_of(0) >= min),
+        }),
     }
 }

@@ -120,9 +120,10 @@ pub(crate) fn actions_grid(report: &PlanReport, plan: &Plan) -> Grid {
 }
 
 /// Each target's projection under `plan`: outcome, now, projected, target, slack
-/// (positive = beyond the target).
+/// (positive = beyond the target) and, when computed, the bootstrap probability
+/// that the plan reaches the target.
 pub(crate) fn outcomes_grid(report: &PlanReport, plan: &Plan) -> Grid {
-    let (model, lang) = (report.model, report.lang);
+    let (model, result, lang) = (report.model, report.result, report.lang);
     let mut grid = Grid::new(&[
         (t(lang, "结果", "Outcome"), false),
         (t(lang, "当前", "Now"), true),
@@ -130,14 +131,62 @@ pub(crate) fn outcomes_grid(report: &PlanReport, plan: &Plan) -> Grid {
         (t(lang, "目标", "Target"), true),
         (t(lang, "余量", "Slack"), true),
     ]);
-    grid.rows = report
-        .result
+    if result.probabilities.is_some() {
+        grid = grid.column(t(lang, "达成概率", "P(reach)"), true);
+    }
+    // The plan's place among the kept plans, which the probabilities follow.
+    let k = result.plans.iter().position(|p| std::ptr::eq(p, plan));
+    grid.rows = result
         .targets
         .iter()
         .zip(&plan.gain)
-        .map(|(tg, &gain)| outcome_cells(model, lang, tg, gain))
+        .enumerate()
+        .map(|(i, (tg, &gain))| {
+            let mut row = outcome_cells(model, lang, tg, gain);
+            if result.probabilities.is_some() {
+                row.push(
+                    k.and_then(|k| probability_cell(result, k, i))
+                        .unwrap_or_else(|| "–".to_string()),
+                );
+            }
+            row
+        })
         .collect();
     grid
+}
+
+/// The probability that plan `k` reaches target `t`, when computed.
+fn probability_cell(result: &PlanResult, k: usize, t: usize) -> Option<String> {
+    let p = result.probabilities.as_ref()?;
+    Some(format!("{:.2}", p.plans.get(k)?.get(t)?))
+}
+
+/// How the probabilities were made and, under `--min-probability`, whether the
+/// plan meets it (`None`: no probabilities).
+fn probability_note(report: &PlanReport) -> Option<String> {
+    let (result, lang) = (report.result, report.lang);
+    let p = result.probabilities.as_ref()?;
+    let mut note = match lang {
+        Lang::Zh => format!(
+            "达成概率 = 受访者自助法（{} 次重抽，种子 {}）中方案的预计结果达到目标的比例：每次重抽在单元内重抽受访者、重新估计效应并重新执行方案。",
+            p.replicates, p.seed
+        ),
+        Lang::En => format!(
+            "P(reach) = the share of {} respondent-bootstrap replicates (seed {}) in which the plan's projected outcome reaches the target: each replicate resamples respondents within cells, re-estimates the effects and re-runs the plan.",
+            p.replicates, p.seed
+        ),
+    };
+    if let Some(min) = result.min_probability {
+        let met = !result.plans.is_empty() && p.min_of(0) >= min;
+        note.push('\n');
+        note.push_str(&match (lang, met) {
+            (Lang::Zh, true) => format!("方案以不低于 {min} 的概率达成每个目标（--min-probability）。"),
+            (Lang::Zh, false) => format!("没有找到以不低于 {min} 的概率达成每个目标的方案；显示的是加了余量后最好的方案。"),
+            (Lang::En, true) => format!("The plan reaches every target with probability at least {min} (--min-probability)."),
+            (Lang::En, false) => format!("No plan was found that reaches every target with probability at least {min}; shown is the best plan found with a margin."),
+        });
+    }
+    Some(note)
 }
 
 fn outcome_cells(model: &Model, lang: Lang, tg: &Target, gain: f64) -> Vec<String> {
@@ -156,23 +205,34 @@ fn outcome_cells(model: &Model, lang: Lang, tg: &Target, gain: f64) -> Vec<Strin
     ]
 }
 
-/// The runner-up plans: number, cost and how each differs from the best.
+/// The runner-up plans: number, cost, how each differs from the best and, when
+/// computed, the probability that it reaches every target.
 pub(crate) fn runners_grid(report: &PlanReport, best: &Plan) -> Grid {
-    let lang = report.lang;
+    let (result, lang) = (report.result, report.lang);
     let mut grid = Grid::new(&[
         ("#", true),
         (t(lang, "成本", "Cost"), true),
         (t(lang, "与方案 1 的差别", "Difference from plan 1"), false),
     ]);
-    grid.rows = report.result.plans[1..]
+    if result.probabilities.is_some() {
+        grid = grid.column(t(lang, "全部达成概率", "P(reach all)"), true);
+    }
+    grid.rows = result.plans[1..]
         .iter()
         .enumerate()
         .map(|(k, plan)| {
-            vec![
+            let mut row = vec![
                 (k + 2).to_string(),
                 format!("{}", plan.cost),
                 plan_difference(report, best, plan),
-            ]
+            ];
+            row.extend(
+                result
+                    .probabilities
+                    .as_ref()
+                    .map(|p| format!("{:.2}", p.min_of(k + 1))),
+            );
+            row
         })
         .collect();
     grid
@@ -300,6 +360,9 @@ fn text(report: &PlanReport, page: &mut Page) -> std::io::Result<()> {
         writeln!(page.out)?;
         page.heading(t(lang, "备选方案", "Runner-up plans"))?;
         page.table(&runners_grid(report, best))?;
+    }
+    if let Some(note) = probability_note(report) {
+        writeln!(page.out, "\n{note}")?;
     }
     if result.left_out > 0 {
         writeln!(

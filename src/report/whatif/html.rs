@@ -2,7 +2,9 @@
 //! changes, the before-and-after grid of each segment shown and the actions that
 //! appear, disappear or move — the same grids the terminal table shows.
 
-use super::{actions_grid, change, meta, nodes_grid, segment_label, title, WhatIfReport};
+use super::{
+    actions_grid, change, interval_note, meta, nodes_grid, segment_label, title, WhatIfReport,
+};
 use crate::analysis::SliceKey;
 use crate::report::html::escape;
 use crate::report::html::svg::{truncate, Svg};
@@ -77,6 +79,9 @@ pub fn whatif_section(report: &WhatIfReport, k: usize) -> String {
             segment_label(&s.key, lang)
         );
         html.push_str(&nodes_grid(report, s).html(&caption));
+    }
+    if let Some(note) = interval_note(report) {
+        html.push_str(&format!("<p class=\"note\">{}</p>\n", escape(&note)));
     }
     let mut moved = report
         .diff

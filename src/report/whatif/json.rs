@@ -16,8 +16,28 @@ pub(super) struct Json {
     wave: Option<String>,
     moved_rows: u64,
     effects_basis: String,
+    /// How the intervals were made (absent with `--bootstrap 0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    intervals: Option<IntervalsJson>,
     segments: Vec<SegmentJson>,
     actions: Vec<ActionJson>,
+}
+
+#[derive(Serialize)]
+struct IntervalsJson {
+    available: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replicates: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -56,6 +76,11 @@ struct NodeJson {
     after: Option<f64>,
     change: f64,
     index_change: f64,
+    /// Bounds of the change's interval, in the score's unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change_low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change_high: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -117,6 +142,27 @@ pub(super) fn json(report: &WhatIfReport) -> Json {
         wave: report.wave.map(str::to_string),
         moved_rows: report.moved_rows,
         effects_basis: report.basis.to_string(),
+        intervals: match (report.intervals, report.intervals_unavailable) {
+            (Some(i), _) => Some(IntervalsJson {
+                available: true,
+                method: Some("bootstrap-percentile"),
+                level: Some(i.level),
+                replicates: Some(i.replicates),
+                seed: Some(i.seed),
+                failed: Some(i.failed),
+                reason: None,
+            }),
+            (None, true) => Some(IntervalsJson {
+                available: false,
+                method: None,
+                level: None,
+                replicates: None,
+                seed: None,
+                failed: None,
+                reason: Some("a moments table has no respondent rows to resample"),
+            }),
+            (None, false) => None,
+        },
         segments: report
             .diff
             .segments
@@ -134,6 +180,14 @@ pub(super) fn json(report: &WhatIfReport) -> Json {
                         after: n.after.map(r4),
                         change: r4(n.change),
                         index_change: r4(n.index_change),
+                        change_low: report
+                            .intervals
+                            .and_then(|i| i.of(&s.key, n.node))
+                            .map(|(low, _)| r4(low)),
+                        change_high: report
+                            .intervals
+                            .and_then(|i| i.of(&s.key, n.node))
+                            .map(|(_, high)| r4(high)),
                     })
                     .collect(),
             })

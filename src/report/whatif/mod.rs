@@ -12,8 +12,10 @@ use std::io::Write;
 use crate::model::{Lang, Metric, Model};
 use crate::report::grid::{render_page, Grid, Page};
 use crate::report::table::format_score;
-use crate::report::{segment_label, t, Format};
-use crate::whatif::{ActionChange, ActionStatus, MoveKind, Scenario, SegmentDiff, WhatIfDiff};
+use crate::report::{round, segment_label, t, Format};
+use crate::whatif::{
+    ActionChange, ActionStatus, ChangeIntervals, MoveKind, Scenario, SegmentDiff, WhatIfDiff,
+};
 
 /// Everything the comparison shows.
 pub struct WhatIfReport<'a> {
@@ -24,6 +26,11 @@ pub struct WhatIfReport<'a> {
     pub basis: &'a str,
     pub wave: Option<&'a str>,
     pub lang: Lang,
+    /// Bootstrap intervals of the changes, when computed.
+    pub intervals: Option<&'a ChangeIntervals>,
+    /// Intervals were asked for but cannot be made (a moments table has no
+    /// respondents to resample).
+    pub intervals_unavailable: bool,
 }
 
 fn score(model: &Model, node: usize, value: Option<f64>) -> String {
@@ -145,7 +152,8 @@ fn basis_text(basis: &str, lang: Lang) -> String {
     parts.join("；")
 }
 
-/// Every node of one segment before and after: score, change, index change.
+/// Every node of one segment before and after: score, change, index change and,
+/// when computed, the change's bootstrap interval.
 pub(crate) fn nodes_grid(report: &WhatIfReport, segment: &SegmentDiff) -> Grid {
     let (model, lang) = (report.model, report.lang);
     let mut grid = Grid::new(&[
@@ -155,21 +163,78 @@ pub(crate) fn nodes_grid(report: &WhatIfReport, segment: &SegmentDiff) -> Grid {
         (t(lang, "变化", "Change"), true),
         (t(lang, "指数变化", "Index change"), true),
     ]);
+    if let Some(intervals) = report.intervals {
+        grid = grid.column(&interval_header(intervals, lang), true);
+    }
     grid.rows = segment
         .nodes
         .iter()
         .map(|n| {
             let node = &model.nodes[n.node];
-            vec![
+            let mut row = vec![
                 node.label.text(lang, &node.id).to_string(),
                 score(model, n.node, n.before),
                 score(model, n.node, n.after),
                 change(model, n.node, n.change),
                 format!("{:+.2}", n.index_change),
-            ]
+            ];
+            if let Some(intervals) = report.intervals {
+                row.push(intervals.of(&segment.key, n.node).map_or(
+                    "–".to_string(),
+                    |(low, high)| {
+                        format!(
+                            "[{}, {}]",
+                            change(model, n.node, low),
+                            change(model, n.node, high)
+                        )
+                    },
+                ));
+            }
+            row
         })
         .collect();
     grid
+}
+
+/// The interval column's header: `95% 区间` / `95% interval`.
+fn interval_header(intervals: &ChangeIntervals, lang: Lang) -> String {
+    format!(
+        "{}% {}",
+        round(intervals.level * 100.0, 1),
+        t(lang, "区间", "interval")
+    )
+}
+
+/// How the intervals were made, or why there are none (`None`: not asked for).
+fn interval_note(report: &WhatIfReport) -> Option<String> {
+    let lang = report.lang;
+    if let Some(i) = report.intervals {
+        Some(match lang {
+            Lang::Zh => format!(
+                "区间：受访者自助法（在每个单元内有放回重抽受访者，重新估计校正并合并的效应，再执行情景），{} 次重抽，种子 {}，百分位区间{}。",
+                i.replicates,
+                i.seed,
+                if i.failed > 0 { format!("；{} 次重抽无法估计，已略去", i.failed) } else { String::new() }
+            ),
+            Lang::En => format!(
+                "Intervals: respondent bootstrap (respondents resampled within cells, corrected and pooled effects re-estimated, scenario re-applied), {} replicates, seed {}, percentile{}.",
+                i.replicates,
+                i.seed,
+                if i.failed > 0 { format!("; {} replicates could not be estimated and were left out", i.failed) } else { String::new() }
+            ),
+        })
+    } else if report.intervals_unavailable {
+        Some(
+            t(
+                lang,
+                "没有区间：矩表不含受访者行，无法自助重抽（见 docs/whatif.md）。",
+                "No intervals: a moments table has no respondent rows to resample (see docs/whatif.md).",
+            )
+            .to_string(),
+        )
+    } else {
+        None
+    }
 }
 
 /// The ranked actions before and after: status, ranks, title, driver, segment,
@@ -269,6 +334,9 @@ fn text(report: &WhatIfReport, page: &mut Page) -> std::io::Result<()> {
             t(lang, "未变化的分群", "Unchanged segments"),
             unchanged.join(", ")
         )?;
+    }
+    if let Some(note) = interval_note(report) {
+        writeln!(page.out, "{note}\n")?;
     }
     page.heading(t(lang, "行动变化", "Action changes"))?;
     if report.diff.actions.is_empty() {

@@ -1,0 +1,48 @@
+//! The flags of decision uncertainty shared by `whatif` and `plan`: the confidence
+//! level, the number of bootstrap replicates and their seed (docs/whatif.md,
+//! "Intervals").
+
+use clap::Args;
+use sattrace::whatif::{Bootstrap, DEFAULT_REPLICATES, DEFAULT_SEED};
+
+#[derive(Debug, Clone, Args)]
+pub struct UncertaintyArgs {
+    /// Confidence level of the intervals on changes and projections (0 < P < 1).
+    #[arg(long, value_name = "P", default_value_t = 0.95)]
+    pub confidence: f64,
+    /// Bootstrap replicates (respondents resampled within cells, effects
+    /// re-estimated); 0 turns intervals and probabilities off.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_REPLICATES)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap: the same seed gives the same output, on any machine.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+impl Default for UncertaintyArgs {
+    fn default() -> Self {
+        UncertaintyArgs {
+            confidence: 0.95,
+            bootstrap: DEFAULT_REPLICATES,
+            seed: DEFAULT_SEED,
+        }
+    }
+}
+
+impl UncertaintyArgs {
+    /// The bootstrap asked for (`None` with `--bootstrap 0`), or why the flags
+    /// are wrong.
+    pub fn bootstrap(&self) -> anyhow::Result<Option<Bootstrap>> {
+        if !(self.confidence > 0.0 && self.confidence < 1.0) {
+            anyhow::bail!(
+                "--confidence: `{}` is not a level\n  help: give a number between 0 and 1, e.g. 0.9",
+                self.confidence
+            );
+        }
+        Ok((self.bootstrap > 0).then_some(Bootstrap {
+            replicates: self.bootstrap,
+            seed: self.seed,
+            level: self.confidence,
+        }))
+    }
+}
