@@ -173,6 +173,7 @@ proptest! {
             due: Date::parse("2030-01-01"),
             today: Date::parse("2026-01-01").expect("date"),
             budget: None,
+            percent: Vec::new(),
         };
         let evaluate = whatif_evaluator(&model, &graph, &survey, &analysis, 0.95);
         let Ok(result) = plan_evaluated(&model, &graph, &analysis, &actions, &request, Some(&evaluate), &|_| {}) else {

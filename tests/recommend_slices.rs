@@ -424,7 +424,7 @@ proptest! {
             .collect();
         let actions = run(&model, &graph, &analysis, &rules_yaml(&rules));
         let today = Date::parse("2026-01-01").expect("date");
-        let request = PlanRequest { targets: Vec::new(), due: None, today, budget: None };
+        let request = PlanRequest { targets: Vec::new(), due: None, today, budget: None, percent: Vec::new() };
         let targets = vec![Target {
             node: 3,
             value: 90.0,

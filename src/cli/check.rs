@@ -51,15 +51,25 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     if sources.is_empty() {
         bail!("nothing to check in {}\n  help: pass a project directory (with model.yaml, rules/, scenarios/), a model file or rule files", shown(&args.paths));
     }
-    let data = match args.data.clone().or_else(|| project_survey(&args.paths)) {
-        Some(path) => Some((path.display().to_string(), read_head(&path)?)),
-        None => None,
+    let named = match &args.data {
+        Some(_) => NamedSurvey::None,
+        None => project_survey(&args.paths),
+    };
+    let data = match (&args.data, &named) {
+        (Some(path), _) | (None, NamedSurvey::Found(path)) => {
+            Some((path.display().to_string(), read_head(path)?))
+        }
+        _ => None,
     };
     let options = CheckOptions {
         today: Some(args.today.unwrap_or_else(system_today)),
         data,
     };
-    let diagnostics = check(&sources, &options);
+    let mut diagnostics = check(&sources, &options);
+    if let NamedSurvey::Missing(finding) = named {
+        diagnostics.push(*finding);
+        sattrace::diag::sort_diagnostics(&mut diagnostics);
+    }
     let color = args.format == CheckFormat::Human && std::io::stdout().is_terminal();
     let mut bytes = Vec::new();
     render_diagnostics(args.format, &diagnostics, &sources, color, &mut bytes)?;
@@ -69,22 +79,58 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     Ok(if failed { Exit::Findings } else { Exit::Ok })
 }
 
-/// The survey a project directory's model names (`data:`), when `check DIR` is
-/// given one directory and no `--data`: its header is checked as `analyze` would
-/// read it. Skipped when the model does not load (check reports why) or the file is
-/// absent or outside the project.
-fn project_survey(paths: &[PathBuf]) -> Option<PathBuf> {
-    let [dir] = paths else { return None };
+/// The survey a project's model names, as `check DIR` finds it.
+enum NamedSurvey {
+    /// No single project directory, no loadable model, or no `data:`.
+    None,
+    /// The file, inside the project: its header is checked as `analyze` reads it.
+    Found(PathBuf),
+    /// `data:` names a file that is not there (or lies outside the project).
+    Missing(Box<sattrace::diag::Diagnostic>),
+}
+
+/// The survey a project directory's model names (`data:`), when `check DIR` is given
+/// one directory and no `--data`. A model that does not load is reported by check
+/// itself.
+fn project_survey(paths: &[PathBuf]) -> NamedSurvey {
+    let [dir] = paths else {
+        return NamedSurvey::None;
+    };
     let model_path = dir.join("model.yaml");
-    if !dir.is_dir() || !model_path.is_file() {
-        return None;
+    let file = model_path.display().to_string();
+    let Ok(text) = std::fs::read_to_string(&model_path) else {
+        return NamedSurvey::None;
+    };
+    let Ok(model) = sattrace::model::load_model(&file, &text) else {
+        return NamedSurvey::None;
+    };
+    let Some(data) = model.data.as_ref() else {
+        return NamedSurvey::None;
+    };
+    let path = dir.join(data);
+    let inside = match (dir.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(found)) => found.starts_with(root) && found.is_file(),
+        _ => false,
+    };
+    if inside {
+        return NamedSurvey::Found(path);
     }
-    let text = std::fs::read_to_string(&model_path).ok()?;
-    let model = sattrace::model::load_model(&model_path.display().to_string(), &text).ok()?;
-    let path = dir.join(model.data.as_ref()?);
-    let root = dir.canonicalize().ok()?;
-    let inside = path.canonicalize().ok()?.starts_with(&root);
-    (inside && path.is_file()).then_some(path)
+    // `data:` is a top-level key: its line is the one that starts with it.
+    let (line, column) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.strip_prefix("data:")
+                .map(|rest| (i as u64 + 1, 6 + (rest.len() - rest.trim_start().len()) as u64))
+        })
+        .unwrap_or((0, 0));
+    let finding = sattrace::diag::Diagnostic::error(
+        sattrace::diag::Code::UnknownReference,
+        &sattrace::diag::Loc::new(&file, line, column),
+        format!("`data: {data}` names no file in the project"),
+    )
+    .with_help("put the survey next to model.yaml, fix the name, or pass `--data FILE`");
+    NamedSurvey::Missing(Box::new(finding))
 }
 
 fn shown(paths: &[PathBuf]) -> String {

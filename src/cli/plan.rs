@@ -207,13 +207,22 @@ pub fn request(
     };
     let due = due.map(|d| date("--due", d)).transpose()?;
     let mut targets = Vec::new();
+    let mut percent = Vec::new();
     for text in target {
         let Some((id, value)) = text.split_once('=') else {
             bail!("--target: expected `outcome=value`, found `{text}`\n  help: for example `--target satisfaction=4.2`");
         };
-        let Ok(value) = value.trim().parse::<f64>() else {
-            bail!("--target: `{}` is not a number in `{text}`", value.trim());
+        // `churn=0.5%`: a percentage written as one, so a value under 1 is meant.
+        let (value, with_percent) = match value.trim().strip_suffix('%') {
+            Some(v) => (v.trim(), true),
+            None => (value.trim(), false),
         };
+        let Ok(value) = value.parse::<f64>() else {
+            bail!("--target: `{value}` is not a number in `{text}`");
+        };
+        if with_percent {
+            percent.push(id.trim().to_string());
+        }
         targets.push((id.trim().to_string(), value));
     }
     if let Some(budget) = budget {
@@ -223,6 +232,7 @@ pub fn request(
     }
     Ok(PlanRequest {
         targets,
+        percent,
         due,
         today,
         budget,

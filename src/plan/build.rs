@@ -21,6 +21,9 @@ pub struct PlanRequest {
     pub due: Option<Date>,
     pub today: Date,
     pub budget: Option<f64>,
+    /// Outcomes whose `--target` was written with `%` (`churn=0.5%`): a value under 1
+    /// on a percentage is then meant, not a fraction written by mistake.
+    pub percent: Vec<String>,
 }
 
 /// A checked target.
@@ -116,6 +119,23 @@ pub fn targets(
         };
         let n = &model.nodes[node];
         let (low, high) = score_range(n);
+        let percentage = matches!(n.metric, Metric::Rate | Metric::Top2box);
+        if percentage && value > 0.0 && value < 1.0 && !request.percent.contains(&id) {
+            // `--target repurchase=0.55` is 0.55 %, almost surely meant as 55 %.
+            let whole = value * 100.0;
+            issues.push(issue(
+                SmartKind::Measurable,
+                Said::new(
+                    format!("`{id}` is a percentage: {value} would mean {value} %, not {whole} %"),
+                    format!("`{id}` 是百分比：{value} 表示 {value}%，而不是 {whole}%"),
+                ),
+                Said::new(
+                    format!("for {whole} % write `{id}={whole}`; if you do mean {value} %, write `{id}={value}%`"),
+                    format!("{whole}% 请写 `{id}={whole}`；如果确实是 {value}%，请写 `{id}={value}%`"),
+                ),
+            ));
+            continue;
+        }
         if !(low..=high).contains(&value) {
             let help = if n.metric == Metric::Mean && (0.0..=100.0).contains(&value) {
                 let on_scale = n.scale.from_index(value);
