@@ -120,8 +120,12 @@ fn project_survey(paths: &[PathBuf]) -> NamedSurvey {
         .lines()
         .enumerate()
         .find_map(|(i, l)| {
-            l.strip_prefix("data:")
-                .map(|rest| (i as u64 + 1, 6 + (rest.len() - rest.trim_start().len()) as u64))
+            l.strip_prefix("data:").map(|rest| {
+                (
+                    i as u64 + 1,
+                    6 + (rest.len() - rest.trim_start().len()) as u64,
+                )
+            })
         })
         .unwrap_or((0, 0));
     let finding = sattrace::diag::Diagnostic::error(

@@ -112,6 +112,7 @@ impl<'a> Resampler<'a> {
             items: None,
             rows: self.survey.rows,
             invalid: self.survey.invalid.clone(),
+            column_labels: self.survey.column_labels.clone(),
         }
     }
 
