@@ -2,7 +2,10 @@
 //! content and in attribute values alike (HTML and inline SVG).
 
 /// Replace `& < > " '` with character references, so text can neither open a tag
-/// nor leave an attribute value.
+/// nor leave an attribute value. Control characters are dropped; bidirectional
+/// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069, LRM/RLM) are
+/// shown as visible escapes (`\u{202e}`), as on the terminal, so a label cannot
+/// reorder what a reader sees (`"evil\u{202e}fdp.exe"` displaying as `exe.pdf…`).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -13,6 +16,9 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c if c.is_control() && c != '\n' && c != '\t' => {}
+            '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
             c => out.push(c),
         }
     }
@@ -33,5 +39,13 @@ mod tests {
             escape("=HYPERLINK(\"http://x\")"),
             "=HYPERLINK(&quot;http://x&quot;)"
         );
+    }
+
+    #[test]
+    fn bidi_controls_are_shown_not_obeyed() {
+        assert_eq!(escape("华东\u{202E}gnp.exe"), "华东\\u{202e}gnp.exe");
+        assert_eq!(escape("a\u{2067}b\u{2069}"), "a\\u{2067}b\\u{2069}");
+        // Right-to-left text itself is kept.
+        assert_eq!(escape("مرحبا"), "مرحبا");
     }
 }
