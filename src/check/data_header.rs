@@ -76,30 +76,12 @@ fn check_names(
     line: u64,
     end_column: u64,
 ) -> Vec<Diagnostic> {
-    // Each column with what uses it and, for items, where the model asks for it.
-    let mut needed: Vec<(String, String, Option<&Loc>)> = Vec::new();
-    for node in &model.nodes {
-        for (k, item) in node.items.iter().enumerate() {
-            let at = node.item_locs.get(k).unwrap_or(&node.loc);
-            let used_by = format!("an item of driver `{}`", node.id);
-            needed.push((item.clone(), used_by, Some(at)));
-        }
-    }
-    for segment in &model.segments {
-        needed.push((segment.clone(), "a segment column".to_string(), None));
-    }
-    if let Some(wave) = &model.wave {
-        needed.push((wave.clone(), "the wave column".to_string(), None));
-    }
-    if let Some(weight) = &model.weight {
-        needed.push((weight.clone(), "the weight column".to_string(), None));
-    }
     let mut out = Vec::new();
-    for (column, used_by, asked_at) in needed {
-        if header.contains(&column) {
+    for (column, used_by, asked_at) in model.named_columns() {
+        if header.iter().any(|h| h == column) {
             continue;
         }
-        let hint = did_you_mean(&column, header.iter().map(String::as_str));
+        let hint = did_you_mean(column, header.iter().map(String::as_str));
         let d = Diagnostic::error(
             Code::MissingColumn,
             &Loc::new(file, line, 1),

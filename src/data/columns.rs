@@ -90,27 +90,16 @@ impl Columns {
             }
         }
 
-        // Every column the model uses, with what uses it, in model order.
-        let mut wanted: Vec<(&str, String)> = Vec::new();
-        for s in &model.segments {
-            wanted.push((s, "a segment column".to_string()));
-        }
-        if let Some(w) = &model.wave {
-            wanted.push((w, "the wave column".to_string()));
-        }
-        if let Some(w) = &model.weight {
-            wanted.push((w, "the weight column".to_string()));
-        }
-        if let Some(id) = &model.respondent_id {
-            wanted.push((id, "the respondent id column".to_string()));
-        }
-        for node in &model.nodes {
-            for (k, item) in node.items.iter().enumerate() {
-                // Where the model asks for it: the fix may be in model.yaml.
-                let at = node.item_locs.get(k).unwrap_or(&node.loc);
-                wanted.push((item, format!("an item of driver `{}`, {at}", node.id)));
-            }
-        }
+        // Every column the model uses, with what uses it and, for an item, where the
+        // model asks for it (the fix may be in model.yaml), in model order.
+        let wanted: Vec<(&str, String)> = model
+            .named_columns()
+            .into_iter()
+            .map(|(column, used_by, at)| match at {
+                Some(at) => (column, format!("{used_by}, {at}")),
+                None => (column, used_by),
+            })
+            .collect();
         let mut missing: Vec<(&str, &str)> = Vec::new();
         for (column, used_by) in &wanted {
             if let Some(&(first, second)) = duplicates.get(column) {

@@ -397,4 +397,31 @@ impl Model {
     pub fn node_ids(&self) -> impl Iterator<Item = &str> {
         self.nodes.iter().map(|n| n.id.as_str())
     }
+
+    /// Every survey column the model reads, with what uses it ("a segment column",
+    /// "an item of driver `x`") and, for items, where the model names it: the one
+    /// list both the ingest and `check --data` hold a header against.
+    pub fn named_columns(&self) -> Vec<(&str, String, Option<&Loc>)> {
+        let mut out: Vec<(&str, String, Option<&Loc>)> = Vec::new();
+        for s in &self.segments {
+            out.push((s, "a segment column".to_string(), None));
+        }
+        let roles = [
+            (&self.wave, "the wave column"),
+            (&self.weight, "the weight column"),
+            (&self.respondent_id, "the respondent id column"),
+        ];
+        for (column, role) in roles {
+            if let Some(c) = column {
+                out.push((c, role.to_string(), None));
+            }
+        }
+        for node in &self.nodes {
+            for (k, item) in node.items.iter().enumerate() {
+                let at = node.item_locs.get(k).unwrap_or(&node.loc);
+                out.push((item, format!("an item of driver `{}`", node.id), Some(at)));
+            }
+        }
+        out
+    }
 }
