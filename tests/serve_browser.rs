@@ -174,6 +174,10 @@ fn workbench_in_headless_chromium_matches_the_cli() {
         "the save",
         "document.getElementById('save-result').textContent.includes('scenarios/east_network.yaml')",
     );
+    browser.page.wait_for(
+        "the saved scenario in the list",
+        "[...document.getElementById('saved').options].some(o => o.value === 'east_network')",
+    );
     let file = project.join("scenarios/east_network.yaml");
     assert!(file.is_file());
     browser

@@ -335,9 +335,11 @@
     const name = $("scenario-name").value.trim();
     try {
       const r = await api("PUT", "/api/scenarios/" + encodeURIComponent(name), scenario());
-      $("save-result").textContent = T.saved_ok + r.saved;
+      // Say "saved" only once the list of saved scenarios holds it, so whoever
+      // reads the message (a person or a test) can load it at once.
       await loadMeta();
       $("saved").value = name;
+      $("save-result").textContent = T.saved_ok + r.saved;
     } catch (e) {
       $("save-result").textContent = T.error + e.message;
     }
