@@ -3,6 +3,10 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+/// A guard against hangs, not a speed claim: the operation budget stops a
+/// script long before this, even in a debug build on a loaded CI machine.
+const HANG: Duration = Duration::from_secs(20);
+
 use sattrace::model::load_model;
 use sattrace::rules::{
     default_rules, load_rules, Context, Evaluation, Expect, Facts, Known, Match, OutcomeFacts,
@@ -362,7 +366,7 @@ fn endless_loops_are_refused_quickly_naming_the_rule() {
     for when in ["loop { }", "while true {}", "loop { if false { break } }"] {
         let started = Instant::now();
         let err = load(&one_rule(when, "")).expect_err("loop");
-        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(started.elapsed() < HANG);
         assert_eq!(err.rule(), Some("r1"), "{err}");
         assert_eq!(err.loc().line, 5, "{err}");
     }
@@ -375,7 +379,7 @@ fn exceeding_a_limit_at_evaluation_names_the_rule() {
     driver.label = "客".repeat(600);
     let started = Instant::now();
     let err = evaluate(&text, driver, 1.0).expect_err("too long");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(started.elapsed() < HANG);
     assert!(
         matches!(err, RuleError::Limit { ref rule, .. } if rule == "r1"),
         "{err:?}"
@@ -710,7 +714,7 @@ fn endless_recursion_in_a_helper_is_stopped_naming_the_rule() {
     let err = set.rules[0]
         .evaluate(&RuleEngine::new(), &fixture.ctx(1.0))
         .expect_err("too deep");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(started.elapsed() < HANG);
     assert!(
         matches!(err, RuleError::Limit { ref rule, .. } if rule == "r1"),
         "{err:?}"
@@ -802,7 +806,7 @@ fn map_size_limit_stops_a_hostile_rule() {
                 .expect_err("too big")
         }
     };
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(started.elapsed() < HANG);
     assert_eq!(err.rule(), Some("r1"), "{err}");
     assert_eq!(err.loc().line, 5, "{err}");
     assert!(
