@@ -3,15 +3,15 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-/// A guard against hangs, not a speed claim: the operation budget stops a
-/// script long before this, even in a debug build on a loaded CI machine.
-const HANG: Duration = Duration::from_secs(20);
-
 use sattrace::model::load_model;
 use sattrace::rules::{
     default_rules, load_rules, Context, Evaluation, Expect, Facts, Known, Match, OutcomeFacts,
     RuleEngine, RuleError, RuleSet, RuleSource, SegmentFacts, WaveFacts,
 };
+
+/// A guard against hangs, not a speed claim: the operation budget stops a
+/// script long before this, even in a debug build on a loaded CI machine.
+const HANG: Duration = Duration::from_secs(20);
 
 fn telecom_known() -> Known {
     let text = std::fs::read_to_string("fixtures/telecom/model.yaml").expect("fixture");
