@@ -1,5 +1,5 @@
 //! Every command reads workbooks and SPSS files as it reads the CSV: `importance`,
-//! `moments`, `whatif`, `plan`, `report` and `serve` on survey.xlsx, survey.ods,
+//! `moments`, `whatif`, `plan`, `report` and `serve` on survey.xlsx, survey.xls, survey.ods,
 //! survey.sav, survey.zsav and the GBK survey_gbk.sav give what they give on
 //! survey.csv (JSON numbers to 1e-12, text outputs equal once the file name is
 //! blanked). `analyze` is compared in files_workbook.rs, files_sav.rs and
@@ -12,8 +12,9 @@ use serve_support::Server;
 
 const DIR: &str = "fixtures/files";
 const CSV: &str = "fixtures/files/survey.csv";
-const OTHERS: [&str; 5] = [
+const OTHERS: [&str; 6] = [
     "fixtures/files/survey.xlsx",
+    "fixtures/files/survey.xls",
     "fixtures/files/survey.ods",
     "fixtures/files/survey.sav",
     "fixtures/files/survey.zsav",
