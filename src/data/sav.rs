@@ -83,11 +83,17 @@ struct Input<R> {
 }
 
 impl<R: Read> Input<R> {
+    /// `n` bytes; memory grows with the bytes actually there, so a damaged length
+    /// (up to 2⁴⁸ for an extension record) cannot allocate it up front.
     fn bytes(&mut self, n: usize) -> Result<Vec<u8>, DataError> {
-        let mut buf = vec![0u8; n];
-        self.inner
-            .read_exact(&mut buf)
+        let mut buf = Vec::new();
+        let read = (&mut self.inner)
+            .take(n as u64)
+            .read_to_end(&mut buf)
             .map_err(|_| bad(&self.file, "the file ends inside its dictionary"))?;
+        if read < n {
+            return Err(bad(&self.file, "the file ends inside its dictionary"));
+        }
         Ok(buf)
     }
 
@@ -374,7 +380,7 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                 let subtype = input.i32()?;
                 let size = input.count("extension size")?;
                 let count = input.count("extension count")?;
-                let data = input.bytes(size * count)?;
+                let data = input.bytes(size.saturating_mul(count))?;
                 match subtype {
                     // Machine integer info: the eighth integer is the character code.
                     3 if size == 4 && count >= 8 => {
@@ -637,5 +643,32 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("not an SPSS system file"), "{e}");
+    }
+
+    /// A header and one extension record claiming 2⁴⁸ bytes: refused as cut short,
+    /// without trying to allocate them.
+    #[test]
+    fn a_huge_extension_length_is_not_allocated() {
+        let mut bytes = b"$FL2".to_vec();
+        bytes.extend([b' '; 60]);
+        for word in [2i32, 1, 1, 0, -1] {
+            bytes.extend(word.to_le_bytes());
+        }
+        bytes.extend(100f64.to_le_bytes());
+        bytes.extend([b' '; 84]);
+        for word in [7i32, 99, 1 << 24, 1 << 24] {
+            bytes.extend(word.to_le_bytes());
+        }
+        bytes.extend([0u8; 64]);
+        let mut input = Input {
+            inner: &bytes[..],
+            big_endian: false,
+            file: "s.sav".to_string(),
+        };
+        let e = read_dictionary(&mut input)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("the file ends inside its dictionary"), "{e}");
     }
 }
