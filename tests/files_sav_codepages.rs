@@ -31,7 +31,8 @@ fn a_gbk_sav_gives_the_analysis_of_the_utf8_csv() {
     let model = "fixtures/files/model.yaml";
     let csv = analysis(model, "fixtures/files/survey.csv");
     let sav = analysis(model, "fixtures/files/survey_gbk.sav");
-    // The segments are the GBK value labels decoded, not codes or mojibake.
+    // The segments are the GBK value labels decoded, not codes or mojibake; the
+    // file's 600-byte open-text `comment` (a very long string) does not disturb it.
     assert!(sav.to_string().contains("华东"), "{sav}");
     assert_eq!(csv, sav);
 }
