@@ -131,3 +131,71 @@ fn a_million_styled_empty_rows_are_skipped() {
     );
     assert_eq!(rows, 20.0, "{stdout}");
 }
+
+/// na.xlsx with its `#N/A` cell (E17) replaced by `cell`; the copy's path.
+fn na_with(dir: &std::path::Path, name: &str, cell: &str) -> String {
+    let source = std::fs::File::open("fixtures/files/hostile/na.xlsx").expect("fixture");
+    let mut archive = zip::ZipArchive::new(source).expect("zip");
+    let path = dir.join(name);
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).expect("create"));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..archive.len() {
+        let mut member = archive.by_index(i).expect("member");
+        let member_name = member.name().map(|n| n.to_string()).expect("member name");
+        let mut data = Vec::new();
+        member.read_to_end(&mut data).expect("read");
+        if member_name == "xl/worksheets/sheet1.xml" {
+            let text = String::from_utf8(data).expect("utf-8");
+            let na = "<c r=\"E17\" t=\"e\"><v>#N/A</v></c>";
+            assert!(text.contains(na));
+            data = text.replace(na, cell).into_bytes();
+        }
+        out.start_file(member_name.as_str(), options)
+            .expect("start");
+        out.write_all(&data).expect("write");
+    }
+    out.finish().expect("finish");
+    path.to_str().expect("utf-8").to_string()
+}
+
+/// A formula cell with a saved value reads as that value (Excel saves both), and a
+/// formula whose saved value is an error is that error, named at its cell.
+#[test]
+fn a_formula_cell_gives_its_saved_value() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let formula = na_with(
+        dir.path(),
+        "formula.xlsx",
+        "<c r=\"E17\"><f>1+3</f><v>4</v></c>",
+    );
+    let plain = na_with(
+        dir.path(),
+        "plain.xlsx",
+        "<c r=\"E17\" t=\"n\"><v>4</v></c>",
+    );
+    // The sheet has 20 rows, too few to analyse: its moments are compared.
+    let moments = |data: &str| {
+        let (code, stdout, stderr) = run(&["moments", "fixtures/telecom", "--data", data]);
+        assert_eq!(code, 0, "{data}: {stderr}");
+        stdout
+    };
+    assert_eq!(moments(&formula), moments(&plain));
+    // The formula's value is used, not dropped: a different value changes the result.
+    let other = na_with(
+        dir.path(),
+        "other.xlsx",
+        "<c r=\"E17\" t=\"n\"><v>1</v></c>",
+    );
+    assert_ne!(moments(&formula), moments(&other));
+    let error = na_with(
+        dir.path(),
+        "error.xlsx",
+        "<c r=\"E17\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>",
+    );
+    let (code, stderr) = analyze(&error);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("Sheet1!E17: column `q_resp1` has `#DIV/0!`"),
+        "{stderr}"
+    );
+}

@@ -1,5 +1,6 @@
 //! Survey workbooks as platforms export them (fixtures/files, made by
-//! make_workbooks.py with openpyxl and odfpy) give the same analysis as the
+//! make_workbooks.py with openpyxl and odfpy, survey.xls by make_xls.py with xlwt)
+//! give the same analysis as the
 //! equivalent CSV, through every command that reads the survey.
 
 mod support;
@@ -65,7 +66,12 @@ fn analyze_of_a_workbook_equals_analyze_of_the_csv() {
     let csv = json(&output(&args, "fixtures/files/survey.csv"));
     // The CSV analysis has something to compare: two waves, several regions.
     assert!(csv["segments"].as_array().map(Vec::len).unwrap_or(0) > 4);
-    for data in ["fixtures/files/survey.xlsx", "fixtures/files/survey.ods"] {
+    // survey.xls: the same layout written by xlwt as Excel 97-2003 (BIFF8).
+    for data in [
+        "fixtures/files/survey.xlsx",
+        "fixtures/files/survey.ods",
+        "fixtures/files/survey.xls",
+    ] {
         let other = json(&output(&args, data));
         assert_eq!(other["data"], data);
         assert_same(&csv, &other, data);

@@ -91,6 +91,8 @@ const SURVEY: &[u8] = include_bytes!("../fixtures/telecom/survey.csv");
 const LIBRARY: &[u8] = include_bytes!("../rules/lib/common.rhai");
 const WORKBOOK: &[u8] = include_bytes!("../fixtures/files/survey.xlsx");
 const SAV: &[u8] = include_bytes!("../fixtures/files/survey.sav");
+const ZSAV: &[u8] = include_bytes!("../fixtures/files/survey.zsav");
+const GBK_SAV: &[u8] = include_bytes!("../fixtures/files/survey_gbk.sav");
 const FILES_MODEL: &str = include_str!("../fixtures/files/model.yaml");
 
 /// The telecom survey's moments table, as `sattrace moments` writes it.
@@ -191,11 +193,13 @@ proptest! {
     ) {
         let model = load_model("model.yaml", FILES_MODEL).expect("files model");
         let order = eval_order(&model);
-        for base in [WORKBOOK, SAV] {
+        for base in [WORKBOOK, SAV, ZSAV, GBK_SAV] {
             let mut bytes = base.to_vec();
             for &(i, b) in &flips {
-                let n = bytes.len();
-                bytes[i % n] ^= b | 1;
+                // Every other flip lands in the first 4 KiB: the SPSS dictionary
+                // (names, labels, encoding records), which most bytes are not.
+                let n = if i % 2 == 0 { bytes.len().min(4096) } else { bytes.len() };
+                bytes[(i / 2) % n] ^= b | 1;
             }
             if cut % 3 == 0 {
                 bytes.truncate(cut % (bytes.len() + 1));

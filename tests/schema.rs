@@ -74,3 +74,22 @@ fn model_schema_rejects_unknown_key() {
     let doc = serde_json::json!({"drivers": [], "nope": 1});
     assert!(!validator.is_valid(&doc));
 }
+
+#[test]
+fn model_schema_knows_the_workbook_keys() {
+    // fixtures/files/model.yaml names its sheet (`sheet: 数据`).
+    check(
+        "model",
+        &["sheet", "header_row"],
+        &["fixtures/files/model.yaml".into()],
+    );
+    let validator = jsonschema::validator_for(&schema_of("model")).expect("valid schema");
+    let mut doc = yaml_to_json(std::path::Path::new("fixtures/files/model.yaml"));
+    doc["header_row"] = Value::from(3);
+    assert!(validator.is_valid(&doc));
+    // Rows count from 1, as in Excel.
+    doc["header_row"] = Value::from(0);
+    assert!(!validator.is_valid(&doc));
+    doc["header_row"] = Value::from("3");
+    assert!(!validator.is_valid(&doc));
+}

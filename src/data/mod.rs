@@ -23,6 +23,7 @@ mod parse;
 mod respondents;
 mod row;
 mod sav;
+mod sav_encoding;
 mod sheet;
 mod survey;
 mod waves;

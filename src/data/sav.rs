@@ -11,9 +11,11 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use csv::ByteRecord;
+use encoding_rs::Encoding;
 
 use super::decode::Detected;
 use super::ingest::{ingest_records, Records};
+use super::sav_encoding::{decode, file_encoding};
 use super::sheet::number_text;
 use super::zsav::{compressed_length, MultiZlib, Payload};
 use super::{DataError, IngestOptions, Survey};
@@ -45,6 +47,22 @@ struct Dictionary {
     bias: f64,
     /// 1-based index of the weight variable's first segment (0: none).
     weight_segment: i32,
+    /// The character encoding of names, labels and string values.
+    encoding: &'static Encoding,
+}
+
+/// Text of the dictionary as stored, decoded once the file's encoding is known
+/// (its records come after the variables and value labels).
+#[derive(Default)]
+struct RawText {
+    /// Per variable: short name and variable label.
+    variables: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    /// Value labels: variable index, the value's bits, the label.
+    value_labels: Vec<(usize, u64, Vec<u8>)>,
+    long_names: Option<Vec<u8>>,
+    /// Record 7 subtype 20 (encoding name) and subtype 3's character code.
+    encoding_name: Option<Vec<u8>>,
+    code_page: Option<i32>,
 }
 
 fn bad(file: &str, message: impl Into<String>) -> DataError {
@@ -65,11 +83,17 @@ struct Input<R> {
 }
 
 impl<R: Read> Input<R> {
+    /// `n` bytes; memory grows with the bytes actually there, so a damaged length
+    /// (up to 2⁴⁸ for an extension record) cannot allocate it up front.
     fn bytes(&mut self, n: usize) -> Result<Vec<u8>, DataError> {
-        let mut buf = vec![0u8; n];
-        self.inner
-            .read_exact(&mut buf)
+        let mut buf = Vec::new();
+        let read = (&mut self.inner)
+            .take(n as u64)
+            .read_to_end(&mut buf)
             .map_err(|_| bad(&self.file, "the file ends inside its dictionary"))?;
+        if read < n {
+            return Err(bad(&self.file, "the file ends inside its dictionary"));
+        }
         Ok(buf)
     }
 
@@ -276,7 +300,7 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
         ));
     }
     let mut variables: Vec<Variable> = Vec::new();
-    let mut long_names: Option<String> = None;
+    let mut raw = RawText::default();
     loop {
         match input.i32()? {
             2 => {
@@ -289,11 +313,9 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                 let mut label = None;
                 if has_label == 1 {
                     let len = input.count("label length")?;
-                    let text = input.bytes(len.div_ceil(4) * 4)?;
-                    let text = String::from_utf8_lossy(text.get(..len).unwrap_or_default())
-                        .trim_end()
-                        .to_string();
-                    label = Some(text).filter(|t| !t.is_empty());
+                    let mut text = input.bytes(len.div_ceil(4) * 4)?;
+                    text.truncate(len);
+                    label = Some(text);
                 }
                 let mut values = Vec::new();
                 for _ in 0..missing.unsigned_abs() {
@@ -313,14 +335,15 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                 } else {
                     (None, values)
                 };
+                raw.variables.push((name, label));
                 variables.push(Variable {
-                    name: String::from_utf8_lossy(&name).trim_end().to_string(),
+                    name: String::new(),
                     width: usize::try_from(kind).unwrap_or(0),
                     segments: 1,
                     missing: discrete,
                     missing_range: range,
                     labels: BTreeMap::new(),
-                    label,
+                    label: None,
                 });
             }
             3 => {
@@ -329,10 +352,8 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                 for _ in 0..count {
                     let value = input.array::<8>()?;
                     let len = usize::from(input.array::<1>()?[0]);
-                    let text = input.bytes((len + 1).div_ceil(8) * 8 - 1)?;
-                    let text = String::from_utf8_lossy(text.get(..len).unwrap_or_default())
-                        .trim_end()
-                        .to_string();
+                    let mut text = input.bytes((len + 1).div_ceil(8) * 8 - 1)?;
+                    text.truncate(len);
                     labels.push((input.float(value), text));
                 }
                 if input.i32()? != 4 {
@@ -344,9 +365,9 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                 let n = input.count("labelled variable")?;
                 for _ in 0..n {
                     let segment = input.i32()?;
-                    if let Some(v) = variable_at(&mut variables, segment) {
+                    if let Some(v) = variable_at(&variables, segment) {
                         for (value, text) in &labels {
-                            v.labels.insert(value.to_bits(), text.clone());
+                            raw.value_labels.push((v, value.to_bits(), text.clone()));
                         }
                     }
                 }
@@ -359,9 +380,23 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                 let subtype = input.i32()?;
                 let size = input.count("extension size")?;
                 let count = input.count("extension count")?;
-                let data = input.bytes(size * count)?;
-                if subtype == 13 {
-                    long_names = Some(String::from_utf8_lossy(&data).into_owned());
+                let data = input.bytes(size.saturating_mul(count))?;
+                match subtype {
+                    // Machine integer info: the eighth integer is the character code.
+                    3 if size == 4 && count >= 8 => {
+                        let code: [u8; 4] = data
+                            .get(28..32)
+                            .and_then(|b| b.try_into().ok())
+                            .unwrap_or_default();
+                        raw.code_page = Some(if input.big_endian {
+                            i32::from_be_bytes(code)
+                        } else {
+                            i32::from_le_bytes(code)
+                        });
+                    }
+                    13 => raw.long_names = Some(data),
+                    20 => raw.encoding_name = Some(data),
+                    _ => {}
                 }
             }
             999 => {
@@ -376,7 +411,22 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
             }
         }
     }
-    if let Some(map) = long_names {
+    let encoding = file_encoding(raw.encoding_name.as_deref(), raw.code_page)
+        .map_err(|message| unsupported_encoding(&input.file, message))?;
+    for (v, (name, label)) in variables.iter_mut().zip(&raw.variables) {
+        v.name = decode(encoding, name).trim_end().to_string();
+        v.label = label
+            .as_ref()
+            .map(|l| decode(encoding, l).trim_end().to_string())
+            .filter(|t| !t.is_empty());
+    }
+    for (index, bits, text) in &raw.value_labels {
+        if let Some(v) = variables.get_mut(*index) {
+            v.labels
+                .insert(*bits, decode(encoding, text).trim_end().to_string());
+        }
+    }
+    if let Some(map) = raw.long_names.as_deref().map(|m| decode(encoding, m)) {
         for pair in map.split('\t') {
             if let Some((short, long)) = pair.split_once('=') {
                 if let Some(v) = variables.iter_mut().find(|v| v.name == short) {
@@ -391,15 +441,27 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
         zlib,
         bias,
         weight_segment,
+        encoding,
     })
 }
 
-/// The variable whose first segment is `segment` (1-based).
-fn variable_at(variables: &mut [Variable], segment: i32) -> Option<&mut Variable> {
+fn unsupported_encoding(file: &str, message: String) -> DataError {
+    DataError::File {
+        file: file.to_string(),
+        at: "".into(),
+        message: message.into(),
+        help: "save the file again in Unicode (SPSS: SET UNICODE=ON before SAVE; PSPP: SAVE /UNICODE) or in a Windows code page, or export it as CSV".into(),
+        row: None,
+        column_number: None,
+    }
+}
+
+/// The index of the variable whose first segment is `segment` (1-based).
+fn variable_at(variables: &[Variable], segment: i32) -> Option<usize> {
     let mut at = 1;
-    for v in variables.iter_mut() {
+    for (index, v) in variables.iter().enumerate() {
         if at == segment {
-            return Some(v);
+            return Some(index);
         }
         at += v.segments as i32;
     }
@@ -538,12 +600,20 @@ impl<R: Read> Records for SavRecords<R> {
                     }
                 }
                 bytes.truncate(width);
-                let text = String::from_utf8_lossy(&bytes).trim_end().to_string();
-                let missing = self.dictionary.variables.get(index).is_some_and(|v| {
-                    v.missing
-                        .iter()
-                        .any(|m| m.to_le_bytes().starts_with(text.as_bytes()) && !text.is_empty())
-                });
+                let trimmed = bytes.trim_ascii_end();
+                // A user-missing string is compared as stored (8 bytes, blank-padded).
+                let missing = !trimmed.is_empty()
+                    && self.dictionary.variables.get(index).is_some_and(|v| {
+                        v.missing.iter().any(|m| {
+                            let stored = if self.input.big_endian {
+                                m.to_be_bytes()
+                            } else {
+                                m.to_le_bytes()
+                            };
+                            stored.trim_ascii_end() == trimmed
+                        })
+                    });
+                let text = decode(self.dictionary.encoding, trimmed);
                 record.push_field(if missing { b"" } else { text.as_bytes() });
             }
         }
@@ -573,5 +643,32 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("not an SPSS system file"), "{e}");
+    }
+
+    /// A header and one extension record claiming 2⁴⁸ bytes: refused as cut short,
+    /// without trying to allocate them.
+    #[test]
+    fn a_huge_extension_length_is_not_allocated() {
+        let mut bytes = b"$FL2".to_vec();
+        bytes.extend([b' '; 60]);
+        for word in [2i32, 1, 1, 0, -1] {
+            bytes.extend(word.to_le_bytes());
+        }
+        bytes.extend(100f64.to_le_bytes());
+        bytes.extend([b' '; 84]);
+        for word in [7i32, 99, 1 << 24, 1 << 24] {
+            bytes.extend(word.to_le_bytes());
+        }
+        bytes.extend([0u8; 64]);
+        let mut input = Input {
+            inner: &bytes[..],
+            big_endian: false,
+            file: "s.sav".to_string(),
+        };
+        let e = read_dictionary(&mut input)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("the file ends inside its dictionary"), "{e}");
     }
 }
