@@ -13,6 +13,9 @@ use super::super::project::{rule_files_in, ProjectArgs};
 use sattrace::check::render::{counts, render_diagnostics, CheckFormat};
 use sattrace::check::{check, CheckOptions};
 use sattrace::model::Lang;
+use sattrace::whatif::Bootstrap;
+
+use super::boot::BootCache;
 
 /// One load of the project's files.
 pub struct Loaded {
@@ -20,6 +23,8 @@ pub struct Loaded {
     pub generation: u64,
     /// The analysis, or `None` while the files are invalid.
     pub outcome: Option<Arc<Outcome>>,
+    /// The bootstrap replicates of `outcome`, made in the background.
+    pub boot: Option<Arc<BootCache>>,
     /// The diagnostics (or the pipeline's error) when the files are invalid.
     pub problem: Option<String>,
     /// Modification time and size of every watched file when it was read.
@@ -29,6 +34,8 @@ pub struct Loaded {
 pub struct Shared {
     pub args: ProjectArgs,
     pub lang: Lang,
+    /// The bootstrap of intervals and P(reach) (`None`: `--bootstrap 0`).
+    pub bootstrap: Option<Bootstrap>,
     current: RwLock<Arc<Loaded>>,
     /// The survey or moments file of the last good load (the model names it).
     data_path: RwLock<Option<PathBuf>>,
@@ -36,16 +43,23 @@ pub struct Shared {
 
 impl Shared {
     /// Run the pipeline once; an invalid project at start is an error (exit 2).
-    pub fn start(args: ProjectArgs, lang: Lang) -> anyhow::Result<Self> {
-        let outcome = load(&args)?;
+    pub fn start(
+        args: ProjectArgs,
+        lang: Lang,
+        bootstrap: Option<Bootstrap>,
+    ) -> anyhow::Result<Self> {
+        let outcome = Arc::new(load(&args)?);
         let data_path = Some(outcome.project.data_path.clone());
         let stamp = fingerprint(&watched(&args, data_path.as_deref()));
+        let boot = BootCache::start(&outcome, bootstrap);
         Ok(Self {
             args,
             lang,
+            bootstrap,
             current: RwLock::new(Arc::new(Loaded {
                 generation: 1,
-                outcome: Some(Arc::new(outcome)),
+                outcome: Some(outcome),
+                boot: Some(boot),
                 problem: None,
                 stamp,
             })),
@@ -77,14 +91,19 @@ impl Shared {
         if stamp == before.stamp {
             return false;
         }
+        if let Some(old) = &before.boot {
+            old.stop();
+        }
         let next = match load(&self.args) {
             Ok(outcome) => {
                 if let Ok(mut guard) = self.data_path.write() {
                     *guard = Some(outcome.project.data_path.clone());
                 }
+                let outcome = Arc::new(outcome);
                 Loaded {
                     generation: before.generation + 1,
-                    outcome: Some(Arc::new(outcome)),
+                    boot: Some(BootCache::start(&outcome, self.bootstrap)),
+                    outcome: Some(outcome),
                     problem: None,
                     stamp,
                 }
@@ -92,6 +111,7 @@ impl Shared {
             Err(error) => Loaded {
                 generation: before.generation + 1,
                 outcome: None,
+                boot: None,
                 problem: Some(diagnose(&self.args, &error)),
                 stamp,
             },
