@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::output::write_output;
-use super::pipeline::{run_pipeline, Outcome};
+use super::pipeline::{run_pipeline_at, Outcome};
 use super::project::{read_text, ProjectArgs};
 use super::uncertainty::{replicates, UncertaintyArgs};
 use super::Exit;
@@ -36,6 +36,10 @@ pub struct WhatIfArgs {
     /// Only respondents of this segment: `--where region=华东`.
     #[arg(long = "where", value_name = "COLUMN=VALUE")]
     pub filter: Vec<String>,
+    /// Run on the survey as it stood at this wave (that wave and the earlier
+    /// ones; default: the latest).
+    #[arg(long, value_name = "WAVE")]
+    pub wave: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -51,7 +55,11 @@ pub struct WhatIfArgs {
 
 pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
     // A moments table has no respondent rows: the what-if then runs on cell means.
-    let pipeline = run_pipeline(&args.project, args.project.moments.is_none())?;
+    let pipeline = run_pipeline_at(
+        &args.project,
+        args.project.moments.is_none(),
+        args.wave.as_deref(),
+    )?;
     let model = &pipeline.project.model;
     let mut inputs = pipeline.project.inputs.clone();
     let base = match &args.scenario {

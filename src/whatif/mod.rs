@@ -16,7 +16,9 @@ pub use bootstrap::{
     change_intervals, change_intervals_in, Bootstrap, ChangeIntervals, Replicates, Resampler,
     DEFAULT_REPLICATES, DEFAULT_SEED,
 };
-pub use diff::{diff, ActionChange, ActionStatus, NodeChange, SegmentDiff, WhatIfDiff};
+pub use diff::{
+    diff, ActionChange, ActionStatus, NodeChange, RootCauseChange, SegmentDiff, WhatIfDiff,
+};
 pub use scenario::{
     delta_to_index, parse_scenario, scenario_from_flags, score_to_index, Move, MoveKind, Scenario,
     ScenarioError,

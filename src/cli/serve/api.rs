@@ -118,6 +118,24 @@ fn ready_with_boot(shared: &Shared) -> Result<(Arc<Outcome>, Arc<BootCache>), Ap
     }
 }
 
+/// The analysis as of `wave` (`None`: the latest) with its replicates; blocking
+/// (an earlier wave is read on first use).
+fn at_wave(
+    shared: &Shared,
+    wave: Option<&str>,
+) -> Result<(Arc<Outcome>, Arc<BootCache>), ApiError> {
+    match shared.view(wave) {
+        Ok(Some(view)) => Ok(view),
+        Ok(None) => ready_with_boot(shared),
+        Err(error) => Err(ApiError::bad_request(
+            "invalid_wave",
+            "无法按该波次运行（未知的波次？）",
+            "cannot run on that wave (unknown wave?)",
+        )
+        .with_detail(format!("{error:#}"))),
+    }
+}
+
 /// A JSON answer that says what its intervals were made with.
 fn json_intervals(bytes: Vec<u8>, intervals: Intervals) -> Response {
     let mut response = json(bytes);
@@ -220,9 +238,10 @@ async fn whatif(
 ) -> Result<Response, ApiError> {
     let options = options(&shared, query)?;
     let request: ScenarioBody = parse(&body(raw)?)?;
-    let (outcome, cache) = ready_with_boot(&shared)?;
-    let (boot, kept, intervals) = cache.now();
-    let bytes = blocking(move || {
+    ready(&shared)?;
+    let (bytes, intervals) = blocking(move || {
+        let (outcome, cache) = at_wave(&shared, request.wave.as_deref())?;
+        let (boot, kept, intervals) = cache.now();
         let scenario = request.to_scenario(&outcome.project.model)?;
         super::super::whatif::render_scenario_with(
             &outcome,
@@ -232,6 +251,7 @@ async fn whatif(
             boot.as_ref(),
             kept.as_deref(),
         )
+        .map(|bytes| (bytes, intervals))
         .map_err(ApiError::invalid)
     })
     .await?;
@@ -274,14 +294,17 @@ async fn export(
 ) -> Result<Response, ApiError> {
     let options = options(&shared, query)?;
     let request: ExportBody = parse(&body(raw)?)?;
-    let (outcome, cache) = ready_with_boot(&shared)?;
-    // The JSON is the what-if's or plan's answer, with the same intervals.
-    let (boot, kept, _) = cache.now();
+    ready(&shared)?;
     let format = options.format.unwrap_or_else(|| "html".to_string());
     let lang = options.lang;
     let scenario = request.scenario.filter(|s| !s.is_empty());
     let plan = request.plan.map(|p| p.to_request()).transpose()?;
     let (bytes, kind, extension) = blocking(move || {
+        // The view as of the scenario's wave; the JSON is the what-if's or plan's
+        // answer, with the same intervals.
+        let wave = scenario.as_ref().and_then(|s| s.wave.clone());
+        let (outcome, cache) = at_wave(&shared, wave.as_deref())?;
+        let (boot, kept, _) = cache.now();
         let scenarios = match &scenario {
             Some(s) => vec![s.to_scenario(&outcome.project.model)?],
             None => Vec::new(),
