@@ -360,6 +360,52 @@ fn wave_picker_intervals_and_root_causes_in_headless_chromium() {
         "{note}"
     );
 
+    // The plan form with the replicates ready: P(reach) as `plan` gives it.
+    browser.page.eval(
+        "(() => { document.getElementById('target-nps').value = '30';
+            document.getElementById('due').value = '2027-06-30';
+            document.getElementById('today').value = '2026-12-01';
+            document.getElementById('budget').value = '9';
+            document.getElementById('plan-form').requestSubmit(); return true; })()",
+    );
+    browser
+        .page
+        .wait_for("the plan", "document.body.dataset.planDone === '1'");
+    let mut plan_args = vec![
+        "plan",
+        &p,
+        "--target",
+        "nps=30",
+        "--due",
+        "2027-06-30",
+        "--today",
+        "2026-12-01",
+        "--budget",
+        "9",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ];
+    plan_args.extend(boot);
+    let plan: Value = serde_json::from_slice(&cli(&plan_args)).expect("json");
+    assert!(
+        same(&browser.page.eval("window.sattraceLastPlan"), &plan),
+        "{plan}"
+    );
+    let probability = plan["plans"][0]["projected"][0]["probability"]
+        .as_f64()
+        .expect("P(reach) of the cheapest plan");
+    let shown = browser
+        .page
+        .eval("document.querySelector('#plan-0 p.note').textContent");
+    assert!(
+        shown
+            .as_str()
+            .is_some_and(|t| t.contains(&format!("P(reach) {probability:.2}"))),
+        "{shown} vs {probability}"
+    );
+
     // 华东, wave 2025H2: the sliders start from that wave's scores.
     browser.page.eval(
         "(() => { const s = document.getElementById('segment'); s.value = 'region=华东';
