@@ -140,3 +140,25 @@ fn a_moments_table_says_it_has_no_intervals_as_the_cli_does() {
     assert_eq!(api.text(), String::from_utf8_lossy(&expected));
     assert_eq!(api.json()["intervals"]["available"], false);
 }
+
+#[test]
+fn a_reload_makes_the_replicates_again() {
+    let (_guard, project) = telecom_copy();
+    let server = Server::start(&project, &BOOT);
+    server.wait_status("the replicates", |s| s["intervals"]["state"] == "ready");
+    // A valid edit: the model's outcome target moves, so the numbers change.
+    let model = project.join("model.yaml");
+    let text = std::fs::read_to_string(&model).expect("model");
+    let edited = text.replacen("target: 30", "target: 35", 1);
+    assert_ne!(text, edited, "the model has an NPS target of 30");
+    std::fs::write(&model, edited).expect("edit");
+    server.wait_status("the reload and its replicates", |s| {
+        s["generation"] == 2 && s["intervals"]["state"] == "ready"
+    });
+    let api = server.post("/api/whatif?lang=en", r#"{"shift": {"network": 0.3}}"#);
+    assert_eq!(api.header("x-sattrace-intervals"), Some("ready"));
+    let mut args = vec!["whatif", dir(&project), "--shift", "network=0.3"];
+    args.extend(["--format", "json", "--lang", "en"]);
+    args.extend(BOOT);
+    assert_eq!(api.text(), String::from_utf8_lossy(&cli(&args)));
+}
