@@ -609,3 +609,85 @@ fn moments_table_what_ifs_equal_the_cli() {
         .expect("basis")
         .contains("aggregate what-if"));
 }
+
+#[test]
+fn the_wave_picker_runs_whatif_wave_and_refuses_unknown_waves() {
+    let (_guard, project) = telecom_copy();
+    let server = Server::start(&project, &["--lang", "en"]);
+    let meta = server.get("/api/meta").json();
+    assert_eq!(meta["waves"], serde_json::json!(["2025H2", "2026H1"]));
+    assert!(meta["nodes"][0]["scores_by_wave"]["2025H2"]["all"].is_number());
+    let body =
+        r#"{"shift": {"response_time": 0.5}, "where": {"region": "华东"}, "wave": "2025H2"}"#;
+    let api = server.post("/api/whatif?lang=en", body);
+    assert_eq!(api.status, 200, "{}", api.text());
+    assert_eq!(api.json()["wave"], "2025H2");
+    let expected = cli(&[
+        "whatif",
+        dir(&project),
+        "--shift",
+        "response_time=0.5",
+        "--where",
+        "region=华东",
+        "--wave",
+        "2025H2",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(api.text(), String::from_utf8_lossy(&expected));
+    // The latest wave named explicitly is the default answer.
+    let named = server.post(
+        "/api/whatif?lang=en",
+        r#"{"shift": {"response_time": 0.5}, "wave": "2026H1"}"#,
+    );
+    let default = server.post(
+        "/api/whatif?lang=en",
+        r#"{"shift": {"response_time": 0.5}}"#,
+    );
+    assert_eq!(named.text(), default.text());
+    let unknown = server.post(
+        "/api/whatif",
+        r#"{"shift": {"response_time": 0.5}, "wave": "2025H3"}"#,
+    );
+    assert_eq!(unknown.status, 400, "{}", unknown.text());
+    assert_eq!(unknown.json()["error"], "invalid_wave");
+    assert!(unknown.text().contains("2025H2"), "{}", unknown.text());
+}
+
+#[test]
+fn whatif_answers_carry_the_root_causes_before_and_after() {
+    let (_guard, project) = telecom_copy();
+    let server = Server::start(&project, &[]);
+    let api = server.post(
+        "/api/whatif?lang=en",
+        r#"{"shift": {"response_time": 0.8}, "where": {"region": "华东"}}"#,
+    );
+    let json = api.json();
+    let causes = json["root_causes"].as_array().expect("root causes");
+    let cause = causes
+        .iter()
+        .find(|c| {
+            c["segment"] == "region=华东"
+                && c["outcome"] == "satisfaction"
+                && c["driver"] == "response_time"
+        })
+        .expect("response time is a root cause of satisfaction in 华东");
+    // Closing part of the gap leaves less to gain from closing the rest.
+    let (before, after) = (
+        cause["contribution_before"].as_f64().expect("before"),
+        cause["contribution_after"].as_f64().expect("after"),
+    );
+    assert!(after < before, "{cause}");
+    // A driver nobody moved keeps its contribution.
+    let price = causes
+        .iter()
+        .find(|c| {
+            c["segment"] == "region=华东"
+                && c["outcome"] == "satisfaction"
+                && c["driver"] == "price_value"
+        })
+        .expect("price");
+    assert_eq!(price["contribution_before"], price["contribution_after"]);
+}

@@ -325,3 +325,203 @@ fn workbench_in_headless_chromium_matches_the_cli() {
     );
     shot(&mut browser, shots.path(), "serve_whatif_zh.png");
 }
+
+/// With the bootstrap on: the page says when the replicates are ready, then shows
+/// each change's interval; the wave picker sends the wave (the answer equals
+/// `whatif --wave`, intervals included); the root causes of the chosen segment
+/// are shown before and after and follow the slider.
+#[test]
+fn wave_picker_intervals_and_root_causes_in_headless_chromium() {
+    if !chromium_available("wave_picker_intervals_and_root_causes_in_headless_chromium") {
+        return;
+    }
+    let (_guard, project) = telecom_copy();
+    let p = project.to_str().expect("path").to_string();
+    let boot = ["--bootstrap", "12", "--seed", "3"];
+    let mut args = vec!["--lang", "en"];
+    args.extend(boot);
+    let server = Server::start(&project, &args);
+    let mut browser = Browser::launch(1400, 1500);
+    browser.page.navigate(&server.url);
+    browser
+        .page
+        .wait_for("the page", "document.body.dataset.ready === '1'");
+    // The page's own status poll reports the replicates ready.
+    browser.page.wait_for(
+        "the replicates",
+        "document.getElementById('intervals-note').dataset.state === 'ready'",
+    );
+    let note = browser
+        .page
+        .eval("document.getElementById('intervals-note').textContent");
+    assert!(
+        note.as_str()
+            .is_some_and(|n| n.contains("12 respondent-bootstrap replicates (seed 3)")),
+        "{note}"
+    );
+
+    // The plan form with the replicates ready: P(reach) as `plan` gives it.
+    browser.page.eval(
+        "(() => { document.getElementById('target-nps').value = '30';
+            document.getElementById('due').value = '2027-06-30';
+            document.getElementById('today').value = '2026-12-01';
+            document.getElementById('budget').value = '9';
+            document.getElementById('plan-form').requestSubmit(); return true; })()",
+    );
+    browser
+        .page
+        .wait_for("the plan", "document.body.dataset.planDone === '1'");
+    let mut plan_args = vec![
+        "plan",
+        &p,
+        "--target",
+        "nps=30",
+        "--due",
+        "2027-06-30",
+        "--today",
+        "2026-12-01",
+        "--budget",
+        "9",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ];
+    plan_args.extend(boot);
+    let plan: Value = serde_json::from_slice(&cli(&plan_args)).expect("json");
+    assert!(
+        same(&browser.page.eval("window.sattraceLastPlan"), &plan),
+        "{plan}"
+    );
+    let probability = plan["plans"][0]["projected"][0]["probability"]
+        .as_f64()
+        .expect("P(reach) of the cheapest plan");
+    let shown = browser
+        .page
+        .eval("document.querySelector('#plan-0 p.note').textContent");
+    assert!(
+        shown
+            .as_str()
+            .is_some_and(|t| t.contains(&format!("P(reach) {probability:.2}"))),
+        "{shown} vs {probability}"
+    );
+
+    // 华东, wave 2025H2: the sliders start from that wave's scores.
+    browser.page.eval(
+        "(() => { const s = document.getElementById('segment'); s.value = 'region=华东';
+            s.dispatchEvent(new Event('change')); return true; })()",
+    );
+    browser
+        .page
+        .wait_for("the segment", "!document.body.dataset.busy");
+    let waves = browser
+        .page
+        .eval("[...document.getElementById('wave').options].map(o => o.value)");
+    assert_eq!(waves, serde_json::json!(["2025H2", "2026H1"]));
+    browser.page.eval(
+        "(() => { const s = document.getElementById('wave'); s.value = '2025H2';
+            s.dispatchEvent(new Event('change')); return true; })()",
+    );
+    let meta = server.get("/api/meta").json();
+    let base = &meta["nodes"][0]["scores_by_wave"]["2025H2"]["region=华东"];
+    assert_eq!(meta["nodes"][0]["id"], "response_time");
+    let shown_base = browser
+        .page
+        .eval("Number(document.getElementById('slider-response_time').dataset.base)");
+    assert!(same(&shown_base, base), "{shown_base} vs {base}");
+    move_slider(&mut browser, "response_time", 0.5);
+    // The first answer on an earlier wave may come before its replicates: the
+    // page asks again until the answer has them.
+    browser.page.wait_for(
+        "the what-if with intervals on wave 2025H2",
+        "!document.body.dataset.busy && document.body.dataset.whatifIntervals === 'ready'
+         && window.sattraceLastWhatif.wave === '2025H2'",
+    );
+    let sent = browser.page.eval("window.sattraceLastWhatif.scenario");
+    assert_eq!(sent["shift"], serde_json::json!({"response_time": 0.5}));
+    assert_eq!(sent["where"], serde_json::json!({"region": "华东"}));
+    let mut cli_args = vec![
+        "whatif",
+        &p,
+        "--shift",
+        "response_time=0.5",
+        "--where",
+        "region=华东",
+        "--wave",
+        "2025H2",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ];
+    cli_args.extend(boot);
+    let cli_json: Value = serde_json::from_slice(&cli(&cli_args)).expect("json");
+    assert!(
+        same(&browser.page.eval("window.sattraceLastWhatif"), &cli_json),
+        "{cli_json}"
+    );
+
+    // The interval column shows the CLI's interval of the segment's change.
+    let segment = cli_json["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .find(|s| s["segment"] == "region=华东")
+        .expect("华东");
+    let sat = segment["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["id"] == "satisfaction")
+        .expect("satisfaction");
+    let shown = browser.page.eval(
+        "(() => { const r = document.querySelector('#outcomes tr[data-node=satisfaction]');
+            return [Number(r.dataset.low), Number(r.dataset.high), r.querySelector('td.interval').textContent]; })()",
+    );
+    assert!(same(&shown[0], &sat["change_low"]), "{shown} vs {sat}");
+    assert!(same(&shown[1], &sat["change_high"]), "{shown} vs {sat}");
+    let text = shown[2].as_str().expect("text");
+    assert!(text.starts_with('[') && text.contains(", "), "{text}");
+
+    // Root causes of 华东, before and after, as the CLI's JSON has them.
+    let causes: Vec<&Value> = cli_json["root_causes"]
+        .as_array()
+        .expect("root causes")
+        .iter()
+        .filter(|c| c["segment"] == "region=华东")
+        .collect();
+    let rows = browser.page.eval(
+        "[...document.querySelectorAll('#root-causes tbody tr')].map(r =>
+            [r.dataset.outcome, r.dataset.driver, r.dataset.before, r.dataset.after])",
+    );
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), causes.len(), "{rows:?}");
+    let text = |v: &Value| v.as_f64().map(|x| x.to_string()).unwrap_or_default();
+    for (row, cause) in rows.iter().zip(&causes) {
+        assert_eq!(row[0], cause["outcome"]);
+        assert_eq!(row[1], cause["driver"]);
+        let number = |v: &Value| v.as_str().and_then(|s| s.parse::<f64>().ok());
+        assert_eq!(
+            number(&row[2]),
+            cause["contribution_before"].as_f64(),
+            "{row}"
+        );
+        assert_eq!(
+            number(&row[3]),
+            cause["contribution_after"].as_f64(),
+            "{row} {}",
+            text(&cause["contribution_after"])
+        );
+    }
+    // Moving the slider further moves the root causes with it.
+    let first_after = rows
+        .iter()
+        .find(|r| r[0] == "satisfaction" && r[1] == "response_time")
+        .map(|r| r[3].clone())
+        .expect("response time is a root cause of satisfaction in 华东");
+    move_slider(&mut browser, "response_time", 0.8);
+    let moved = browser.page.eval(
+        "document.querySelector('#root-causes tr[data-outcome=satisfaction][data-driver=response_time]').dataset.after",
+    );
+    assert_ne!(moved, first_after, "the root cause follows the slider");
+}

@@ -35,6 +35,25 @@ pub fn run_with(
     keep_respondents: bool,
     importance: Option<sattrace::model::Method>,
 ) -> anyhow::Result<Outcome> {
+    run_full(args, keep_respondents, importance, None)
+}
+
+/// [`run_pipeline`] on the survey as it stood at `wave` (its cells of that wave and
+/// the earlier ones), so the analysis's latest wave is `wave` (`whatif --wave`).
+pub fn run_pipeline_at(
+    args: &ProjectArgs,
+    keep_respondents: bool,
+    wave: Option<&str>,
+) -> anyhow::Result<Outcome> {
+    run_full(args, keep_respondents, None, wave)
+}
+
+fn run_full(
+    args: &ProjectArgs,
+    keep_respondents: bool,
+    importance: Option<sattrace::model::Method>,
+    wave: Option<&str>,
+) -> anyhow::Result<Outcome> {
     let mut project = args.load()?;
     let model = &project.model;
     let data_name = project.data_path.display().to_string();
@@ -48,6 +67,10 @@ pub fn run_with(
             let item_moments = sattrace::analysis::needs_item_moments(model, importance);
             read_survey(&project, args, keep_respondents, item_moments)?
         }
+    };
+    let survey = match wave {
+        Some(wave) => at_wave(survey, wave)?,
+        None => survey,
     };
     // Question texts of an SPSS file label the nodes the model leaves unlabelled.
     survey.label_nodes(&mut project.model);
@@ -96,6 +119,29 @@ pub fn run_with(
         engine,
         recommendations,
     })
+}
+
+/// The survey through `wave`, or what the waves are.
+fn at_wave(survey: Survey, wave: &str) -> anyhow::Result<Survey> {
+    if let Some(cut) = sattrace::data::through_wave(&survey, wave) {
+        return Ok(cut);
+    }
+    let known: Vec<String> = sattrace::data::waves(&survey)
+        .into_iter()
+        .flatten()
+        .collect();
+    if known.is_empty() {
+        anyhow::bail!(
+            "--wave: the survey has no waves\n  help: the model names no `wave:` column; drop --wave"
+        );
+    }
+    let hint = sattrace::diag::did_you_mean(wave, known.iter().map(String::as_str));
+    let help = if hint.is_empty() {
+        format!("waves: {}", known.join(", "))
+    } else {
+        hint
+    };
+    anyhow::bail!("--wave: no wave `{wave}` in the survey\n  help: {help}")
 }
 
 /// One pass over the project's survey file.

@@ -10,17 +10,17 @@ use super::output::write_output;
 use super::pipeline::{run_pipeline, Outcome};
 use super::progress;
 use super::project::ProjectArgs;
-use super::uncertainty::UncertaintyArgs;
+use super::uncertainty::{replicates, UncertaintyArgs};
 use super::Exit;
 use sattrace::analysis::AnalysisOptions;
 use sattrace::model::{Lang, Model};
 use sattrace::plan::{
-    plan_evaluated, reach_probabilities, scenario_of, whatif_evaluator, Date, PlanRequest,
+    plan_evaluated, reach_probabilities_in, scenario_of, whatif_evaluator, Date, PlanRequest,
     PlanResult, SmartError, Status,
 };
 use sattrace::report::plan::{render, PlanReport};
 use sattrace::report::Format;
-use sattrace::whatif::{score_to_index, Bootstrap, MoveKind, Scenario};
+use sattrace::whatif::{score_to_index, Bootstrap, MoveKind, Replicates, Scenario};
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -93,22 +93,28 @@ pub fn render_plan(
     render_plan_with(pipeline, request, format, lang, progress, None, None)
 }
 
-/// [`render_plan`] with the bootstrap of the reach probabilities (`None`: none)
-/// and `--min-probability`.
+/// [`render_plan`] with the bootstrap of the reach probabilities (`None`: none;
+/// with the replicates `serve` keeps, when they match) and `--min-probability`.
 pub fn render_plan_with(
     pipeline: &Outcome,
     request: &PlanRequest,
     format: Format,
     lang: Lang,
     progress: &dyn Fn(u64),
-    boot: Option<&Bootstrap>,
+    boot: Option<(&Bootstrap, Option<&Replicates>)>,
     min_probability: Option<f64>,
 ) -> anyhow::Result<(Vec<u8>, PlanResult)> {
     let model = &pipeline.project.model;
     let result = match boot {
-        Some(boot) if pipeline.survey.respondents.is_some() => {
-            probable_plan(pipeline, request, lang, progress, boot, min_probability)?
-        }
+        Some((boot, kept)) if pipeline.survey.respondents.is_some() => probable_plan(
+            pipeline,
+            request,
+            lang,
+            progress,
+            boot,
+            min_probability,
+            kept,
+        )?,
         _ => evaluated_plan(pipeline, request, progress)
             .map_err(|e| anyhow::anyhow!(e.text(lang)))?,
     };
@@ -135,13 +141,22 @@ fn probable_plan(
     progress: &dyn Fn(u64),
     boot: &Bootstrap,
     min_probability: Option<f64>,
+    kept: Option<&Replicates>,
 ) -> anyhow::Result<PlanResult> {
     let model = &pipeline.project.model;
     let graph = &pipeline.project.graph;
-    let options = AnalysisOptions::default();
+    // Made once (or kept by `serve`), however many margin rounds there are.
+    let replicates = replicates(pipeline, boot, kept)?;
     let probabilities = |result: &PlanResult| {
-        reach_probabilities(model, graph, &pipeline.survey, &options, result, boot)
-            .map_err(anyhow::Error::msg)
+        reach_probabilities_in(
+            model,
+            graph,
+            &pipeline.survey,
+            &replicates,
+            result,
+            boot.level,
+        )
+        .map_err(anyhow::Error::msg)
     };
     let mut result =
         evaluated_plan(pipeline, request, progress).map_err(|e| anyhow::anyhow!(e.text(lang)))?;
@@ -322,7 +337,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
         args.format,
         args.lang,
         &|nodes| spinner.set_message(format!("searching plans: {nodes} combinations tried")),
-        boot.as_ref(),
+        boot.as_ref().map(|b| (b, None)),
         args.min_probability,
     );
     spinner.finish_and_clear();

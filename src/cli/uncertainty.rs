@@ -2,8 +2,13 @@
 //! level, the number of bootstrap replicates and their seed (docs/whatif.md,
 //! "Intervals").
 
+use std::borrow::Cow;
+
 use clap::Args;
-use sattrace::whatif::{Bootstrap, DEFAULT_REPLICATES, DEFAULT_SEED};
+use sattrace::analysis::AnalysisOptions;
+use sattrace::whatif::{Bootstrap, Replicates, DEFAULT_REPLICATES, DEFAULT_SEED};
+
+use super::pipeline::Outcome;
 
 #[derive(Debug, Clone, Args)]
 pub struct UncertaintyArgs {
@@ -44,5 +49,29 @@ impl UncertaintyArgs {
             seed: self.seed,
             level: self.confidence,
         }))
+    }
+}
+
+/// The bootstrap replicates of `boot` on the pipeline's survey: `kept` when it was
+/// made with the same count and seed (`sattrace serve` makes them once per load),
+/// else made now. Either way the same type does the work, so `whatif`/`plan` and
+/// `serve` give the same bytes.
+pub fn replicates<'a>(
+    pipeline: &Outcome,
+    boot: &Bootstrap,
+    kept: Option<&'a Replicates>,
+) -> anyhow::Result<Cow<'a, Replicates>> {
+    match kept {
+        Some(r) if r.replicates == boot.replicates && r.seed == boot.seed => Ok(Cow::Borrowed(r)),
+        _ => Replicates::build(
+            &pipeline.project.model,
+            &pipeline.project.graph,
+            &pipeline.survey,
+            &AnalysisOptions::default(),
+            boot,
+            &|| true,
+        )
+        .map(Cow::Owned)
+        .map_err(anyhow::Error::msg),
     }
 }

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::output::write_output;
-use super::pipeline::{run_pipeline, Outcome};
+use super::pipeline::{run_pipeline_at, Outcome};
 use super::project::{read_text, ProjectArgs};
-use super::uncertainty::UncertaintyArgs;
+use super::uncertainty::{replicates, UncertaintyArgs};
 use super::Exit;
 use sattrace::actions::recommend;
 use sattrace::analysis::AnalysisOptions;
@@ -16,8 +16,8 @@ use sattrace::model::Lang;
 use sattrace::report::whatif::{render, WhatIfReport, AGGREGATE_NOTE};
 use sattrace::report::Format;
 use sattrace::whatif::{
-    change_intervals, diff, parse_scenario, scenario_from_flags, what_if, what_if_aggregate,
-    Bootstrap, Scenario, WhatIfDiff,
+    change_intervals_in, diff, parse_scenario, scenario_from_flags, what_if, what_if_aggregate,
+    Bootstrap, Replicates, Scenario, WhatIfDiff,
 };
 
 #[derive(Debug, Args)]
@@ -36,6 +36,10 @@ pub struct WhatIfArgs {
     /// Only respondents of this segment: `--where region=华东`.
     #[arg(long = "where", value_name = "COLUMN=VALUE")]
     pub filter: Vec<String>,
+    /// Run on the survey as it stood at this wave (that wave and the earlier
+    /// ones; default: the latest).
+    #[arg(long, value_name = "WAVE")]
+    pub wave: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -51,7 +55,11 @@ pub struct WhatIfArgs {
 
 pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
     // A moments table has no respondent rows: the what-if then runs on cell means.
-    let pipeline = run_pipeline(&args.project, args.project.moments.is_none())?;
+    let pipeline = run_pipeline_at(
+        &args.project,
+        args.project.moments.is_none(),
+        args.wave.as_deref(),
+    )?;
     let model = &pipeline.project.model;
     let mut inputs = pipeline.project.inputs.clone();
     let base = match &args.scenario {
@@ -70,7 +78,14 @@ pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
     let scenario = scenario_from_flags(model, base, &args.set, &args.shift, &args.filter)
         .map_err(anyhow::Error::msg)?;
     let boot = args.uncertainty.bootstrap()?;
-    let bytes = render_scenario_with(&pipeline, &scenario, args.format, args.lang, boot.as_ref())?;
+    let bytes = render_scenario_with(
+        &pipeline,
+        &scenario,
+        args.format,
+        args.lang,
+        boot.as_ref(),
+        None,
+    )?;
     write_output(args.output.as_deref(), &bytes, &inputs)?;
     Ok(Exit::Ok)
 }
@@ -84,28 +99,30 @@ pub fn render_scenario(
     format: Format,
     lang: Lang,
 ) -> anyhow::Result<Vec<u8>> {
-    render_scenario_with(pipeline, scenario, format, lang, None)
+    render_scenario_with(pipeline, scenario, format, lang, None, None)
 }
 
-/// [`render_scenario`] with the bootstrap of the intervals (`None`: no intervals).
+/// [`render_scenario`] with the bootstrap of the intervals (`None`: no intervals),
+/// on `kept` replicates when they match `boot` (`serve`), else on replicates made now.
 pub fn render_scenario_with(
     pipeline: &Outcome,
     scenario: &Scenario,
     format: Format,
     lang: Lang,
     boot: Option<&Bootstrap>,
+    kept: Option<&Replicates>,
 ) -> anyhow::Result<Vec<u8>> {
     let (moved_rows, basis, compared) = compare(pipeline, scenario)?;
     let aggregate = pipeline.survey.respondents.is_none();
     let intervals = match boot {
         Some(boot) if !aggregate => Some(
-            change_intervals(
+            change_intervals_in(
                 &pipeline.project.model,
                 &pipeline.project.graph,
                 &pipeline.survey,
-                &AnalysisOptions::default(),
+                &*replicates(pipeline, boot, kept)?,
                 scenario,
-                boot,
+                boot.level,
             )
             .map_err(anyhow::Error::msg)?,
         ),

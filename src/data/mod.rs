@@ -39,5 +39,5 @@ pub use options::{Encoding, IngestOptions, OnInvalid};
 pub use respondents::Respondents;
 pub use sav::{ingest_sav, is_sav_name, sav_header};
 pub use survey::{Cell, CellKey, InvalidReport, RepeatedId, Survey};
-pub use waves::{compare_waves, waves};
+pub use waves::{compare_waves, through_wave, waves};
 pub use workbook::{ingest_workbook, workbook_header, WorkbookKind};

@@ -14,7 +14,7 @@ pub use build::{
 };
 pub use date::Date;
 pub use exact::{exact_gain, scenario_of, solve_exact, whatif_evaluator, Evaluate, MAX_REPAIRS};
-pub use probability::{reach_probabilities, ReachProbabilities};
+pub use probability::{reach_probabilities, reach_probabilities_in, ReachProbabilities};
 pub use smart::{Said, SmartError, SmartIssue, SmartKind};
 pub use solve::{
     better, brute_force, solve, solve_observed, Candidate, Plan, Problem, Solution, EPS,

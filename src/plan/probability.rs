@@ -13,7 +13,7 @@ use crate::data::Survey;
 use crate::graph::DriverGraph;
 use crate::importance::interval::quantile;
 use crate::model::Model;
-use crate::whatif::{score_to_index, what_if_whole, Bootstrap, Resampler, Scenario, WhatIfError};
+use crate::whatif::{score_to_index, what_if_whole, Bootstrap, Replicates, Scenario, WhatIfError};
 
 /// The bootstrap of a plan result's projections.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +65,20 @@ pub fn reach_probabilities(
     result: &PlanResult,
     boot: &Bootstrap,
 ) -> Result<ReachProbabilities, WhatIfError> {
-    let resampler = Resampler::new(survey).ok_or(WhatIfError::NoRespondents)?;
+    let replicates = Replicates::build(model, graph, survey, options, boot, &|| true)?;
+    reach_probabilities_in(model, graph, survey, &replicates, result, boot.level)
+}
+
+/// [`reach_probabilities`] on replicates already made (from `survey`), scoring at
+/// `level`.
+pub fn reach_probabilities_in(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    replicates: &Replicates,
+    result: &PlanResult,
+    level: f64,
+) -> Result<ReachProbabilities, WhatIfError> {
     // The scenario of every plan and target, made once.
     let scenarios: Vec<Vec<Scenario>> = result
         .plans
@@ -93,7 +106,7 @@ pub fn reach_probabilities(
                 let after = match runs.iter().find(|(s, _)| *s == scenario) {
                     Some((_, after)) => after.clone(),
                     None => {
-                        let after = what_if_whole(model, graph, rs, ra, scenario, boot.level)?;
+                        let after = what_if_whole(model, graph, rs, ra, scenario, level)?;
                         runs.push((scenario, after.clone()));
                         after
                     }
@@ -105,7 +118,9 @@ pub fn reach_probabilities(
         }
         Ok(out)
     };
-    let (replicates, failed) = resampler.map(model, graph, options, boot, &one)?;
+    let failed = replicates.failed;
+    let (seed, count) = (replicates.seed, replicates.replicates);
+    let replicates = replicates.map(survey, &one)?;
     let mut projections: Vec<Vec<Vec<f64>>> = scenarios
         .iter()
         .map(|plan| vec![Vec::with_capacity(replicates.len()); plan.len()])
@@ -144,8 +159,8 @@ pub fn reach_probabilities(
         })
         .collect();
     Ok(ReachProbabilities {
-        replicates: boot.replicates,
-        seed: boot.seed,
+        replicates: count,
+        seed,
         failed,
         plans,
         projections,

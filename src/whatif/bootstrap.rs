@@ -128,48 +128,119 @@ impl<'a> Resampler<'a> {
         boot: &Bootstrap,
         each: &(dyn Fn(&Survey, &Analysis) -> Result<T, WhatIfError> + Sync),
     ) -> Result<(Vec<T>, usize), WhatIfError> {
-        let workers = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .clamp(1, boot.replicates.max(1));
-        let run = |r: usize| -> Result<Option<T>, WhatIfError> {
-            let survey = self.replicate(boot.seed, r as u64);
-            match analyze(model, graph, &survey, options) {
-                Ok(analysis) => each(&survey, &analysis).map(Some),
-                Err(_) => Ok(None),
+        let replicates = Replicates::build(model, graph, self.survey, options, boot, &|| true)?;
+        let out = replicates.map(self.survey, each)?;
+        Ok((out, replicates.failed))
+    }
+}
+
+/// Most bytes of replicate respondent rows [`Replicates`] keeps; above it a
+/// replicate's rows are drawn again (from the same stream) each time they are used.
+const KEEP_BYTES: usize = 256 << 20;
+
+/// The bootstrap replicates with their re-estimated analyses: the expensive part
+/// of the intervals, made once per survey, so that each scenario only re-applies
+/// itself to every replicate ([`change_intervals_in`], and the plan's
+/// [`crate::plan::reach_probabilities_in`]). `whatif`/`plan` build it for one answer;
+/// `sattrace serve` builds it once per load and keeps it, and both give the same
+/// bytes because both go through this type.
+#[derive(Debug, Clone)]
+pub struct Replicates {
+    pub replicates: usize,
+    pub seed: u64,
+    /// Replicates whose analysis failed and were left out.
+    pub failed: usize,
+    /// Per kept replicate, in replicate order: its number, its survey (when small
+    /// enough to keep) and its analysis.
+    kept: Vec<(u64, Option<Survey>, Analysis)>,
+}
+
+impl Replicates {
+    /// Draw `boot.replicates` replicates of `survey` and re-estimate each (all
+    /// cores). `go_on` is asked before each replicate; `false` stops the build with
+    /// [`WhatIfError::Stopped`] (a reload made it useless).
+    pub fn build(
+        model: &Model,
+        graph: &DriverGraph,
+        survey: &Survey,
+        options: &AnalysisOptions,
+        boot: &Bootstrap,
+        go_on: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Self, WhatIfError> {
+        let resampler = Resampler::new(survey).ok_or(WhatIfError::NoRespondents)?;
+        let rows = resampler.respondents.values.len();
+        let keep = rows.saturating_mul(4).saturating_mul(boot.replicates) <= KEEP_BYTES;
+        let run = |r: usize| -> Result<Option<(u64, Option<Survey>, Analysis)>, WhatIfError> {
+            if !go_on() {
+                return Err(WhatIfError::Stopped);
             }
+            let replicate = resampler.replicate(boot.seed, r as u64);
+            let analysis = analyze(model, graph, &replicate, options).ok();
+            Ok(analysis.map(|a| (r as u64, keep.then_some(replicate), a)))
         };
-        let mut slots: Vec<(usize, Result<Option<T>, WhatIfError>)> = if workers == 1 {
-            (0..boot.replicates).map(|r| (r, run(r))).collect()
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..workers)
-                    .map(|w| {
-                        let run = &run;
-                        scope.spawn(move || {
-                            (w..boot.replicates)
-                                .step_by(workers)
-                                .map(|r| (r, run(r)))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect()
-            })
-        };
-        slots.sort_by_key(|(r, _)| *r);
-        let mut out = Vec::with_capacity(slots.len());
+        let slots = spread(boot.replicates, &run);
+        let mut kept = Vec::with_capacity(slots.len());
         let mut failed = 0;
-        for (_, slot) in slots {
+        for slot in slots {
             match slot? {
-                Some(value) => out.push(value),
+                Some(value) => kept.push(value),
                 None => failed += 1,
             }
         }
-        Ok((out, failed))
+        Ok(Replicates {
+            replicates: boot.replicates,
+            seed: boot.seed,
+            failed,
+            kept,
+        })
     }
+
+    /// `each(replicate survey, its analysis)` for every kept replicate, in
+    /// replicate order, over all cores. `survey` is the one the replicates were
+    /// drawn from (to draw again those too large to keep).
+    pub fn map<T: Send>(
+        &self,
+        survey: &Survey,
+        each: &(dyn Fn(&Survey, &Analysis) -> Result<T, WhatIfError> + Sync),
+    ) -> Result<Vec<T>, WhatIfError> {
+        let resampler = Resampler::new(survey).ok_or(WhatIfError::NoRespondents)?;
+        let run = |k: usize| -> Result<T, WhatIfError> {
+            let (r, kept, analysis) = &self.kept[k];
+            match kept {
+                Some(replicate) => each(replicate, analysis),
+                None => each(&resampler.replicate(self.seed, *r), analysis),
+            }
+        };
+        spread(self.kept.len(), &run).into_iter().collect()
+    }
+}
+
+/// `run(i)` for `i` in `0..n`, in order, spread over the machine's cores.
+fn spread<T: Send>(n: usize, run: &(dyn Fn(usize) -> T + Sync)) -> Vec<T> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, n.max(1));
+    if workers == 1 {
+        return (0..n).map(run).collect();
+    }
+    let mut slots: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    (w..n)
+                        .step_by(workers)
+                        .map(|i| (i, run(i)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    slots.sort_by_key(|(i, _)| *i);
+    slots.into_iter().map(|(_, v)| v).collect()
 }
 
 /// An interval `(low, high)`.
@@ -218,7 +289,24 @@ pub fn change_intervals(
     scenario: &Scenario,
     boot: &Bootstrap,
 ) -> Result<ChangeIntervals, WhatIfError> {
-    let resampler = Resampler::new(survey).ok_or(WhatIfError::NoRespondents)?;
+    let replicates = Replicates::build(model, graph, survey, options, boot, &|| true)?;
+    change_intervals_in(model, graph, survey, &replicates, scenario, boot.level)
+}
+
+/// [`change_intervals`] on replicates already made (from `survey`), at `level`.
+pub fn change_intervals_in(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    replicates: &Replicates,
+    scenario: &Scenario,
+    level: f64,
+) -> Result<ChangeIntervals, WhatIfError> {
+    let boot = Bootstrap {
+        replicates: replicates.replicates,
+        seed: replicates.seed,
+        level,
+    };
     // Per replicate: per slice, per node, the change (`None`: no score).
     type Changes = Vec<(SliceKey, Vec<Option<f64>>)>;
     let one = |rs: &Survey, ra: &Analysis| -> Result<Changes, WhatIfError> {
@@ -237,7 +325,8 @@ pub fn change_intervals(
             })
             .collect())
     };
-    let (replicates, failed) = resampler.map(model, graph, options, boot, &one)?;
+    let failed = replicates.failed;
+    let replicates = replicates.map(survey, &one)?;
     let mut keys: Vec<SliceKey> = Vec::new();
     let mut samples: Vec<Vec<Vec<f64>>> = Vec::new();
     let mut missing: Vec<Vec<bool>> = Vec::new();

@@ -2,7 +2,7 @@
 //! change: new, dropped, moved in rank, or the same.
 
 use crate::actions::Action;
-use crate::analysis::{Analysis, SliceKey};
+use crate::analysis::{Analysis, RootCause, SliceKey};
 use crate::model::Model;
 
 /// One node in one segment.
@@ -67,12 +67,28 @@ pub struct ActionChange {
     pub uplift_after: Option<f64>,
 }
 
+/// One root cause (outcome ← driver) of one slice before and after the scenario;
+/// `None` on the side where it is not a root cause (the outcome meets its target,
+/// or the driver has no gap).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RootCauseChange {
+    pub key: SliceKey,
+    pub outcome: usize,
+    pub driver: usize,
+    pub before: Option<RootCause>,
+    pub after: Option<RootCause>,
+}
+
 /// The whole comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhatIfDiff {
     pub segments: Vec<SegmentDiff>,
     /// Actions after in rank order, then dropped ones in their old order.
     pub actions: Vec<ActionChange>,
+    /// Root causes of the latest wave per slice (the slices in the order of
+    /// `segments`): those before in their order (strongest first), then those
+    /// only after in theirs.
+    pub root_causes: Vec<RootCauseChange>,
 }
 
 /// Compare the latest wave of `before` and `after` and their actions.
@@ -147,5 +163,49 @@ pub fn diff(
                 uplift_after: None,
             }),
     );
-    WhatIfDiff { segments, actions }
+    let root_causes = segments
+        .iter()
+        .flat_map(|segment| root_cause_changes(before, after, &segment.key))
+        .collect();
+    WhatIfDiff {
+        segments,
+        actions,
+        root_causes,
+    }
+}
+
+/// The root causes of slice `key` before and after, paired by outcome and driver.
+fn root_cause_changes(before: &Analysis, after: &Analysis, key: &SliceKey) -> Vec<RootCauseChange> {
+    let of = |analysis: &Analysis| -> Vec<RootCause> {
+        analysis
+            .root_causes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, causes)| causes.clone())
+            .unwrap_or_default()
+    };
+    let (old, new) = (of(before), of(after));
+    let same = |a: &RootCause, b: &RootCause| a.outcome == b.outcome && a.driver == b.driver;
+    let mut out: Vec<RootCauseChange> = old
+        .iter()
+        .map(|b| RootCauseChange {
+            key: key.clone(),
+            outcome: b.outcome,
+            driver: b.driver,
+            before: Some(b.clone()),
+            after: new.iter().find(|a| same(a, b)).cloned(),
+        })
+        .collect();
+    out.extend(
+        new.iter()
+            .filter(|a| !old.iter().any(|b| same(a, b)))
+            .map(|a| RootCauseChange {
+                key: key.clone(),
+                outcome: a.outcome,
+                driver: a.driver,
+                before: None,
+                after: Some(a.clone()),
+            }),
+    );
+    out
 }

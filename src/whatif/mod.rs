@@ -13,9 +13,12 @@ pub use after::{analysis_after, slice_moments};
 pub use aggregate::apply_to_means;
 pub use apply::{apply, Applied, Basis};
 pub use bootstrap::{
-    change_intervals, Bootstrap, ChangeIntervals, Resampler, DEFAULT_REPLICATES, DEFAULT_SEED,
+    change_intervals, change_intervals_in, Bootstrap, ChangeIntervals, Replicates, Resampler,
+    DEFAULT_REPLICATES, DEFAULT_SEED,
 };
-pub use diff::{diff, ActionChange, ActionStatus, NodeChange, SegmentDiff, WhatIfDiff};
+pub use diff::{
+    diff, ActionChange, ActionStatus, NodeChange, RootCauseChange, SegmentDiff, WhatIfDiff,
+};
 pub use scenario::{
     delta_to_index, parse_scenario, scenario_from_flags, score_to_index, Move, MoveKind, Scenario,
     ScenarioError,
@@ -34,6 +37,9 @@ pub enum WhatIfError {
     NoRespondents,
     #[error("the analysis has no whole-sample result for the latest wave")]
     NoBaseline,
+    /// A bootstrap build was told to stop (see [`Replicates::build`]).
+    #[error("the bootstrap was stopped before it finished")]
+    Stopped,
     #[error("no respondent in the latest wave has `{column}` = `{value}`{}", if help.is_empty() { String::new() } else { format!("\n  help: {help}") })]
     NoMatch {
         column: String,

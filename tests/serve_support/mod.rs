@@ -21,11 +21,20 @@ pub struct Server {
 }
 
 impl Server {
+    /// `sattrace serve DIR --port 0 EXTRA…`, with `--bootstrap 0` unless `extra`
+    /// names a bootstrap (the answers then equal `whatif`/`plan --bootstrap 0`
+    /// from the first request on, see [`cli`]).
     pub fn start(dir: &Path, extra: &[&str]) -> Server {
+        let off: &[&str] = if extra.contains(&"--bootstrap") {
+            &[]
+        } else {
+            &["--bootstrap", "0"]
+        };
         let mut child = Command::new(BIN)
             .arg("serve")
             .arg(dir)
             .args(["--port", "0"])
+            .args(off)
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -212,11 +221,11 @@ pub fn cli(args: &[&str]) -> Vec<u8> {
     output.stdout
 }
 
-/// The page answers without the bootstrap (interactive speed; docs/serve.md), so
-/// `whatif` and `plan` are compared with `--bootstrap 0`.
+/// Test servers run with `--bootstrap 0` unless told otherwise ([`Server::start`]),
+/// so `whatif` and `plan` are compared with `--bootstrap 0` unless `args` name one.
 fn interactive(args: &[&str]) -> &'static [&'static str] {
     match args.first() {
-        Some(&"whatif") | Some(&"plan") => &["--bootstrap", "0"],
+        Some(&"whatif") | Some(&"plan") if !args.contains(&"--bootstrap") => &["--bootstrap", "0"],
         _ => &[],
     }
 }

@@ -17,6 +17,7 @@ use super::super::pipeline::Outcome;
 use super::super::project::read_text;
 use super::super::report::{render_report, ReportFormat};
 use super::body::{check_name, parse, ExportBody, PlanBody, ScenarioBody};
+use super::boot::{BootCache, Intervals};
 use super::error::ApiError;
 use super::state::Shared;
 use super::{meta, page};
@@ -103,14 +104,50 @@ fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
 
 /// The analysis, or 409 with the diagnostics while the files are invalid.
 fn ready(shared: &Shared) -> Result<Arc<Outcome>, ApiError> {
+    ready_with_boot(shared).map(|(outcome, _)| outcome)
+}
+
+/// The analysis and its bootstrap replicates (being made, or made).
+fn ready_with_boot(shared: &Shared) -> Result<(Arc<Outcome>, Arc<BootCache>), ApiError> {
     let current = shared.current();
-    match &current.outcome {
-        Some(outcome) => Ok(outcome.clone()),
-        None => Err(ApiError::project_invalid(
+    match (&current.outcome, &current.boot) {
+        (Some(outcome), Some(boot)) => Ok((outcome.clone(), boot.clone())),
+        _ => Err(ApiError::project_invalid(
             current.problem.as_deref().unwrap_or(""),
         )),
     }
 }
+
+/// The analysis as of `wave` (`None`: the latest) with its replicates; blocking
+/// (an earlier wave is read on first use).
+fn at_wave(
+    shared: &Shared,
+    wave: Option<&str>,
+) -> Result<(Arc<Outcome>, Arc<BootCache>), ApiError> {
+    match shared.view(wave) {
+        Ok(Some(view)) => Ok(view),
+        Ok(None) => ready_with_boot(shared),
+        Err(error) => Err(ApiError::bad_request(
+            "invalid_wave",
+            "无法按该波次运行（未知的波次？）",
+            "cannot run on that wave (unknown wave?)",
+        )
+        .with_detail(format!("{error:#}"))),
+    }
+}
+
+/// A JSON answer that says what its intervals were made with.
+fn json_intervals(bytes: Vec<u8>, intervals: Intervals) -> Response {
+    let mut response = json(bytes);
+    response.headers_mut().insert(
+        INTERVALS_HEADER,
+        header::HeaderValue::from_static(intervals.as_str()),
+    );
+    response
+}
+
+/// `off`, `unavailable`, `pending`, `ready` or `failed` (see [`Intervals`]).
+const INTERVALS_HEADER: &str = "x-sattrace-intervals";
 
 /// Run CPU work off the async workers.
 async fn blocking<T: Send + 'static>(
@@ -188,6 +225,7 @@ async fn status(State(shared): Shared_) -> Response {
         "generation": current.generation,
         "ok": current.outcome.is_some(),
         "problem": current.problem,
+        "intervals": current.boot.as_ref().map(|b| b.status()),
     });
     json(value.to_string().into_bytes())
 }
@@ -200,14 +238,24 @@ async fn whatif(
 ) -> Result<Response, ApiError> {
     let options = options(&shared, query)?;
     let request: ScenarioBody = parse(&body(raw)?)?;
-    let outcome = ready(&shared)?;
-    let bytes = blocking(move || {
+    ready(&shared)?;
+    let (bytes, intervals) = blocking(move || {
+        let (outcome, cache) = at_wave(&shared, request.wave.as_deref())?;
+        let (boot, kept, intervals) = cache.now();
         let scenario = request.to_scenario(&outcome.project.model)?;
-        super::super::whatif::render_scenario(&outcome, &scenario, Format::Json, options.lang)
-            .map_err(ApiError::invalid)
+        super::super::whatif::render_scenario_with(
+            &outcome,
+            &scenario,
+            Format::Json,
+            options.lang,
+            boot.as_ref(),
+            kept.as_deref(),
+        )
+        .map(|bytes| (bytes, intervals))
+        .map_err(ApiError::invalid)
     })
     .await?;
-    Ok(json(bytes))
+    Ok(json_intervals(bytes, intervals))
 }
 
 /// `sattrace plan --format json` for the request in the body.
@@ -219,13 +267,22 @@ async fn plan(
     let options = options(&shared, query)?;
     let request: PlanBody = parse(&body(raw)?)?;
     let request = request.to_request()?;
-    let outcome = ready(&shared)?;
+    let (outcome, cache) = ready_with_boot(&shared)?;
+    let (boot, kept, intervals) = cache.now();
     let (bytes, _) = blocking(move || {
-        super::super::plan::render_plan(&outcome, &request, Format::Json, options.lang, &|_| {})
-            .map_err(ApiError::invalid)
+        super::super::plan::render_plan_with(
+            &outcome,
+            &request,
+            Format::Json,
+            options.lang,
+            &|_| {},
+            boot.as_ref().map(|b| (b, kept.as_deref())),
+            None,
+        )
+        .map_err(ApiError::invalid)
     })
     .await?;
-    Ok(json(bytes))
+    Ok(json_intervals(bytes, intervals))
 }
 
 /// The current view as the HTML report, Markdown, or the CLI's JSON (the what-if's
@@ -237,12 +294,17 @@ async fn export(
 ) -> Result<Response, ApiError> {
     let options = options(&shared, query)?;
     let request: ExportBody = parse(&body(raw)?)?;
-    let outcome = ready(&shared)?;
+    ready(&shared)?;
     let format = options.format.unwrap_or_else(|| "html".to_string());
     let lang = options.lang;
     let scenario = request.scenario.filter(|s| !s.is_empty());
     let plan = request.plan.map(|p| p.to_request()).transpose()?;
     let (bytes, kind, extension) = blocking(move || {
+        // The view as of the scenario's wave; the JSON is the what-if's or plan's
+        // answer, with the same intervals.
+        let wave = scenario.as_ref().and_then(|s| s.wave.clone());
+        let (outcome, cache) = at_wave(&shared, wave.as_deref())?;
+        let (boot, kept, _) = cache.now();
         let scenarios = match &scenario {
             Some(s) => vec![s.to_scenario(&outcome.project.model)?],
             None => Vec::new(),
@@ -257,11 +319,27 @@ async fn export(
                 "md",
             ),
             "json" => {
+                let (boot, kept) = (boot.as_ref(), kept.as_deref());
                 let bytes = if let Some(s) = scenarios.first() {
-                    super::super::whatif::render_scenario(&outcome, s, Format::Json, lang)
+                    super::super::whatif::render_scenario_with(
+                        &outcome,
+                        s,
+                        Format::Json,
+                        lang,
+                        boot,
+                        kept,
+                    )
                 } else if let Some(request) = &plan {
-                    super::super::plan::render_plan(&outcome, request, Format::Json, lang, &|_| {})
-                        .map(|(b, _)| b)
+                    super::super::plan::render_plan_with(
+                        &outcome,
+                        request,
+                        Format::Json,
+                        lang,
+                        &|_| {},
+                        boot.map(|b| (b, kept)),
+                        None,
+                    )
+                    .map(|(b, _)| b)
                 } else {
                     let mut bytes = Vec::new();
                     sattrace::report::render(&outcome.report(lang), Format::Json, &mut bytes)

@@ -25,6 +25,10 @@ pub struct ScenarioBody {
     pub shift: BTreeMap<String, f64>,
     #[serde(default, rename = "where")]
     pub filter: BTreeMap<String, String>,
+    /// The wave to run on (`whatif --wave`; absent: the latest). Not part of a
+    /// saved scenario (the scenario format has no wave).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wave: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -19,6 +19,27 @@ pub fn meta(outcome: &Outcome, lang: Lang, generation: u64, scenarios: &[String]
             })
             .collect()
     };
+    // Per wave, as the wave picker needs them (a slice's scores are its own cells',
+    // so they are the same whichever later waves the survey has).
+    let by_wave = |node: usize| -> serde_json::Map<String, Value> {
+        analysis
+            .waves
+            .iter()
+            .flatten()
+            .map(|wave| {
+                let scores: serde_json::Map<String, Value> = analysis
+                    .slices
+                    .iter()
+                    .filter(|s| s.wave.as_deref() == Some(wave.as_str()))
+                    .filter_map(|slice| {
+                        let score = slice.scores.get(node)?.as_ref()?;
+                        Some((slice.key.name(), json!(score.score)))
+                    })
+                    .collect();
+                (wave.clone(), Value::Object(scores))
+            })
+            .collect()
+    };
     let nodes: Vec<Value> = model
         .nodes
         .iter()
@@ -38,6 +59,7 @@ pub fn meta(outcome: &Outcome, lang: Lang, generation: u64, scenarios: &[String]
                 "target": node.target,
                 "due": node.due,
                 "scores": scores(k),
+                "scores_by_wave": by_wave(k),
             })
         })
         .collect();

@@ -4,6 +4,7 @@
 
 mod api;
 mod body;
+mod boot;
 mod error;
 mod meta;
 mod page;
@@ -18,6 +19,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::project::ProjectArgs;
+use super::uncertainty::UncertaintyArgs;
 use super::Exit;
 use sattrace::model::Lang;
 use state::Shared;
@@ -36,6 +38,10 @@ pub struct ServeArgs {
     /// Language of the page (switchable on it).
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
+    /// The bootstrap of intervals and P(reach), as `whatif`/`plan` take it; its
+    /// replicates are made once per load, in the background.
+    #[command(flatten)]
+    pub uncertainty: UncertaintyArgs,
 }
 
 fn say(lang: Lang, zh: &str, en: &str) -> String {
@@ -65,7 +71,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<Exit> {
             )
         );
     }
-    let shared = Arc::new(Shared::start(args.project.clone(), args.lang)?);
+    let bootstrap = args.uncertainty.bootstrap()?;
+    let shared = Arc::new(Shared::start(args.project.clone(), args.lang, bootstrap)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

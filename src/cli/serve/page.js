@@ -7,7 +7,7 @@
   const T = {
     zh: {
       whatif: "假设分析", segment: "细分", wave: "波次", reset: "复位",
-      wave_note: "假设分析基于最新波次（与 sattrace whatif 相同）。",
+      wave_note: "假设分析基于所选波次（与 sattrace whatif --wave 相同；默认最新波次）。",
       scenario_name: "场景名", save: "保存场景", load: "载入", saved: "已保存：",
       outcomes: "结果指标", moved: "驱动因素变化", actions: "行动排序",
       node: "指标", before: "之前", after: "之后", change: "变化",
@@ -20,10 +20,17 @@
       current: "当前", target: "目标", reachable: "可达上限", projected: "预计", p_reach: "达成概率",
       rank: "排名", uplift: "提升", start_by: "最晚开始", error: "错误：",
       saved_ok: "已保存为 ", placeholder_target: "模型目标 ",
+      interval: "区间", root_causes: "根因（所选细分，之前 → 之后）", outcome: "结果指标", driver: "驱动因素",
+      contribution_before: "贡献（之前）", contribution_after: "贡献（之后）", share: "占缺口比例",
+      not_cause: "不再是根因", new_cause: "新根因",
+      iv_pending: (b, n) => "区间计算中：已开始 " + b + "/" + n + " 个自助重抽样；完成后自动刷新。",
+      iv_ready: (l, n, s) => Math.round(l * 100) + "% 区间：" + n + " 个受访者自助重抽样（种子 " + s + "），与 sattrace whatif 相同。",
+      iv_unavailable: "矩表（--moments）没有受访者行，无法给出区间（与 sattrace whatif 相同）。",
+      iv_off: "未计算区间（--bootstrap 0）。", iv_failed: "区间计算失败：",
     },
     en: {
       whatif: "What-if", segment: "Segment", wave: "Wave", reset: "Reset",
-      wave_note: "What-ifs run on the latest wave (as sattrace whatif does).",
+      wave_note: "What-ifs run on the chosen wave (as sattrace whatif --wave does; the latest by default).",
       scenario_name: "Scenario name", save: "Save scenario", load: "Load", saved: "Saved: ",
       outcomes: "Outcomes", moved: "Drivers moved", actions: "Action ranking",
       node: "Measure", before: "Before", after: "After", change: "Change",
@@ -36,6 +43,13 @@
       current: "Current", target: "Target", reachable: "Reachable", projected: "Projected", p_reach: "P(reach)",
       rank: "Rank", uplift: "Uplift", start_by: "Start by", error: "Error: ",
       saved_ok: "Saved as ", placeholder_target: "model target ",
+      interval: "Interval", root_causes: "Root causes (selected segment, before → after)", outcome: "Outcome", driver: "Driver",
+      contribution_before: "Contribution before", contribution_after: "Contribution after", share: "Share of gap",
+      not_cause: "no longer a root cause", new_cause: "new root cause",
+      iv_pending: (b, n) => "Intervals being computed: " + b + "/" + n + " bootstrap replicates begun; the view refreshes when done.",
+      iv_ready: (l, n, s) => Math.round(l * 100) + "% intervals: " + n + " respondent-bootstrap replicates (seed " + s + "), as sattrace whatif gives them.",
+      iv_unavailable: "A moments table (--moments) has no respondent rows: no intervals (as sattrace whatif says).",
+      iv_off: "No intervals (--bootstrap 0).", iv_failed: "Computing the intervals failed: ",
     },
   }[LANG];
   const $ = (id) => document.getElementById(id);
@@ -54,7 +68,10 @@
   // slider is moved; the sliders then speak in shifts.
   let loaded = null;
 
-  document.querySelectorAll("[data-t]").forEach((e) => { e.textContent = T[e.dataset.t] || ""; });
+  document.querySelectorAll("[data-t]").forEach((e) => { const t = T[e.dataset.t]; e.textContent = typeof t === "string" ? t : ""; });
+  // Where the bootstrap replicates stand (`/api/status`); answers made while they
+  // are pending are asked again once they are ready.
+  let intervals = null;
 
   function errorText(body) {
     if (body && body.message) {
@@ -75,8 +92,12 @@
     let parsed = null;
     try { parsed = JSON.parse(text); } catch (_) { parsed = text; }
     if (!response.ok) throw new Error(errorText(parsed));
+    lastIntervals = response.headers.get("x-sattrace-intervals");
     return parsed;
   }
+  // What the last answer's intervals were made with (`pending`: asked again soon).
+  let lastIntervals = null;
+  let again = null;
 
   const nodeById = (id) => meta.nodes.find((n) => n.id === id);
   const label = (id) => { const n = nodeById(id); return n ? n.label : id; };
@@ -85,8 +106,11 @@
   const signed = (id, v) => (v > 0 ? "+" : "") + fmt(id, v);
   const segmentKey = () => $("segment").value || "all";
 
+  const waveKey = () => $("wave").value || meta.wave;
+
   function baseline(node) {
-    const scores = node.scores || {};
+    const byWave = node.scores_by_wave || {};
+    const scores = (waveKey() && byWave[waveKey()]) || node.scores || {};
     const v = scores[segmentKey()];
     return v === undefined ? scores.all : v;
   }
@@ -102,9 +126,12 @@
     }));
     if ([...seg.options].some((o) => o.value === keep)) seg.value = keep;
     const wave = $("wave");
+    const keepWave = wave.value;
     wave.replaceChildren();
     meta.waves.forEach((w) => wave.appendChild(new Option(w, w)));
     if (meta.wave) wave.value = meta.wave;
+    if (meta.waves.includes(keepWave)) wave.value = keepWave;
+    wave.disabled = meta.waves.length < 2;
     const box = $("sliders");
     const old = {};
     box.querySelectorAll("input[type=range]").forEach((i) => { old[i.dataset.driver] = i.value; });
@@ -171,7 +198,7 @@
 
   // The scenario on screen: a shift per moved slider (score points), the segment.
   function scenario() {
-    if (loaded) return loaded;
+    if (loaded) return withWave(loaded);
     const s = { shift: {}, where: {} };
     meta.nodes.filter((n) => !n.outcome).forEach((n) => {
       const d = shiftOf(n);
@@ -184,7 +211,16 @@
     }
     const name = $("scenario-name").value.trim();
     if (name) s.name = name;
-    return s;
+    return withWave(s);
+  }
+
+  // The chosen wave, when it is not the latest (`whatif --wave`).
+  function withWave(s) {
+    const w = waveKey();
+    const out = Object.assign({}, s);
+    delete out.wave;
+    if (w && w !== meta.wave) out.wave = w;
+    return out;
   }
 
   function schedule() {
@@ -205,7 +241,12 @@
     try {
       const result = await api("POST", "/api/whatif", s);
       if (mine !== seq) return;
+      const made = lastIntervals || "off";
       showWhatif(result);
+      document.body.dataset.whatifIntervals = made;
+      // Made before the replicates (of this wave) were ready: ask again shortly.
+      clearTimeout(again);
+      if (made === "pending") again = setTimeout(() => { if (mine === seq) runWhatif(); }, 1000);
     } catch (e) {
       if (mine !== seq) return;
       clearResult(T.error + e.message);
@@ -218,6 +259,7 @@
     $("whatif-note").textContent = note;
     $("outcomes").tBodies[0].replaceChildren();
     $("drivers").tBodies[0].replaceChildren();
+    $("root-causes").tBodies[0].replaceChildren();
     $("actions").replaceChildren();
     $("top-action").textContent = "";
     delete $("top-action").dataset.rule;
@@ -232,11 +274,11 @@
     tr.appendChild(el("td", fmt(id, node.before), "num"));
     tr.appendChild(el("td", fmt(id, node.after), "num after"));
     tr.appendChild(el("td", signed(id, node.change), "num " + (node.change > 0 ? "up" : node.change < 0 ? "down" : "")));
-    // The bootstrap interval of the change, when the JSON carries one (a tooltip,
-    // so the cell's text stays the change).
-    if (typeof node.change_low === "number") {
-      tr.lastChild.title = "[" + signed(id, node.change_low) + ", " + signed(id, node.change_high) + "]";
-    }
+    // The bootstrap interval of the change, when the JSON carries one.
+    const has = typeof node.change_low === "number";
+    const iv = el("td", has ? "[" + signed(id, node.change_low) + ", " + signed(id, node.change_high) + "]" : "–", "num interval");
+    if (has) { tr.dataset.low = String(node.change_low); tr.dataset.high = String(node.change_high); }
+    tr.appendChild(iv);
     return tr;
   }
 
@@ -253,6 +295,7 @@
       if (n.outcome) outcomes.appendChild(row(n.id, n));
       else if (n.change !== 0) drivers.appendChild(row(n.id, n));
     });
+    showRootCauses(r, seg ? seg.segment : "all");
     const actions = r.actions.slice().sort((a, b) => (a.rank_after || 1e9) - (b.rank_after || 1e9));
     const list = $("actions");
     list.replaceChildren();
@@ -273,6 +316,39 @@
     }
   }
 
+  // The selected segment's root causes before and after, as the report lists them.
+  function showRootCauses(r, segment) {
+    const body = $("root-causes").tBodies[0];
+    body.replaceChildren();
+    const num = (v) => (v === null || v === undefined ? "–" : Number(v).toFixed(2));
+    (r.root_causes || []).filter((c) => c.segment === segment).forEach((c) => {
+      const tr = el("tr");
+      tr.dataset.outcome = c.outcome;
+      tr.dataset.driver = c.driver;
+      tr.dataset.before = c.contribution_before === null ? "" : String(c.contribution_before);
+      tr.dataset.after = c.contribution_after === null ? "" : String(c.contribution_after);
+      const pct = (v) => (v === null || v === undefined ? "–" : Math.round(v * 100) + "%");
+      const after = c.contribution_after === null ? T.not_cause : num(c.contribution_after);
+      const before = c.contribution_before === null ? T.new_cause : num(c.contribution_before);
+      tr.append(el("td", label(c.outcome)), el("td", label(c.driver)), el("td", before, "num"), el("td", after, "num after"), el("td", pct(c.share_before) + " → " + pct(c.share_after), "num"));
+      body.appendChild(tr);
+    });
+  }
+
+  function showIntervals(s) {
+    intervals = s;
+    const note = $("intervals-note");
+    note.dataset.state = s ? s.state : "off";
+    if (!s) { note.textContent = ""; return; }
+    note.textContent = {
+      pending: () => T.iv_pending(s.begun, s.replicates),
+      ready: () => T.iv_ready(s.level, s.replicates, s.seed),
+      unavailable: () => T.iv_unavailable,
+      failed: () => T.iv_failed + (s.error || ""),
+      off: () => T.iv_off,
+    }[s.state]();
+  }
+
   function planBody() {
     const body = { targets: {} };
     $("plan-targets").querySelectorAll("input").forEach((i) => {
@@ -286,7 +362,12 @@
 
   async function runPlan(event) {
     event.preventDefault();
-    const body = planBody();
+    await askPlan(planBody());
+  }
+
+  function rerunPlan() { askPlan(lastPlan); }
+
+  async function askPlan(body) {
     const out = $("plan-result");
     document.body.dataset.planBusy = "1";
     try {
@@ -409,6 +490,13 @@
   async function poll() {
     try {
       const s = await api("GET", "/api/status");
+      const was = intervals ? intervals.state : null;
+      showIntervals(s.intervals);
+      if (s.generation === generation && was === "pending" && s.intervals && s.intervals.state === "ready") {
+        // The replicates are made: ask again, now with intervals and P(reach).
+        runWhatif();
+        if (lastPlan) rerunPlan();
+      }
       if (s.generation !== generation) {
         if (s.ok) {
           await loadMeta();
@@ -427,14 +515,16 @@
   // cannot be read from here).
   $("report").addEventListener("load", () => { document.body.dataset.reportLoaded = String(generation); });
   $("segment").addEventListener("change", () => { loaded = null; resetSliders(); runWhatif(); });
+  $("wave").addEventListener("change", () => { loaded = null; resetSliders(); runWhatif(); });
   $("reset").addEventListener("click", () => { loaded = null; resetSliders(); runWhatif(); });
   $("save").addEventListener("click", save);
   $("load").addEventListener("click", load);
   $("plan-form").addEventListener("submit", runPlan);
   document.querySelectorAll("button.export").forEach((b) => b.addEventListener("click", () => exportView(b.dataset.format)));
 
-  loadMeta().then(() => {
+  loadMeta().then(async () => {
     clearResult(T.move_hint);
+    try { showIntervals((await api("GET", "/api/status")).intervals); } catch (_) { /* shown at the next poll */ }
     document.body.dataset.ready = "1";
     setTimeout(poll, 1000);
   }).catch((e) => banner("error", T.error, e.message));

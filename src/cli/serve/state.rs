@@ -3,16 +3,20 @@
 //! An edit that breaks the project keeps the server up and shows `check`'s
 //! diagnostics instead.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
 
 use super::super::check::{collect, system_today};
-use super::super::pipeline::{run_pipeline, Outcome};
+use super::super::pipeline::{run_pipeline, run_pipeline_at, Outcome};
 use super::super::project::{rule_files_in, ProjectArgs};
 use sattrace::check::render::{counts, render_diagnostics, CheckFormat};
 use sattrace::check::{check, CheckOptions};
 use sattrace::model::Lang;
+use sattrace::whatif::Bootstrap;
+
+use super::boot::BootCache;
 
 /// One load of the project's files.
 pub struct Loaded {
@@ -20,15 +24,58 @@ pub struct Loaded {
     pub generation: u64,
     /// The analysis, or `None` while the files are invalid.
     pub outcome: Option<Arc<Outcome>>,
+    /// The bootstrap replicates of `outcome`, made in the background.
+    pub boot: Option<Arc<BootCache>>,
     /// The diagnostics (or the pipeline's error) when the files are invalid.
     pub problem: Option<String>,
     /// Modification time and size of every watched file when it was read.
     pub stamp: Vec<(PathBuf, Option<(SystemTime, u64)>)>,
+    /// The analysis (and replicates) as of an earlier wave, made when first asked
+    /// for (`whatif --wave`).
+    at_waves: Mutex<BTreeMap<String, View>>,
 }
+
+/// An analysis and its bootstrap replicates.
+pub type View = (Arc<Outcome>, Arc<BootCache>);
+
+impl Loaded {
+    fn new(generation: u64, view: Option<View>, problem: Option<String>, stamp: Stamp) -> Self {
+        let (outcome, boot) = match view {
+            Some((o, b)) => (Some(o), Some(b)),
+            None => (None, None),
+        };
+        Loaded {
+            generation,
+            outcome,
+            boot,
+            problem,
+            stamp,
+            at_waves: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Stop making every replicate of this load (a reload replaced it).
+    fn stop(&self) {
+        if let Some(boot) = &self.boot {
+            boot.stop();
+        }
+        let waves = match self.at_waves.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for (_, boot) in waves.values() {
+            boot.stop();
+        }
+    }
+}
+
+type Stamp = Vec<(PathBuf, Option<(SystemTime, u64)>)>;
 
 pub struct Shared {
     pub args: ProjectArgs,
     pub lang: Lang,
+    /// The bootstrap of intervals and P(reach) (`None`: `--bootstrap 0`).
+    pub bootstrap: Option<Bootstrap>,
     current: RwLock<Arc<Loaded>>,
     /// The survey or moments file of the last good load (the model names it).
     data_path: RwLock<Option<PathBuf>>,
@@ -36,19 +83,20 @@ pub struct Shared {
 
 impl Shared {
     /// Run the pipeline once; an invalid project at start is an error (exit 2).
-    pub fn start(args: ProjectArgs, lang: Lang) -> anyhow::Result<Self> {
-        let outcome = load(&args)?;
+    pub fn start(
+        args: ProjectArgs,
+        lang: Lang,
+        bootstrap: Option<Bootstrap>,
+    ) -> anyhow::Result<Self> {
+        let outcome = Arc::new(load(&args)?);
         let data_path = Some(outcome.project.data_path.clone());
         let stamp = fingerprint(&watched(&args, data_path.as_deref()));
+        let boot = BootCache::start(&outcome, bootstrap);
         Ok(Self {
             args,
             lang,
-            current: RwLock::new(Arc::new(Loaded {
-                generation: 1,
-                outcome: Some(Arc::new(outcome)),
-                problem: None,
-                stamp,
-            })),
+            bootstrap,
+            current: RwLock::new(Arc::new(Loaded::new(1, Some((outcome, boot)), None, stamp))),
             data_path: RwLock::new(data_path),
         })
     }
@@ -77,30 +125,59 @@ impl Shared {
         if stamp == before.stamp {
             return false;
         }
+        before.stop();
         let next = match load(&self.args) {
             Ok(outcome) => {
                 if let Ok(mut guard) = self.data_path.write() {
                     *guard = Some(outcome.project.data_path.clone());
                 }
-                Loaded {
-                    generation: before.generation + 1,
-                    outcome: Some(Arc::new(outcome)),
-                    problem: None,
-                    stamp,
-                }
+                let outcome = Arc::new(outcome);
+                let boot = BootCache::start(&outcome, self.bootstrap);
+                Loaded::new(before.generation + 1, Some((outcome, boot)), None, stamp)
             }
-            Err(error) => Loaded {
-                generation: before.generation + 1,
-                outcome: None,
-                problem: Some(diagnose(&self.args, &error)),
+            Err(error) => Loaded::new(
+                before.generation + 1,
+                None,
+                Some(diagnose(&self.args, &error)),
                 stamp,
-            },
+            ),
         };
         match self.current.write() {
             Ok(mut guard) => *guard = Arc::new(next),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
         }
         true
+    }
+}
+
+impl Shared {
+    /// The analysis of the current load as of `wave` (`None` or the latest wave:
+    /// the load's own), with its replicates; an earlier wave is read once and kept
+    /// until the next reload. Blocking. `Ok(None)` while the files are invalid.
+    pub fn view(&self, wave: Option<&str>) -> anyhow::Result<Option<View>> {
+        let current = self.current();
+        let (Some(outcome), Some(boot)) = (&current.outcome, &current.boot) else {
+            return Ok(None);
+        };
+        let latest = outcome.analysis.latest_wave().cloned().flatten();
+        let Some(wave) = wave.filter(|w| Some(*w) != latest.as_deref()) else {
+            return Ok(Some((outcome.clone(), boot.clone())));
+        };
+        let mut waves = match current.at_waves.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(view) = waves.get(wave) {
+            return Ok(Some(view.clone()));
+        }
+        let outcome = Arc::new(run_pipeline_at(
+            &self.args,
+            self.args.moments.is_none(),
+            Some(wave),
+        )?);
+        let view = (outcome.clone(), BootCache::start(&outcome, self.bootstrap));
+        waves.insert(wave.to_string(), view.clone());
+        Ok(Some(view))
     }
 }
 

@@ -21,6 +21,22 @@ pub(super) struct Json {
     intervals: Option<IntervalsJson>,
     segments: Vec<SegmentJson>,
     actions: Vec<ActionJson>,
+    /// Root causes per segment before and after (as `analyze`'s `root_causes`).
+    root_causes: Vec<RootCauseJson>,
+}
+
+#[derive(Serialize)]
+struct RootCauseJson {
+    segment: String,
+    outcome: String,
+    driver: String,
+    /// Outcome index points closing the driver's gap would gain (absent: not a
+    /// root cause on that side).
+    contribution_before: Option<f64>,
+    contribution_after: Option<f64>,
+    /// Part of the outcome's gap that covers, at most 1.
+    share_before: Option<f64>,
+    share_after: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -206,6 +222,20 @@ pub(super) fn json(report: &WhatIfReport) -> Json {
                 uplift_before: c.uplift_before.map(r4),
                 uplift_after: c.uplift_after.map(r4),
                 cost: c.action.cost,
+            })
+            .collect(),
+        root_causes: report
+            .diff
+            .root_causes
+            .iter()
+            .map(|c| RootCauseJson {
+                segment: c.key.name(),
+                outcome: model.nodes[c.outcome].id.clone(),
+                driver: model.nodes[c.driver].id.clone(),
+                contribution_before: c.before.as_ref().map(|r| r4(r.contribution)),
+                contribution_after: c.after.as_ref().map(|r| r4(r.contribution)),
+                share_before: c.before.as_ref().map(|r| r4(r.share)),
+                share_after: c.after.as_ref().map(|r| r4(r.share)),
             })
             .collect(),
     }
