@@ -143,3 +143,40 @@ fn an_encoding_sattrace_cannot_decode_is_named_with_exit_2() {
         assert!(stdout.contains(expected), "{stdout}");
     }
 }
+
+/// The GBK file's open-text `comment` (A600, stored as three variables) is one
+/// column holding the whole text PSPP wrote: `RPAD('开放题意见：', 580, '长')`, 580
+/// GBK bytes, more than one 255-byte piece holds.
+#[test]
+fn a_very_long_string_is_joined_from_its_pieces() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = std::fs::read_to_string("fixtures/files/model.yaml").expect("model");
+    let path = dir.path().join("model.yaml");
+    std::fs::write(
+        &path,
+        model.replace("segments: [region]", "segments: [comment]"),
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(&[
+        "moments",
+        "fixtures/files",
+        "--model",
+        path.to_str().expect("utf-8"),
+        "--data",
+        "fixtures/files/survey_gbk.sav",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut reader = csv::Reader::from_reader(stdout.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let at = header
+        .iter()
+        .position(|h| h == "seg:comment")
+        .expect("seg:comment");
+    let want = format!("开放题意见：{}", "长".repeat(284));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    // One value for every respondent, in both waves.
+    assert_eq!(rows.len(), 2);
+    for row in &rows {
+        assert_eq!(row.get(at), Some(want.as_str()));
+    }
+}

@@ -29,6 +29,9 @@ struct Variable {
     width: usize,
     /// 8-byte segments the variable takes in a case.
     segments: usize,
+    /// (width, segments) of each piece a string is stored in: one piece, or for a
+    /// very long string (over 255 bytes) the 255-byte pieces that are joined.
+    pieces: Vec<(usize, usize)>,
     /// User-missing values: discrete values, and a range (low, high).
     missing: Vec<f64>,
     missing_range: Option<(f64, f64)>,
@@ -60,6 +63,8 @@ struct RawText {
     /// Value labels: variable index, the value's bits, the label.
     value_labels: Vec<(usize, u64, Vec<u8>)>,
     long_names: Option<Vec<u8>>,
+    /// Record 7 subtype 14: very long strings, `SHORT=00600` pairs.
+    very_long: Option<Vec<u8>>,
     /// Record 7 subtype 20 (encoding name) and subtype 3's character code.
     encoding_name: Option<Vec<u8>>,
     code_page: Option<i32>,
@@ -340,6 +345,7 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                     name: String::new(),
                     width: usize::try_from(kind).unwrap_or(0),
                     segments: 1,
+                    pieces: Vec::new(),
                     missing: discrete,
                     missing_range: range,
                     labels: BTreeMap::new(),
@@ -395,6 +401,7 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                         });
                     }
                     13 => raw.long_names = Some(data),
+                    14 => raw.very_long = Some(data),
                     20 => raw.encoding_name = Some(data),
                     _ => {}
                 }
@@ -426,6 +433,12 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                 .insert(*bits, decode(encoding, text).trim_end().to_string());
         }
     }
+    for v in &mut variables {
+        v.pieces = vec![(v.width, v.segments)];
+    }
+    if let Some(map) = raw.very_long.as_deref().map(|m| decode(encoding, m)) {
+        join_very_long(&mut variables, &map);
+    }
     if let Some(map) = raw.long_names.as_deref().map(|m| decode(encoding, m)) {
         for pair in map.split('\t') {
             if let Some((short, long)) = pair.split_once('=') {
@@ -453,6 +466,35 @@ fn unsupported_encoding(file: &str, message: String) -> DataError {
         help: "save the file again in Unicode (SPSS: SET UNICODE=ON before SAVE; PSPP: SAVE /UNICODE) or in a Windows code page, or export it as CSV".into(),
         row: None,
         column_number: None,
+    }
+}
+
+/// Join each very long string's pieces into its first variable. A string of width
+/// W is stored as ⌈W / 252⌉ variables, each holding up to 255 bytes of it (PSPP's
+/// "System File Format", "Very Long String Record").
+fn join_very_long(variables: &mut Vec<Variable>, map: &str) {
+    for pair in map.split('\t') {
+        let Some((short, width)) = pair.trim_end_matches('\0').split_once('=') else {
+            continue;
+        };
+        let Ok(width) = width.trim().parse::<usize>() else {
+            continue;
+        };
+        let Some(at) = variables.iter().position(|v| v.name == short) else {
+            continue;
+        };
+        let count = width.div_ceil(252);
+        if count < 2 || at + count > variables.len() {
+            continue;
+        }
+        let rest: Vec<Variable> = variables.drain(at + 1..at + count).collect();
+        if let Some(first) = variables.get_mut(at) {
+            for piece in rest {
+                first.segments += piece.segments;
+                first.pieces.extend(piece.pieces);
+            }
+            first.width = width;
+        }
     }
 }
 
@@ -555,8 +597,8 @@ impl<R: Read> Records for SavRecords<R> {
         record.clear();
         let count = self.dictionary.variables.len();
         for index in 0..count {
-            let (width, segments) = match self.dictionary.variables.get(index) {
-                Some(v) => (v.width, v.segments),
+            let (width, pieces) = match self.dictionary.variables.get(index) {
+                Some(v) => (v.width, v.pieces.len()),
                 None => break,
             };
             if width == 0 {
@@ -583,21 +625,31 @@ impl<R: Read> Records for SavRecords<R> {
                 };
                 record.push_field(text.as_bytes());
             } else {
-                let mut bytes = Vec::with_capacity(segments * 8);
-                for s in 0..segments {
-                    match self.segment()? {
-                        Segment::End if index == 0 && s == 0 => {
-                            self.finished = true;
-                            return Ok(None);
-                        }
-                        Segment::Bytes(b) => bytes.extend_from_slice(&b),
-                        Segment::Number(_) | Segment::Missing => {
-                            bytes.extend_from_slice(b"        ")
-                        }
-                        Segment::End => {
-                            return Err(bad(&self.input.file, "the file ends inside a case"))
+                let mut bytes = Vec::with_capacity(width);
+                for p in 0..pieces {
+                    let (piece_width, segments) = self
+                        .dictionary
+                        .variables
+                        .get(index)
+                        .and_then(|v| v.pieces.get(p).copied())
+                        .unwrap_or_default();
+                    let start = bytes.len();
+                    for s in 0..segments {
+                        match self.segment()? {
+                            Segment::End if index == 0 && p == 0 && s == 0 => {
+                                self.finished = true;
+                                return Ok(None);
+                            }
+                            Segment::Bytes(b) => bytes.extend_from_slice(&b),
+                            Segment::Number(_) | Segment::Missing => {
+                                bytes.extend_from_slice(b"        ")
+                            }
+                            Segment::End => {
+                                return Err(bad(&self.input.file, "the file ends inside a case"))
+                            }
                         }
                     }
+                    bytes.truncate(start + piece_width.min(255));
                 }
                 bytes.truncate(width);
                 let trimmed = bytes.trim_ascii_end();
