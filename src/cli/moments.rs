@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
 use clap::{Args, Subcommand};
 
 use super::output::write_output;
@@ -56,7 +55,10 @@ pub fn run(args: &MomentsArgs) -> anyhow::Result<Exit> {
 
 fn run_table(args: &MomentsArgs) -> anyhow::Result<Exit> {
     if args.project.moments.is_some() {
-        bail!("`sattrace moments` reads the survey, not a table\n  help: to add tables, use `sattrace moments merge A B -o FILE`");
+        return Err(super::lang::Said::error(
+            "`sattrace moments` reads the survey, not a table\n  help: to add tables, use `sattrace moments merge A B -o FILE`",
+            "`sattrace moments` 读取的是问卷数据，不是矩表\n  提示：要合并矩表，请用 `sattrace moments merge A B -o FILE`",
+        ));
     }
     let project = args.project.load()?;
     let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
@@ -109,7 +111,10 @@ fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
         });
     }
     let Some((table, _)) = merged else {
-        bail!("no tables to merge\n  help: sattrace moments merge A.csv B.csv -o all.csv");
+        return Err(super::lang::Said::error(
+            "no tables to merge\n  help: sattrace moments merge A.csv B.csv -o all.csv",
+            "没有要合并的矩表\n  提示：sattrace moments merge A.csv B.csv -o all.csv",
+        ));
     };
     let mut bytes = Vec::new();
     table.to_csv(&layout, &mut bytes)?;
@@ -143,7 +148,9 @@ pub fn survey_from_table(
 
 /// The message for commands that need respondent rows but were given a table.
 pub fn needs_rows(what: &str) -> anyhow::Error {
-    anyhow::anyhow!(
+    super::lang::Said::error(format!(
         "{what} needs respondent-level rows, which a moments table does not have\n  help: draw a stratified sample in the engine with `sattrace sql --sample N --seed S`, save it as CSV and pass it with --data instead of --moments"
-    )
+    ), format!(
+        "{what} 需要受访者级别的数据行，而矩表（moments table）没有\n  提示：用 `sattrace sql --sample N --seed S` 在数据引擎中抽取分层样本，另存为 CSV，并用 --data 代替 --moments 传入"
+    ))
 }

@@ -5,6 +5,7 @@
 //! `tests/*.yaml` scenarios), a rule
 //! directory (`*.yaml` and `lib/*.rhai`), or one rule file.
 
+use super::lang::Said;
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
@@ -95,13 +96,19 @@ fn test_path(
     } else if path.is_file() {
         vec![path.to_path_buf()]
     } else {
-        bail!("no rule file or directory at `{}`", path.display());
+        return Err(super::project::no_rules_at(path));
     };
     if files.is_empty() {
-        bail!(
-            "no rule files in `{}`\n  help: rule files are `*.yaml` in the directory",
-            path.display()
-        );
+        return Err(Said::error(
+            format!(
+                "no rule files in `{}`\n  help: rule files are `*.yaml` in the directory",
+                path.display()
+            ),
+            format!(
+                "`{}` 中没有规则文件\n  提示：规则文件是该目录下的 `*.yaml`",
+                path.display()
+            ),
+        ));
     }
     let texts = read_all(&files)?;
     let sources: Vec<RuleSource> = texts
