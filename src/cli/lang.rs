@@ -127,7 +127,7 @@ fn library_message(cause: &(dyn StdError + 'static), lang: Lang) -> Option<Strin
     macro_rules! try_types {
         ($($t:ty),* $(,)?) => {
             $(if let Some(e) = cause.downcast_ref::<$t>() {
-                return Some(e.message(lang));
+                return Some(Localized::message(e, lang));
             })*
         };
     }
@@ -142,6 +142,11 @@ fn library_message(cause: &(dyn StdError + 'static), lang: Lang) -> Option<Strin
         by_group::PlsRowsError,
         PlsError,
         ImportanceError,
+        sattrace::data::DataError,
+        sattrace::moments::MomentsError,
+        sattrace::graph::GraphError,
+        sattrace::whatif::WhatIfError,
+        sattrace::rules::RuleError,
     );
     None
 }

@@ -61,7 +61,7 @@ fn run_table(args: &MomentsArgs) -> anyhow::Result<Exit> {
         ));
     }
     let project = args.project.load()?;
-    let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
+    let layout = Layout::new(&project.model).map_err(anyhow::Error::from)?;
     let options = IngestOptions {
         encoding: args.project.encoding,
         on_invalid: args.project.on_invalid,
@@ -71,7 +71,7 @@ fn run_table(args: &MomentsArgs) -> anyhow::Result<Exit> {
     };
     let survey = super::project::ingest_file(&project, &options, true);
     let survey = survey?;
-    let table = MomentsTable::from_survey(&layout, &survey).map_err(anyhow::Error::msg)?;
+    let table = MomentsTable::from_survey(&layout, &survey).map_err(anyhow::Error::from)?;
     let mut bytes = Vec::new();
     table.to_csv(&layout, &mut bytes)?;
     write_output(args.output.as_deref(), &bytes, &project.inputs)?;
@@ -94,7 +94,7 @@ fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
         no_default_rules: true,
     }
     .load()?;
-    let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
+    let layout = Layout::new(&project.model).map_err(anyhow::Error::from)?;
     let mut inputs = vec![model_path];
     let mut merged: Option<(MomentsTable, String)> = None;
     for path in &args.tables {
@@ -105,7 +105,7 @@ fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
             None => (table, name),
             Some((mut all, first)) => {
                 all.merge(&table, (&first, &name))
-                    .map_err(anyhow::Error::msg)?;
+                    .map_err(anyhow::Error::from)?;
                 (all, first)
             }
         });
@@ -125,7 +125,8 @@ fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
 fn read_table(layout: &Layout, path: &Path) -> anyhow::Result<MomentsTable> {
     let name = path.display().to_string();
     let file = super::writer::open(path)?;
-    MomentsTable::from_csv(layout, std::io::BufReader::new(file), &name).map_err(anyhow::Error::msg)
+    MomentsTable::from_csv(layout, std::io::BufReader::new(file), &name)
+        .map_err(anyhow::Error::from)
 }
 
 /// The survey of `--moments FILE`: the table as per-cell moments, without any
@@ -135,7 +136,7 @@ pub fn survey_from_table(
     path: &Path,
     on_invalid: OnInvalid,
 ) -> anyhow::Result<Survey> {
-    let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
+    let layout = Layout::new(&project.model).map_err(anyhow::Error::from)?;
     let table = read_table(&layout, path)?;
     table
         .into_survey(
@@ -143,7 +144,7 @@ pub fn survey_from_table(
             &path.display().to_string(),
             on_invalid == OnInvalid::Skip,
         )
-        .map_err(anyhow::Error::msg)
+        .map_err(anyhow::Error::from)
 }
 
 /// The message for commands that need respondent rows but were given a table.

@@ -82,7 +82,7 @@ pub fn run_with(
         tags,
         segment_columns: model.segments.clone(),
     };
-    let rules = load_rules(&engine, &sources, &known).map_err(anyhow::Error::msg)?;
+    let rules = load_rules(&engine, &sources, &known)?;
     let recommendations = recommend(model, &project.graph, &analysis, &rules, &engine);
     for line in failure_summary(&recommendations.failures) {
         tracing::warn!("{line}");

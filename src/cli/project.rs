@@ -196,12 +196,12 @@ pub fn ingest_file(
     if let Some(kind) = sattrace::data::WorkbookKind::of_name(&data_name) {
         let reader = std::io::BufReader::new(file);
         return sattrace::data::ingest_workbook(model, order, &data_name, kind, reader, options)
-            .map_err(anyhow::Error::msg);
+            .map_err(anyhow::Error::from);
     }
     if sattrace::data::is_sav_name(&data_name) {
         let reader = std::io::BufReader::new(file);
         return sattrace::data::ingest_sav(model, order, &data_name, reader, options)
-            .map_err(anyhow::Error::msg);
+            .map_err(anyhow::Error::from);
     }
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = if progress {
@@ -217,7 +217,7 @@ pub fn ingest_file(
         options,
     );
     bar.finish_and_clear();
-    survey.map_err(anyhow::Error::msg)
+    survey.map_err(anyhow::Error::from)
 }
 
 /// `*.yaml` and `*.yml` files directly in `dir`, sorted by name, then the helper

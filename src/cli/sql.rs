@@ -59,8 +59,8 @@ pub fn run(args: &SqlArgs) -> anyhow::Result<Exit> {
         return Err(super::project::no_model(&model_path));
     }
     let model_name = model_path.display().to_string();
-    let model = load_model(&model_name, &read_text(&model_path)?).map_err(anyhow::Error::msg)?;
-    let layout = Layout::new(&model).map_err(anyhow::Error::msg)?;
+    let model = load_model(&model_name, &read_text(&model_path)?)?;
+    let layout = Layout::new(&model)?;
     let options = SqlOptions {
         sample: args.sample.map(|per_cell| SampleSpec {
             per_cell,

@@ -6,6 +6,7 @@
 //! directory (`*.yaml` and `lib/*.rhai`), or one rule file.
 
 use super::lang::Said;
+use sattrace::diag::Localized;
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
@@ -132,8 +133,10 @@ fn run_rules(
     report: &mut TestReport,
     scenario_fired: &[(String, String)],
 ) -> anyhow::Result<()> {
+    // `test` has no --lang: errors follow SATTRACE_LANG, as printed by `cli::run`.
+    let lang = super::lang::from_env();
     let rules = check_rules(engine, sources, known).map_err(|errors| {
-        let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let all: Vec<String> = errors.iter().map(|e| Localized::message(e, lang)).collect();
         anyhow::anyhow!("{}", all.join("\n"))
     })?;
     let cases = run_rule_tests(engine, &rules);
@@ -188,8 +191,9 @@ fn test_project(
     let mut fired = Vec::new();
     let mut scenario_cases = Vec::new();
     if !scenario_files.is_empty() {
+        let lang = super::lang::from_env();
         let rules = check_rules(engine, &sources, &known).map_err(|errors| {
-            let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            let all: Vec<String> = errors.iter().map(|e| Localized::message(e, lang)).collect();
             anyhow::anyhow!("{}", all.join("\n"))
         })?;
         let options = IngestOptions {

@@ -517,3 +517,220 @@ impl ModelErrorKind {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One example of every kind. `name` has no wildcard: a new kind does not
+    /// compile until it is listed here, and then it must have Chinese text.
+    fn examples() -> Vec<ModelErrorKind> {
+        use ModelErrorKind as K;
+        let s = |t: &str| t.to_string();
+        vec![
+            K::NoDrivers,
+            K::NoOutcome,
+            K::DuplicateId {
+                id: s("a"),
+                first: Loc::new("m.yaml", 2, 9),
+            },
+            K::NotIdentifier { id: s("a b") },
+            K::UnknownInput {
+                node: s("a"),
+                input: s("b"),
+                suggestion: Some(s("c")),
+            },
+            K::UnknownInput {
+                node: s("a"),
+                input: s("b"),
+                suggestion: None,
+            },
+            K::SelfInput { node: s("a") },
+            K::ItemTwice {
+                node: s("a"),
+                item: s("q1"),
+            },
+            K::ItemShared {
+                item: s("q1"),
+                owner: s("a"),
+                node: s("b"),
+            },
+            K::UnknownReverse {
+                node: s("a"),
+                item: s("q9"),
+                suggestion: Some(s("q1")),
+            },
+            K::NoItemsNorInputs { node: s("a") },
+            K::NoItemsUndeclared { node: s("a") },
+            K::ReliabilityRange {
+                node: s("a"),
+                value: 1.5,
+            },
+            K::ReliabilityWithoutItems { node: s("a") },
+            K::PrimaryNotOutcome {
+                name: s("sat"),
+                suggestion: None,
+            },
+            K::PrimaryNotOutcome {
+                name: s("sat"),
+                suggestion: Some(s("sat1")),
+            },
+            K::ColumnIsItem {
+                column: s("q1"),
+                owner: s("a"),
+            },
+            K::CrossedTooSmall { found: 1 },
+            K::CrossedSelf {
+                column: s("region"),
+            },
+            K::CrossedUnknown {
+                column: s("regin"),
+                suggestion: Some(s("region")),
+                segments: vec![],
+            },
+            K::CrossedUnknown {
+                column: s("x"),
+                suggestion: None,
+                segments: vec![],
+            },
+            K::HeaderRowZero,
+            K::ScaleEmpty { min: 5.0, max: 1.0 },
+            K::ScaleTooWide {
+                min: 1.0,
+                max: 1e308,
+            },
+            K::MetricItems {
+                node: s("nps"),
+                metric: "nps",
+                items: 2,
+            },
+            K::NpsScale {
+                node: s("nps"),
+                min: 1.0,
+                max: 5.0,
+            },
+            K::UnknownMethod {
+                method: s("olss"),
+                suggestion: Some(s("ols")),
+                methods: vec!["ols"],
+            },
+            K::UnknownMethod {
+                method: s("x"),
+                suggestion: None,
+                methods: vec!["ols", "lmg"],
+            },
+            K::WeightNotInput {
+                node: s("a"),
+                input: s("b"),
+                suggestion: None,
+                is_node: true,
+            },
+            K::WeightNotNumber { input: s("b") },
+            K::WeightsMissInput {
+                node: s("a"),
+                input: s("b"),
+            },
+            K::TargetOutside {
+                node: s("a"),
+                value: 9.0,
+                low: 1.0,
+                high: 5.0,
+                unit: TargetUnit::Scale,
+            },
+            K::TargetOutside {
+                node: s("n"),
+                value: 200.0,
+                low: -100.0,
+                high: 100.0,
+                unit: TargetUnit::Nps,
+            },
+            K::TargetOutside {
+                node: s("r"),
+                value: 120.0,
+                low: 0.0,
+                high: 100.0,
+                unit: TargetUnit::Percent,
+            },
+            K::NotADate {
+                text: s("2027-13-01"),
+            },
+        ]
+    }
+
+    fn name(kind: &ModelErrorKind) -> &'static str {
+        use ModelErrorKind as K;
+        match kind {
+            K::NoDrivers => "NoDrivers",
+            K::NoOutcome => "NoOutcome",
+            K::DuplicateId { .. } => "DuplicateId",
+            K::NotIdentifier { .. } => "NotIdentifier",
+            K::UnknownInput { .. } => "UnknownInput",
+            K::SelfInput { .. } => "SelfInput",
+            K::ItemTwice { .. } => "ItemTwice",
+            K::ItemShared { .. } => "ItemShared",
+            K::UnknownReverse { .. } => "UnknownReverse",
+            K::NoItemsNorInputs { .. } => "NoItemsNorInputs",
+            K::NoItemsUndeclared { .. } => "NoItemsUndeclared",
+            K::ReliabilityRange { .. } => "ReliabilityRange",
+            K::ReliabilityWithoutItems { .. } => "ReliabilityWithoutItems",
+            K::PrimaryNotOutcome { .. } => "PrimaryNotOutcome",
+            K::ColumnIsItem { .. } => "ColumnIsItem",
+            K::CrossedTooSmall { .. } => "CrossedTooSmall",
+            K::CrossedSelf { .. } => "CrossedSelf",
+            K::CrossedUnknown { .. } => "CrossedUnknown",
+            K::HeaderRowZero => "HeaderRowZero",
+            K::ScaleEmpty { .. } => "ScaleEmpty",
+            K::ScaleTooWide { .. } => "ScaleTooWide",
+            K::MetricItems { .. } => "MetricItems",
+            K::NpsScale { .. } => "NpsScale",
+            K::UnknownMethod { .. } => "UnknownMethod",
+            K::WeightNotInput { .. } => "WeightNotInput",
+            K::WeightNotNumber { .. } => "WeightNotNumber",
+            K::WeightsMissInput { .. } => "WeightsMissInput",
+            K::TargetOutside { .. } => "TargetOutside",
+            K::NotADate { .. } => "NotADate",
+        }
+    }
+
+    fn chinese(text: &str) -> bool {
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_kind_is_said_in_chinese_and_english() {
+        let examples = examples();
+        let names: std::collections::BTreeSet<&str> = examples.iter().map(name).collect();
+        assert_eq!(names.len(), 29, "one example per kind: {names:?}");
+        for kind in &examples {
+            let (en, zh) = (kind.message(Lang::En), kind.message(Lang::Zh));
+            assert!(chinese(&zh), "{}: {zh}", name(kind));
+            assert!(!chinese(&en), "{}: {en}", name(kind));
+            let (en_help, zh_help) = (kind.help(Lang::En), kind.help(Lang::Zh));
+            assert_eq!(en_help.is_empty(), zh_help.is_empty(), "{}", name(kind));
+            if !zh_help.is_empty() && !zh_help.starts_with("是不是") {
+                assert!(chinese(&zh_help), "{}: {zh_help}", name(kind));
+            }
+        }
+    }
+
+    #[test]
+    fn english_is_display_and_location_stays() {
+        let e = ModelError::invalid(
+            Loc::new("m.yaml", 4, 14),
+            ModelErrorKind::UnknownInput {
+                node: "a".into(),
+                input: "b".into(),
+                suggestion: Some("c".into()),
+            },
+        );
+        assert_eq!(e.message(Lang::En), e.to_string());
+        assert_eq!(
+            e.to_string(),
+            "m.yaml:4:14: `a` names unknown input `b`\n  help: did you mean `c`?"
+        );
+        assert_eq!(
+            e.message(Lang::Zh),
+            "m.yaml:4:14: `a` 的输入 `b` 不存在\n  提示：是不是 `c`？"
+        );
+    }
+}
