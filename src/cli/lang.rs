@@ -147,6 +147,8 @@ fn library_message(cause: &(dyn StdError + 'static), lang: Lang) -> Option<Strin
         sattrace::graph::GraphError,
         sattrace::whatif::WhatIfError,
         sattrace::rules::RuleError,
+        sattrace::analysis::AnalysisError,
+        sattrace::analysis::EffectsError,
     );
     None
 }

@@ -56,7 +56,7 @@ pub fn run_with(
         importance,
         ..AnalysisOptions::default()
     };
-    let analysis = analyze(model, &project.graph, &survey, &options).map_err(anyhow::Error::msg)?;
+    let analysis = analyze(model, &project.graph, &survey, &options)?;
 
     let engine = RuleEngine::new();
     // The project's rules replace the built-in pack; without any, the pack is used
