@@ -436,4 +436,94 @@ mod tests {
             "s.csv:1: column `q1` (an item of driver `x`) is not in the header (also missing: `q2`)\n  help: did you mean `q_1`?"
         );
     }
+
+    /// Every variant (the match in `Localized` has no wildcard, so a new one must
+    /// say itself in Chinese to compile; this checks that it does, location kept).
+    #[test]
+    fn every_variant_is_said_in_chinese_with_its_location() {
+        use crate::diag::Localized;
+        use crate::model::Lang;
+        let f = || "s.csv".to_string();
+        let all = vec![
+            DataError::Io {
+                file: f(),
+                source: std::io::Error::other("x"),
+            },
+            DataError::Empty { file: f() },
+            DataError::NoRows { file: f() },
+            DataError::DuplicateColumn {
+                file: f(),
+                column: "q1".into(),
+                first: 2,
+                second: 5,
+            },
+            DataError::MissingColumn {
+                file: f(),
+                column: "q1".into(),
+                used_by: "x".into(),
+                others: Box::new([]),
+                help: String::new(),
+            },
+            DataError::RepeatedId {
+                file: f(),
+                row: 7,
+                column: "id".into(),
+                id: "42".into(),
+                first: 3,
+            },
+            DataError::Ragged {
+                file: f(),
+                row: 7,
+                expected: 22,
+                found: 21,
+            },
+            DataError::InvalidValue {
+                file: f(),
+                row: 7,
+                column: "q1".into(),
+                column_number: 5,
+                value: "abc".into(),
+                expected: "1–5".into(),
+                kind: ValueKind::Item,
+            },
+            DataError::EmptySegment {
+                file: f(),
+                row: 7,
+                column: "region".into(),
+                column_number: 2,
+                value: String::new(),
+            },
+            DataError::Encoding {
+                file: f(),
+                row: Some(7),
+                column: None,
+                column_number: Some(2),
+                forced: false,
+            },
+            DataError::File {
+                file: f(),
+                at: "Sheet1!D17".into(),
+                message: "m".into(),
+                help: "h".into(),
+                row: None,
+                column_number: None,
+            },
+            DataError::EvalOrder {
+                file: f(),
+                message: "m".into(),
+            },
+        ];
+        for e in &all {
+            let zh = e.message(Lang::Zh);
+            assert_eq!(e.message(Lang::En), e.to_string());
+            let en = e.to_string();
+            let at = |t: &str| t.split(": ").next().unwrap_or_default().to_string();
+            assert_eq!(at(&zh), at(&en), "the location is kept: {zh}");
+            assert!(at(&zh).starts_with("s.csv"), "{zh}");
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
+        }
+    }
 }
