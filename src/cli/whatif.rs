@@ -151,7 +151,7 @@ pub fn compare(
         scenario,
         level,
     )
-    .map_err(anyhow::Error::msg)?;
+    .map_err(anyhow::Error::from)?;
     if aggregate {
         run.basis.push_str("; ");
         run.basis.push_str(AGGREGATE_NOTE);

@@ -316,3 +316,23 @@ fn commands_without_lang_follow_sattrace_lang() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_what_if_filter_nobody_matches_is_chinese() {
+    both(
+        &[
+            "whatif",
+            "fixtures/telecom",
+            "--shift",
+            "network=0.3",
+            "--where",
+            "region=华冬",
+        ],
+        "`region`",
+        &[
+            "最新一期中没有受访者的 `region` 为 `华冬`",
+            "提示：是不是 `华东`？",
+        ],
+        &["no respondent in the latest wave has `region` = `华冬`\n  help: did you mean `华东`?"],
+    );
+}
