@@ -4,8 +4,13 @@
 mod support;
 use support::run;
 
+/// Expects exit 2 and each English text (`analyze` speaks Chinese by default).
 fn fails_with(args: &[&str], expected: &[&str]) {
-    let (code, stdout, stderr) = run(args);
+    let mut args = args.to_vec();
+    if args[0] == "analyze" && !args.contains(&"--lang") {
+        args.extend(["--lang", "en"]);
+    }
+    let (code, stdout, stderr) = run(&args);
     assert_eq!(code, 2, "exit code; stderr: {stderr}");
     assert!(stdout.is_empty(), "nothing on stdout: {stdout}");
     for text in expected {

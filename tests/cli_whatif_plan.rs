@@ -103,6 +103,8 @@ fn whatif_bad_input_is_located() {
         "network=+0.1",
         "--where",
         "region=华冬",
+        "--lang",
+        "en",
     ]);
     assert_eq!(code, 2);
     assert!(

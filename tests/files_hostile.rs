@@ -16,6 +16,8 @@ fn analyze(data: &str) -> (i32, String) {
         data,
         "--format",
         "json",
+        "--lang",
+        "en",
     ]);
     assert!(!stderr.contains("panicked"), "{stderr}");
     (code, stderr)

@@ -75,6 +75,8 @@ fn damaged_zsav_and_non_sav_files_are_refused_with_a_hint() {
             "fixtures/files",
             "--data",
             path.to_str().expect("utf-8"),
+            "--lang",
+            "en",
         ]);
         assert_eq!(code, 2, "{stderr}");
         assert!(stderr.contains(expected), "{stderr}");

@@ -147,7 +147,9 @@ fn a_declared_header_row_and_a_wrong_sheet() {
     assert!(stderr.contains("`About`, `数据`"), "{stderr}");
 
     write(&model.replace("sheet: 数据", "sheet: 数据\nheader_row: 0"));
-    let (code, _, stderr) = run(&args("fixtures/files/survey.xlsx"));
+    let mut english = args("fixtures/files/survey.xlsx");
+    english.extend(["--lang", "en"]);
+    let (code, _, stderr) = run(&english);
     assert_eq!(code, 2);
     assert!(stderr.contains("`header_row: 0` names no row"), "{stderr}");
 }

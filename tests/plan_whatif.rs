@@ -127,6 +127,8 @@ fn scenario_out_never_overwrites_an_input() {
             "2026-07-01",
             "--scenario-out",
             "fixtures/telecom/model.yaml",
+            "--lang",
+            "en",
         ])
         .output()
         .expect("run");

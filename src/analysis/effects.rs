@@ -102,6 +102,33 @@ pub enum EffectsError {
     PlsInAnalysis { node: String, reason: String },
 }
 
+/// The Chinese text of each error; English is `Display`.
+impl crate::diag::Localized for EffectsError {
+    fn message(&self, lang: crate::model::Lang) -> String {
+        if lang == crate::model::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            EffectsError::TooFew {
+                node,
+                inputs,
+                n,
+                needed,
+            } => format!(
+                "只有 {n} 份完整答卷，少于用 {inputs} 个输入估计 `{node}` 所需的 {needed} 份"
+            ),
+            EffectsError::Singular { node, reason } => format!("无法估计 `{node}`：{reason}"),
+            EffectsError::PlsInAnalysis { node, reason } => format!(
+                "`{node}`：分析中无法用 `pls` 方法为此模型计算权重：{reason}{}",
+                crate::diag::help_line(
+                    lang,
+                    "PLS 要求路径上的每个节点都有题目；此模型请使用 `weights: {method: lmg}`（或 ols、relweights、beta、corr、dominance）"
+                )
+            ),
+        }
+    }
+}
+
 /// The minimum complete cases for a regression on `k` inputs: ten per input and
 /// never fewer than 30, the usual rule of thumb below which betas are noise.
 pub fn min_cases(k: usize) -> u64 {

@@ -59,6 +59,28 @@ pub enum AnalysisError {
     Method(EffectsError),
 }
 
+/// The Chinese text of each error; English is `Display`. An estimator's reason is
+/// quoted as it says it.
+impl crate::diag::Localized for AnalysisError {
+    fn message(&self, lang: crate::model::Lang) -> String {
+        if lang == crate::model::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            AnalysisError::Empty => "问卷数据中没有答卷".to_string(),
+            AnalysisError::Effects(e) => format!(
+                "即使用全样本也无法估计驱动因素的效应：{}{}",
+                e.message(lang),
+                crate::diag::help_line(
+                    lang,
+                    "收集更多答卷，或在 model.yaml 中声明权重（`weights: {input: 0.3, …}`）"
+                )
+            ),
+            AnalysisError::Method(e) => e.message(lang),
+        }
+    }
+}
+
 /// One slice in one wave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SliceResult {

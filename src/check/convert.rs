@@ -4,7 +4,7 @@
 use crate::data::DataError;
 use crate::diag::{Code, Diagnostic};
 use crate::graph::GraphError;
-use crate::model::ModelError;
+use crate::model::{Lang, ModelError};
 use crate::rules::{RuleError, RuleWarning, RuleWarningKind};
 
 /// The message of an error without its location prefix and help lines.
@@ -26,30 +26,11 @@ impl From<&ModelError> for Diagnostic {
     fn from(e: &ModelError) -> Self {
         match e {
             ModelError::Yaml(y) => y.to_diagnostic(),
-            ModelError::Invalid { loc, message, help } => {
-                Diagnostic::error(model_code(message), loc, message.as_str())
-                    .with_help(help.as_str())
+            ModelError::Invalid { loc, kind } => {
+                Diagnostic::error(kind.code(), loc, kind.message(Lang::En))
+                    .with_help(kind.help(Lang::En))
             }
         }
-    }
-}
-
-fn model_code(message: &str) -> Code {
-    if message.starts_with("duplicate") {
-        Code::DuplicateId
-    } else if message.contains("unknown")
-        || message.contains("not an outcome")
-        || message.contains("is not one of")
-    {
-        Code::UnknownReference
-    } else if message.contains("lists itself") {
-        Code::Cycle
-    } else if message.contains("is used by both") || message.contains("listed twice") {
-        Code::ItemTwice
-    } else if message.starts_with("target") {
-        Code::TargetOutsideScale
-    } else {
-        Code::InvalidValue
     }
 }
 

@@ -6,6 +6,7 @@ mod check;
 mod exit;
 mod graph;
 mod importance;
+mod lang;
 mod moments;
 mod output;
 mod pipeline;
@@ -87,6 +88,7 @@ pub fn init_tracing(verbose: u8) {
 
 /// Run a command; errors are printed here, once, and become exit code 2.
 pub fn run(cli: Cli) -> Exit {
+    let lang = lang::of_command(&cli.command);
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Importance(args) => importance::run(&args),
@@ -106,8 +108,11 @@ pub fn run(cli: Cli) -> Exit {
         Ok(exit) => exit,
         Err(error) => {
             // Messages quote users' files: no control characters, no 50 MB names.
-            let message = sattrace::diag::for_terminal(&format!("{error:#}"));
-            eprintln!("error: {message}");
+            let message = sattrace::diag::for_terminal(&lang::render(&error, lang));
+            match lang {
+                sattrace::model::Lang::En => eprintln!("error: {message}"),
+                sattrace::model::Lang::Zh => eprintln!("错误：{message}"),
+            }
             Exit::Unusable
         }
     }

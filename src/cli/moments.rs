@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
 use clap::{Args, Subcommand};
 
 use super::output::write_output;
@@ -56,10 +55,13 @@ pub fn run(args: &MomentsArgs) -> anyhow::Result<Exit> {
 
 fn run_table(args: &MomentsArgs) -> anyhow::Result<Exit> {
     if args.project.moments.is_some() {
-        bail!("`sattrace moments` reads the survey, not a table\n  help: to add tables, use `sattrace moments merge A B -o FILE`");
+        return Err(super::lang::Said::error(
+            "`sattrace moments` reads the survey, not a table\n  help: to add tables, use `sattrace moments merge A B -o FILE`",
+            "`sattrace moments` 读取的是问卷数据，不是矩表\n  提示：要合并矩表，请用 `sattrace moments merge A B -o FILE`",
+        ));
     }
     let project = args.project.load()?;
-    let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
+    let layout = Layout::new(&project.model).map_err(anyhow::Error::from)?;
     let options = IngestOptions {
         encoding: args.project.encoding,
         on_invalid: args.project.on_invalid,
@@ -69,7 +71,7 @@ fn run_table(args: &MomentsArgs) -> anyhow::Result<Exit> {
     };
     let survey = super::project::ingest_file(&project, &options, true);
     let survey = survey?;
-    let table = MomentsTable::from_survey(&layout, &survey).map_err(anyhow::Error::msg)?;
+    let table = MomentsTable::from_survey(&layout, &survey).map_err(anyhow::Error::from)?;
     let mut bytes = Vec::new();
     table.to_csv(&layout, &mut bytes)?;
     write_output(args.output.as_deref(), &bytes, &project.inputs)?;
@@ -92,7 +94,7 @@ fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
         no_default_rules: true,
     }
     .load()?;
-    let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
+    let layout = Layout::new(&project.model).map_err(anyhow::Error::from)?;
     let mut inputs = vec![model_path];
     let mut merged: Option<(MomentsTable, String)> = None;
     for path in &args.tables {
@@ -103,13 +105,16 @@ fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
             None => (table, name),
             Some((mut all, first)) => {
                 all.merge(&table, (&first, &name))
-                    .map_err(anyhow::Error::msg)?;
+                    .map_err(anyhow::Error::from)?;
                 (all, first)
             }
         });
     }
     let Some((table, _)) = merged else {
-        bail!("no tables to merge\n  help: sattrace moments merge A.csv B.csv -o all.csv");
+        return Err(super::lang::Said::error(
+            "no tables to merge\n  help: sattrace moments merge A.csv B.csv -o all.csv",
+            "没有要合并的矩表\n  提示：sattrace moments merge A.csv B.csv -o all.csv",
+        ));
     };
     let mut bytes = Vec::new();
     table.to_csv(&layout, &mut bytes)?;
@@ -120,7 +125,8 @@ fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
 fn read_table(layout: &Layout, path: &Path) -> anyhow::Result<MomentsTable> {
     let name = path.display().to_string();
     let file = super::writer::open(path)?;
-    MomentsTable::from_csv(layout, std::io::BufReader::new(file), &name).map_err(anyhow::Error::msg)
+    MomentsTable::from_csv(layout, std::io::BufReader::new(file), &name)
+        .map_err(anyhow::Error::from)
 }
 
 /// The survey of `--moments FILE`: the table as per-cell moments, without any
@@ -130,7 +136,7 @@ pub fn survey_from_table(
     path: &Path,
     on_invalid: OnInvalid,
 ) -> anyhow::Result<Survey> {
-    let layout = Layout::new(&project.model).map_err(anyhow::Error::msg)?;
+    let layout = Layout::new(&project.model).map_err(anyhow::Error::from)?;
     let table = read_table(&layout, path)?;
     table
         .into_survey(
@@ -138,12 +144,14 @@ pub fn survey_from_table(
             &path.display().to_string(),
             on_invalid == OnInvalid::Skip,
         )
-        .map_err(anyhow::Error::msg)
+        .map_err(anyhow::Error::from)
 }
 
 /// The message for commands that need respondent rows but were given a table.
 pub fn needs_rows(what: &str) -> anyhow::Error {
-    anyhow::anyhow!(
+    super::lang::Said::error(format!(
         "{what} needs respondent-level rows, which a moments table does not have\n  help: draw a stratified sample in the engine with `sattrace sql --sample N --seed S`, save it as CSV and pass it with --data instead of --moments"
-    )
+    ), format!(
+        "{what} 需要受访者级别的数据行，而矩表（moments table）没有\n  提示：用 `sattrace sql --sample N --seed S` 在数据引擎中抽取分层样本，另存为 CSV，并用 --data 代替 --moments 传入"
+    ))
 }

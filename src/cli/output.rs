@@ -1,10 +1,9 @@
 //! Writing results: stdout, or a file through the one guarded, atomic writer
 //! (`super::writer`), never over one of the run's inputs.
 
+use super::lang::ContextIn;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-use anyhow::Context;
 
 /// Write `bytes` to `target` (stdout when `None`). `inputs` are the files the run read.
 pub fn write_output(target: Option<&Path>, bytes: &[u8], inputs: &[PathBuf]) -> anyhow::Result<()> {
@@ -13,7 +12,7 @@ pub fn write_output(target: Option<&Path>, bytes: &[u8], inputs: &[PathBuf]) -> 
         return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
             // A closed pipe (`sattrace … | head`) is not an error of ours.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            other => other.context("cannot write to stdout"),
+            other => other.context_in("cannot write to stdout", "无法写入标准输出"),
         };
     };
     super::writer::write_file(target, bytes, inputs, "-o")

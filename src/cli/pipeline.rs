@@ -79,7 +79,7 @@ fn run_full(
         importance,
         ..AnalysisOptions::default()
     };
-    let analysis = analyze(model, &project.graph, &survey, &options).map_err(anyhow::Error::msg)?;
+    let analysis = analyze(model, &project.graph, &survey, &options)?;
 
     let engine = RuleEngine::new();
     // The project's rules replace the built-in pack; without any, the pack is used
@@ -105,7 +105,7 @@ fn run_full(
         tags,
         segment_columns: model.segments.clone(),
     };
-    let rules = load_rules(&engine, &sources, &known).map_err(anyhow::Error::msg)?;
+    let rules = load_rules(&engine, &sources, &known)?;
     let recommendations = recommend(model, &project.graph, &analysis, &rules, &engine);
     for line in failure_summary(&recommendations.failures) {
         tracing::warn!("{line}");

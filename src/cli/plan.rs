@@ -1,9 +1,9 @@
 //! `sattrace plan`: the cheapest set of fired actions that reaches SMART targets
 //! by their due dates.
 
+use super::lang::Said;
 use std::path::PathBuf;
 
-use anyhow::bail;
 use clap::Args;
 
 use super::output::write_output;
@@ -68,9 +68,10 @@ const MARGIN_ROUNDS: usize = 6;
 fn date(flag: &str, text: &str) -> anyhow::Result<Date> {
     match Date::parse(text) {
         Some(d) => Ok(d),
-        None => bail!(
-            "{flag}: `{text}` is not a date\n  help: write dates as YYYY-MM-DD, e.g. 2027-06-30"
-        ),
+        None => Err(Said::error(
+            format!("{flag}: `{text}` is not a date\n  help: write dates as YYYY-MM-DD, e.g. 2027-06-30"),
+            format!("{flag}：`{text}` 不是日期\n  提示：日期请写成 YYYY-MM-DD，例如 2027-06-30"),
+        )),
     }
 }
 
@@ -106,17 +107,10 @@ pub fn render_plan_with(
 ) -> anyhow::Result<(Vec<u8>, PlanResult)> {
     let model = &pipeline.project.model;
     let result = match boot {
-        Some((boot, kept)) if pipeline.survey.respondents.is_some() => probable_plan(
-            pipeline,
-            request,
-            lang,
-            progress,
-            boot,
-            min_probability,
-            kept,
-        )?,
-        _ => evaluated_plan(pipeline, request, progress)
-            .map_err(|e| anyhow::anyhow!(e.text(lang)))?,
+        Some((boot, kept)) if pipeline.survey.respondents.is_some() => {
+            probable_plan(pipeline, request, progress, boot, min_probability, kept)?
+        }
+        _ => evaluated_plan(pipeline, request, progress).map_err(|e| smart_error(&e))?,
     };
     let report = PlanReport {
         model,
@@ -137,7 +131,6 @@ pub fn render_plan_with(
 fn probable_plan(
     pipeline: &Outcome,
     request: &PlanRequest,
-    lang: Lang,
     progress: &dyn Fn(u64),
     boot: &Bootstrap,
     min_probability: Option<f64>,
@@ -158,8 +151,7 @@ fn probable_plan(
         )
         .map_err(anyhow::Error::msg)
     };
-    let mut result =
-        evaluated_plan(pipeline, request, progress).map_err(|e| anyhow::anyhow!(e.text(lang)))?;
+    let mut result = evaluated_plan(pipeline, request, progress).map_err(|e| smart_error(&e))?;
     result.probabilities = Some(probabilities(&result)?);
     let Some(p) = min_probability else {
         return Ok(result);
@@ -225,7 +217,10 @@ pub fn request(
     let mut percent = Vec::new();
     for text in target {
         let Some((id, value)) = text.split_once('=') else {
-            bail!("--target: expected `outcome=value`, found `{text}`\n  help: for example `--target satisfaction=4.2`");
+            return Err(Said::error(
+                format!("--target: expected `outcome=value`, found `{text}`\n  help: for example `--target satisfaction=4.2`"),
+                format!("--target：应写成 `outcome=value`，实际是 `{text}`\n  提示：例如 `--target satisfaction=4.2`"),
+            ));
         };
         // `churn=0.5%`: a percentage written as one, so a value under 1 is meant.
         let (value, with_percent) = match value.trim().strip_suffix('%') {
@@ -233,7 +228,10 @@ pub fn request(
             None => (value.trim(), false),
         };
         let Ok(value) = value.parse::<f64>() else {
-            bail!("--target: `{value}` is not a number in `{text}`");
+            return Err(Said::error(
+                format!("--target: `{value}` is not a number in `{text}`"),
+                format!("--target：`{text}` 中的 `{value}` 不是数字"),
+            ));
         };
         if with_percent {
             percent.push(id.trim().to_string());
@@ -242,7 +240,10 @@ pub fn request(
     }
     if let Some(budget) = budget {
         if !(budget.is_finite() && budget >= 0.0) {
-            bail!("--budget: `{budget}` is not a cost; give a number from 0 up");
+            return Err(Said::error(
+                format!("--budget: `{budget}` is not a cost; give a number from 0 up"),
+                format!("--budget：`{budget}` 不是有效的成本；请给出不小于 0 的数"),
+            ));
         }
     }
     Ok(PlanRequest {
@@ -325,10 +326,16 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
     let boot = args.uncertainty.bootstrap()?;
     if let Some(p) = args.min_probability {
         if !(p > 0.0 && p < 1.0) {
-            bail!("--min-probability: `{p}` is not a probability\n  help: give a number between 0 and 1, e.g. 0.8");
+            return Err(Said::error(
+                format!("--min-probability: `{p}` is not a probability\n  help: give a number between 0 and 1, e.g. 0.8"),
+                format!("--min-probability：`{p}` 不是概率\n  提示：请给出 0 到 1 之间的数，例如 0.8"),
+            ));
         }
         if boot.is_none() {
-            bail!("--min-probability needs the bootstrap\n  help: drop `--bootstrap 0`");
+            return Err(Said::error(
+                "--min-probability needs the bootstrap\n  help: drop `--bootstrap 0`",
+                "--min-probability 需要自助法（bootstrap）\n  提示：去掉 `--bootstrap 0`",
+            ));
         }
     }
     let result = render_plan_with(
@@ -367,4 +374,9 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Unusable);
     }
     Ok(Exit::Ok)
+}
+
+/// A SMART error, said in both languages (the run's language is chosen when printed).
+pub fn smart_error(e: &sattrace::plan::SmartError) -> anyhow::Error {
+    Said::error(e.text(Lang::En), e.text(Lang::Zh))
 }

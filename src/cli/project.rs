@@ -1,8 +1,8 @@
 //! Finding and reading a project's files: `model.yaml`, its survey, `rules/*.yaml`.
 
+use super::lang::{ContextIn, Said};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
 use clap::Args;
 
 use sattrace::data::{Encoding, OnInvalid};
@@ -63,10 +63,16 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
                 .filter(|&&b| b == b'\n')
                 .count()
                 + 1;
-            bail!(
-                "{}:{line}: the file is not UTF-8\n  help: save it as UTF-8 (YAML files must be UTF-8)",
-                path.display()
-            )
+            Err(Said::error(
+                format!(
+                    "{}:{line}: the file is not UTF-8\n  help: save it as UTF-8 (YAML files must be UTF-8)",
+                    path.display()
+                ),
+                format!(
+                    "{}:{line}: 文件不是 UTF-8 编码\n  提示：请另存为 UTF-8（YAML 文件必须是 UTF-8）",
+                    path.display()
+                ),
+            ))
         }
     }
 }
@@ -78,23 +84,21 @@ impl ProjectArgs {
             .clone()
             .unwrap_or_else(|| self.dir.join("model.yaml"));
         if !model_path.is_file() {
-            bail!(
-                "no model at `{}`\n  help: pass a project directory containing model.yaml, or --model FILE",
-                model_path.display()
-            );
+            return Err(no_model(&model_path));
         }
         let model_name = model_path.display().to_string();
-        let model =
-            load_model(&model_name, &read_text(&model_path)?).map_err(anyhow::Error::msg)?;
-        let graph = DriverGraph::build(&model).map_err(anyhow::Error::msg)?;
+        // Typed errors (not text), so they can be printed in the run's language.
+        let model = load_model(&model_name, &read_text(&model_path)?)?;
+        let graph = DriverGraph::build(&model)?;
         let data_path = match (&self.data, &model.data) {
             // A moments table stands in for the survey.
             (_, _) if self.moments.is_some() => self.moments.clone().unwrap_or_default(),
             (Some(data), _) => data.clone(),
             (None, Some(data)) => model_path.parent().unwrap_or(Path::new(".")).join(data),
-            (None, None) => bail!(
-                "{model_name}: the model names no survey file\n  help: add `data: survey.csv` to the model, or pass --data FILE"
-            ),
+            (None, None) => return Err(Said::error(
+                format!("{model_name}: the model names no survey file\n  help: add `data: survey.csv` to the model, or pass --data FILE"),
+                format!("{model_name}: 模型没有指定问卷数据文件\n  提示：在模型中加上 `data: survey.csv`，或使用 --data FILE"),
+            )),
         };
         let mut inputs = vec![model_path.clone(), data_path.clone()];
         let rule_paths = if self.rules.is_empty() {
@@ -112,7 +116,7 @@ impl ProjectArgs {
                 } else if path.is_file() {
                     paths.push(path.clone());
                 } else {
-                    bail!("no rule file or directory at `{}`", path.display());
+                    return Err(no_rules_at(path));
                 }
             }
             paths
@@ -187,17 +191,17 @@ pub fn ingest_file(
 ) -> anyhow::Result<sattrace::data::Survey> {
     let data_name = project.data_path.display().to_string();
     let file = std::fs::File::open(&project.data_path)
-        .with_context(|| format!("cannot read `{data_name}`"))?;
+        .with_context_in(|| super::writer::cannot_read(&project.data_path))?;
     let (model, order) = (&project.model, project.graph.order());
     if let Some(kind) = sattrace::data::WorkbookKind::of_name(&data_name) {
         let reader = std::io::BufReader::new(file);
         return sattrace::data::ingest_workbook(model, order, &data_name, kind, reader, options)
-            .map_err(anyhow::Error::msg);
+            .map_err(anyhow::Error::from);
     }
     if sattrace::data::is_sav_name(&data_name) {
         let reader = std::io::BufReader::new(file);
         return sattrace::data::ingest_sav(model, order, &data_name, reader, options)
-            .map_err(anyhow::Error::msg);
+            .map_err(anyhow::Error::from);
     }
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = if progress {
@@ -213,7 +217,7 @@ pub fn ingest_file(
         options,
     );
     bar.finish_and_clear();
-    survey.map_err(anyhow::Error::msg)
+    survey.map_err(anyhow::Error::from)
 }
 
 /// `*.yaml` and `*.yml` files directly in `dir`, sorted by name, then the helper
@@ -229,7 +233,7 @@ pub fn rule_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 
 pub fn files_in(dir: &Path, extensions: &[&str]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read `{}`", dir.display()))?
+        .with_context_in(|| super::writer::cannot_read(dir))?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
@@ -240,4 +244,26 @@ pub fn files_in(dir: &Path, extensions: &[&str]) -> anyhow::Result<Vec<PathBuf>>
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// No model file where one was expected.
+pub fn no_model(path: &Path) -> anyhow::Error {
+    Said::error(
+        format!(
+            "no model at `{}`\n  help: pass a project directory containing model.yaml, or --model FILE",
+            path.display()
+        ),
+        format!(
+            "`{}` 处没有模型文件\n  提示：请指定包含 model.yaml 的项目目录，或使用 --model FILE",
+            path.display()
+        ),
+    )
+}
+
+/// No rule file or directory at a path the user named.
+pub fn no_rules_at(path: &Path) -> anyhow::Error {
+    Said::error(
+        format!("no rule file or directory at `{}`", path.display()),
+        format!("`{}` 处没有规则文件或目录", path.display()),
+    )
 }

@@ -224,7 +224,7 @@ pub fn render_report(
     }
     if let Some(request) = request {
         let result = super::plan::evaluated_plan(outcome, request, &|_| {})
-            .map_err(|e| anyhow::anyhow!(e.text(lang)))?;
+            .map_err(|e| super::plan::smart_error(&e))?;
         let report = PlanReport {
             model,
             result: &result,

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::bail;
 use clap::Args;
 
 use super::output::write_output;
@@ -57,14 +56,11 @@ pub fn run(args: &SqlArgs) -> anyhow::Result<Exit> {
         .clone()
         .unwrap_or_else(|| args.dir.join("model.yaml"));
     if !model_path.is_file() {
-        bail!(
-            "no model at `{}`\n  help: pass a project directory containing model.yaml, or --model FILE",
-            model_path.display()
-        );
+        return Err(super::project::no_model(&model_path));
     }
     let model_name = model_path.display().to_string();
-    let model = load_model(&model_name, &read_text(&model_path)?).map_err(anyhow::Error::msg)?;
-    let layout = Layout::new(&model).map_err(anyhow::Error::msg)?;
+    let model = load_model(&model_name, &read_text(&model_path)?)?;
+    let layout = Layout::new(&model)?;
     let options = SqlOptions {
         sample: args.sample.map(|per_cell| SampleSpec {
             per_cell,

@@ -5,6 +5,8 @@
 //! `tests/*.yaml` scenarios), a rule
 //! directory (`*.yaml` and `lib/*.rhai`), or one rule file.
 
+use super::lang::Said;
+use sattrace::diag::Localized;
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
@@ -95,13 +97,19 @@ fn test_path(
     } else if path.is_file() {
         vec![path.to_path_buf()]
     } else {
-        bail!("no rule file or directory at `{}`", path.display());
+        return Err(super::project::no_rules_at(path));
     };
     if files.is_empty() {
-        bail!(
-            "no rule files in `{}`\n  help: rule files are `*.yaml` in the directory",
-            path.display()
-        );
+        return Err(Said::error(
+            format!(
+                "no rule files in `{}`\n  help: rule files are `*.yaml` in the directory",
+                path.display()
+            ),
+            format!(
+                "`{}` 中没有规则文件\n  提示：规则文件是该目录下的 `*.yaml`",
+                path.display()
+            ),
+        ));
     }
     let texts = read_all(&files)?;
     let sources: Vec<RuleSource> = texts
@@ -125,8 +133,10 @@ fn run_rules(
     report: &mut TestReport,
     scenario_fired: &[(String, String)],
 ) -> anyhow::Result<()> {
+    // `test` has no --lang: errors follow SATTRACE_LANG, as printed by `cli::run`.
+    let lang = super::lang::from_env();
     let rules = check_rules(engine, sources, known).map_err(|errors| {
-        let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let all: Vec<String> = errors.iter().map(|e| Localized::message(e, lang)).collect();
         anyhow::anyhow!("{}", all.join("\n"))
     })?;
     let cases = run_rule_tests(engine, &rules);
@@ -181,8 +191,9 @@ fn test_project(
     let mut fired = Vec::new();
     let mut scenario_cases = Vec::new();
     if !scenario_files.is_empty() {
+        let lang = super::lang::from_env();
         let rules = check_rules(engine, &sources, &known).map_err(|errors| {
-            let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            let all: Vec<String> = errors.iter().map(|e| Localized::message(e, lang)).collect();
             anyhow::anyhow!("{}", all.join("\n"))
         })?;
         let options = IngestOptions {

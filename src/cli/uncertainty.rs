@@ -39,10 +39,16 @@ impl UncertaintyArgs {
     /// are wrong.
     pub fn bootstrap(&self) -> anyhow::Result<Option<Bootstrap>> {
         if !(self.confidence > 0.0 && self.confidence < 1.0) {
-            anyhow::bail!(
-                "--confidence: `{}` is not a level\n  help: give a number between 0 and 1, e.g. 0.9",
-                self.confidence
-            );
+            return Err(super::lang::Said::error(
+                format!(
+                    "--confidence: `{}` is not a level\n  help: give a number between 0 and 1, e.g. 0.9",
+                    self.confidence
+                ),
+                format!(
+                    "--confidence：`{}` 不是有效的置信水平\n  提示：请给出 0 到 1 之间的数，例如 0.9",
+                    self.confidence
+                ),
+            ));
         }
         Ok((self.bootstrap > 0).then_some(Bootstrap {
             replicates: self.bootstrap,

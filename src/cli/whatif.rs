@@ -71,9 +71,10 @@ pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
         None => None,
     };
     if base.is_none() && args.set.is_empty() && args.shift.is_empty() {
-        anyhow::bail!(
-            "nothing to change\n  help: pass --scenario FILE, or --set driver=score / --shift driver=±delta"
-        );
+        return Err(super::lang::Said::error(
+            "nothing to change\n  help: pass --scenario FILE, or --set driver=score / --shift driver=±delta",
+            "没有要改变的内容\n  提示：请使用 --scenario FILE，或 --set driver=score / --shift driver=±delta",
+        ));
     }
     let scenario = scenario_from_flags(model, base, &args.set, &args.shift, &args.filter)
         .map_err(anyhow::Error::msg)?;
@@ -167,7 +168,7 @@ pub fn compare(
         scenario,
         level,
     )
-    .map_err(anyhow::Error::msg)?;
+    .map_err(anyhow::Error::from)?;
     if aggregate {
         run.basis.push_str("; ");
         run.basis.push_str(AGGREGATE_NOTE);

@@ -6,11 +6,10 @@
 //! to a temporary file in the target's directory, then a rename: a crash or a full
 //! disk leaves the old file whole.
 
+use super::lang::{ContextIn, Said};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
-
-use anyhow::{bail, Context};
 
 /// Canonical paths of every file read so far in this process.
 static READ: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
@@ -30,13 +29,13 @@ pub fn note_input(path: &Path) {
 /// Read a whole input file, noting it.
 pub fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
     note_input(path);
-    std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))
+    std::fs::read(path).with_context_in(|| cannot_read(path))
 }
 
 /// Open an input file for streaming, noting it.
 pub fn open(path: &Path) -> anyhow::Result<std::fs::File> {
     note_input(path);
-    std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))
+    std::fs::File::open(path).with_context_in(|| cannot_read(path))
 }
 
 /// The input `target` would overwrite, if any: `extra` (files the caller names)
@@ -76,25 +75,41 @@ pub fn write_file(
     flag: &str,
 ) -> anyhow::Result<()> {
     if target.is_dir() {
-        bail!(
-            "`{}` is a directory, not a file\n  help: give {flag} a file path",
-            target.display()
-        );
+        return Err(Said::error(
+            format!(
+                "`{}` is a directory, not a file\n  help: give {flag} a file path",
+                target.display()
+            ),
+            format!(
+                "`{}` 是目录，不是文件\n  提示：{flag} 需要一个文件路径",
+                target.display()
+            ),
+        ));
     }
     if let Some(input) = clobbered(target, extra) {
-        bail!(
-            "refusing to write over `{}`: it is an input of this run (`{}`)\n  help: choose another path for {flag}",
-            target.display(),
-            input.display()
-        );
+        return Err(Said::error(
+            format!(
+                "refusing to write over `{}`: it is an input of this run (`{}`)\n  help: choose another path for {flag}",
+                target.display(),
+                input.display()
+            ),
+            format!(
+                "不会覆盖 `{}`：它是本次运行的输入文件（`{}`）\n  提示：请为 {flag} 换一个路径",
+                target.display(),
+                input.display()
+            ),
+        ));
     }
     let directory = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let file_name = target
-        .file_name()
-        .with_context(|| format!("`{}` is not a file path", target.display()))?;
+    let file_name = target.file_name().ok_or_else(|| {
+        Said::error(
+            format!("`{}` is not a file path", target.display()),
+            format!("`{}` 不是文件路径", target.display()),
+        )
+    })?;
     let temporary = directory.join(format!(
         ".{}.{}.tmp",
         file_name.to_string_lossy(),
@@ -102,12 +117,25 @@ pub fn write_file(
     ));
     let result = std::fs::write(&temporary, bytes)
         .and_then(|()| std::fs::rename(&temporary, target))
-        .with_context(|| format!("cannot write `{}`", target.display()));
+        .with_context_in(|| {
+            (
+                format!("cannot write `{}`", target.display()),
+                format!("无法写入 `{}`", target.display()),
+            )
+        });
     if result.is_err() {
         // Best effort: the temporary file is ours and useless after a failure.
         let _ = std::fs::remove_file(&temporary);
     }
     result
+}
+
+/// "cannot read `path`" in both languages.
+pub fn cannot_read(path: &Path) -> (String, String) {
+    (
+        format!("cannot read `{}`", path.display()),
+        format!("无法读取 `{}`", path.display()),
+    )
 }
 
 #[cfg(test)]

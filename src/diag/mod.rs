@@ -7,12 +7,14 @@
 mod code;
 mod diagnostic;
 mod lines;
+mod localize;
 mod suggest;
 mod terminal;
 
 pub use code::Code;
 pub use diagnostic::{sort_diagnostics, Diagnostic, Related, Severity};
 pub use lines::TextLines;
+pub use localize::{did_you_mean_in, help_line, Both, Localized};
 pub use suggest::{did_you_mean, suggest, MAX_SUGGEST_CHARS};
 pub use terminal::{clip_quoted, for_terminal, neutralise, MAX_ECHO_CHARS};
 

@@ -34,6 +34,30 @@ fn edge_list(edges: &[(String, Loc)]) -> String {
         .collect()
 }
 
+/// The Chinese text of each error; English is `Display`.
+impl crate::diag::Localized for GraphError {
+    fn message(&self, lang: crate::model::Lang) -> String {
+        if lang == crate::model::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            GraphError::Cycle { loc, cycle, edges } => {
+                let edges: String = edges
+                    .iter()
+                    .map(|(edge, loc)| format!("\n    {edge}（位于 {loc}）"))
+                    .collect();
+                format!(
+                    "{loc}: 驱动因素之间形成了循环：{}\n  提示：驱动因素不能经由其他驱动因素依赖自身；请删除以下输入之一：{edges}",
+                    cycle.join(" → ")
+                )
+            }
+            GraphError::Unreachable { loc, id } => format!(
+                "{loc}: `{id}` 不通向任何结果指标\n  提示：把它列入通向结果指标的某个节点的 `inputs`，或给它加上 `outcome: true`"
+            ),
+        }
+    }
+}
+
 impl GraphError {
     pub fn loc(&self) -> &Loc {
         match self {

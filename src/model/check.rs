@@ -8,10 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_saphyr::Spanned;
 
+use super::error::ModelErrorKind;
 use super::graph_check::check_graph;
 use super::load::{load_model, parse_date, scale_problem, DEFAULT_SCALE};
 use super::raw::{RawModel, RawNode, RawWeights};
 use super::types::{Metric, Model, Scale};
+use super::Lang;
 use crate::diag::{did_you_mean, Code, Diagnostic, Loc, TextLines};
 use crate::yaml::parse_yaml;
 
@@ -91,11 +93,21 @@ impl Checker<'_> {
             .push(Diagnostic::error(code, loc, message).with_help(help));
     }
 
+    /// A finding of a kind the loader also reports, in the loader's words and code.
+    fn push_kind(&mut self, loc: &Loc, kind: &ModelErrorKind) {
+        self.push(
+            kind.code(),
+            loc,
+            kind.message(Lang::En),
+            kind.help(Lang::En),
+        );
+    }
+
     fn model(&mut self, raw: &RawModel) {
         let default_scale = match &raw.scale {
             Some(s) => match scale_problem(&s.value) {
-                Some((message, help)) => {
-                    self.push(Code::InvalidValue, &self.at(s), message, help);
+                Some(kind) => {
+                    self.push_kind(&self.at(s), &kind);
                     // The default stands in, so targets are not all reported again
                     // as outside a scale that is itself the mistake.
                     DEFAULT_SCALE
@@ -150,7 +162,7 @@ impl Checker<'_> {
         self.outcomes(raw, &ids);
         for p in super::crossed::problems(raw) {
             let loc = Loc::from_yaml(self.file, p.at);
-            self.push(Code::InvalidValue, &loc, p.message, p.help);
+            self.push_kind(&loc, &p.kind);
         }
         for column in raw
             .segments
@@ -217,8 +229,8 @@ impl Checker<'_> {
         let metric = node.metric.unwrap_or_default();
         let scale = match &node.scale {
             Some(s) => match scale_problem(&s.value) {
-                Some((message, help)) => {
-                    self.push(Code::InvalidValue, &self.at(s), message, help);
+                Some(kind) => {
+                    self.push_kind(&self.at(s), &kind);
                     // No follow-on findings against a scale that is the mistake.
                     DEFAULT_SCALE
                 }
@@ -299,10 +311,8 @@ impl Checker<'_> {
         }
         self.target(node, metric, &scale);
         if let Some(r) = &node.reliability {
-            if let Some((message, help)) =
-                super::load::reliability_problem(id, r.value, node.items.len())
-            {
-                self.push(Code::InvalidValue, &self.at(r), message, help);
+            if let Some(kind) = super::load::reliability_problem(id, r.value, node.items.len()) {
+                self.push_kind(&self.at(r), &kind);
             }
         }
     }

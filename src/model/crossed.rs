@@ -4,14 +4,14 @@
 
 use serde_saphyr::Spanned;
 
+use super::error::ModelErrorKind;
 use super::raw::RawModel;
 use crate::diag::suggest;
 
-/// One problem of a `crossed:` group: where, what, and a hint.
+/// One problem of a `crossed:` group: where and what.
 pub(crate) struct Problem {
     pub at: serde_saphyr::Location,
-    pub message: String,
-    pub help: String,
+    pub kind: ModelErrorKind,
 }
 
 /// Every problem of the model's `crossed:` groups, in file order.
@@ -22,11 +22,9 @@ pub(crate) fn problems(raw: &RawModel) -> Vec<Problem> {
         if group.value.len() < 2 {
             out.push(Problem {
                 at: group.referenced,
-                message: format!(
-                    "a crossed group needs two or more segment columns, found {}",
-                    group.value.len()
-                ),
-                help: "write e.g. `crossed: [[channel, region]]`".to_string(),
+                kind: ModelErrorKind::CrossedTooSmall {
+                    found: group.value.len(),
+                },
             });
         }
         for (k, column) in group.value.iter().enumerate() {
@@ -35,8 +33,9 @@ pub(crate) fn problems(raw: &RawModel) -> Vec<Problem> {
             } else if group.value[..k].iter().any(|c| c.value == column.value) {
                 out.push(Problem {
                     at: column.referenced,
-                    message: format!("column `{}` is crossed with itself", column.value),
-                    help: "name each segment column once per crossed group".to_string(),
+                    kind: ModelErrorKind::CrossedSelf {
+                        column: column.value.clone(),
+                    },
                 });
             }
         }
@@ -45,22 +44,12 @@ pub(crate) fn problems(raw: &RawModel) -> Vec<Problem> {
 }
 
 fn unknown(column: &Spanned<String>, segments: &[&str]) -> Problem {
-    let hint = suggest(&column.value, segments.iter().copied());
     Problem {
         at: column.referenced,
-        message: format!("crossed column `{}` is not a segment column", column.value),
-        help: match hint {
-            Some(name) => {
-                format!("did you mean `{name}`? crossed columns must be listed under `segments:`")
-            }
-            None => format!(
-                "crossed columns must be listed under `segments:` (segments: {})",
-                if segments.is_empty() {
-                    "none".to_string()
-                } else {
-                    segments.join(", ")
-                }
-            ),
+        kind: ModelErrorKind::CrossedUnknown {
+            column: column.value.clone(),
+            suggestion: suggest(&column.value, segments.iter().copied()),
+            segments: segments.iter().map(|s| s.to_string()).collect(),
         },
     }
 }

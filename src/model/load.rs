@@ -5,42 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_saphyr::Spanned;
 
+use super::error::{ModelError, ModelErrorKind as K, TargetUnit};
 use super::raw::{RawModel, RawNode, RawWeights};
 use super::types::{Method, Metric, Model, Node, Scale, Weights};
 use super::Label;
-use crate::diag::{did_you_mean, help_suffix, human_number, Loc};
-use crate::yaml::{parse_yaml, YamlError};
-
-/// Why a model could not be loaded. Every variant carries where it happened.
-#[derive(Debug, thiserror::Error)]
-pub enum ModelError {
-    #[error(transparent)]
-    Yaml(#[from] YamlError),
-    #[error("{loc}: {message}{}", help_suffix(.help))]
-    Invalid {
-        loc: Loc,
-        message: String,
-        help: String,
-    },
-}
-
-impl ModelError {
-    fn invalid(loc: Loc, message: impl Into<String>, help: impl Into<String>) -> Self {
-        ModelError::Invalid {
-            loc,
-            message: message.into(),
-            help: help.into(),
-        }
-    }
-
-    /// Where the error is.
-    pub fn loc(&self) -> &Loc {
-        match self {
-            ModelError::Yaml(e) => e.loc(),
-            ModelError::Invalid { loc, .. } => loc,
-        }
-    }
-}
+use crate::diag::{suggest, Loc};
+use crate::yaml::parse_yaml;
 
 /// The item scale when a model names none.
 pub(crate) const DEFAULT_SCALE: Scale = Scale { min: 1.0, max: 5.0 };
@@ -61,11 +31,7 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
     };
 
     if raw.drivers.is_empty() {
-        return Err(ModelError::invalid(
-            Loc::new(file, 1, 1),
-            "the model has no drivers",
-            "add a `drivers:` list with at least one driver and one outcome",
-        ));
+        return Err(ModelError::invalid(Loc::new(file, 1, 1), K::NoDrivers));
     }
 
     let mut seen_ids: BTreeMap<&str, Loc> = BTreeMap::new();
@@ -75,8 +41,10 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
         if let Some(first) = seen_ids.get(id) {
             return Err(ModelError::invalid(
                 at(&raw_node.id),
-                format!("duplicate driver id `{id}`"),
-                format!("`{id}` is already defined at {first}; ids must be unique"),
+                K::DuplicateId {
+                    id: id.to_string(),
+                    first: first.clone(),
+                },
             ));
         }
         seen_ids.insert(id, at(&raw_node.id));
@@ -106,16 +74,15 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
             if !all_ids.contains(&input.value.as_str()) {
                 return Err(ModelError::invalid(
                     at(input),
-                    format!("`{id}` names unknown input `{}`", input.value),
-                    did_you_mean(&input.value, all_ids.iter().copied()),
+                    K::UnknownInput {
+                        node: id,
+                        input: input.value.clone(),
+                        suggestion: suggest(&input.value, all_ids.iter().copied()),
+                    },
                 ));
             }
             if input.value == id {
-                return Err(ModelError::invalid(
-                    at(input),
-                    format!("`{id}` lists itself as an input"),
-                    "a driver cannot feed itself; remove it from `inputs`",
-                ));
+                return Err(ModelError::invalid(at(input), K::SelfInput { node: id }));
             }
         }
         let mut own_items = BTreeSet::new();
@@ -123,16 +90,21 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
             if !own_items.insert(item.value.as_str()) {
                 return Err(ModelError::invalid(
                     at(item),
-                    format!("item `{}` is listed twice under `{id}`", item.value),
-                    "list each survey column once",
+                    K::ItemTwice {
+                        node: id,
+                        item: item.value.clone(),
+                    },
                 ));
             }
             if let Some(owner) = item_owner.insert(item.value.as_str(), raw_node.id.value.as_str())
             {
                 return Err(ModelError::invalid(
                     at(item),
-                    format!("item `{}` is used by both `{owner}` and `{id}`", item.value),
-                    "each survey column belongs to one driver",
+                    K::ItemShared {
+                        item: item.value.clone(),
+                        owner: owner.to_string(),
+                        node: id,
+                    },
                 ));
             }
         }
@@ -140,8 +112,11 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
             if !own_items.contains(rev.value.as_str()) {
                 return Err(ModelError::invalid(
                     at(rev),
-                    format!("reverse item `{}` is not one of `{id}`'s items", rev.value),
-                    did_you_mean(&rev.value, own_items.iter().copied()),
+                    K::UnknownReverse {
+                        node: id,
+                        item: rev.value.clone(),
+                        suggestion: suggest(&rev.value, own_items.iter().copied()),
+                    },
                 ));
             }
         }
@@ -150,23 +125,20 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
         if raw_node.items.is_empty() && raw_node.inputs.is_empty() {
             return Err(ModelError::invalid(
                 at(&raw_node.id),
-                format!("`{id}` has neither `items` nor `inputs`"),
-                "give it the survey columns that measure it, or the drivers that feed it",
+                K::NoItemsNorInputs { node: id },
             ));
         }
         if raw_node.items.is_empty() && !matches!(weights, Weights::Declared(_)) {
             return Err(ModelError::invalid(
                 at(&raw_node.id),
-                format!("`{id}` has no items, so its effects cannot be estimated from data"),
-                "declare its input weights (`weights: {input: 0.4, …}`) or give it items",
+                K::NoItemsUndeclared { node: id },
             ));
         }
         if let Some(r) = &raw_node.reliability {
-            if let Some((message, help)) = reliability_problem(&id, r.value, raw_node.items.len()) {
+            if let Some(kind) = reliability_problem(&id, r.value, raw_node.items.len()) {
                 return Err(ModelError::invalid(
                     Loc::from_yaml(file, r.referenced),
-                    message,
-                    help,
+                    kind,
                 ));
             }
         }
@@ -216,13 +188,9 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
             if !outcomes.contains(&p.value.as_str()) {
                 return Err(ModelError::invalid(
                     at(p),
-                    format!(
-                        "`primary_outcome` names `{}`, which is not an outcome",
-                        p.value
-                    ),
-                    match did_you_mean(&p.value, outcomes.iter().copied()) {
-                        s if s.is_empty() => "mark the node with `outcome: true`".to_string(),
-                        s => s,
+                    K::PrimaryNotOutcome {
+                        name: p.value.clone(),
+                        suggestion: suggest(&p.value, outcomes.iter().copied()),
                     },
                 ));
             }
@@ -230,13 +198,7 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
         }
         None => match outcomes.first() {
             Some(first) => (*first).to_string(),
-            None => {
-                return Err(ModelError::invalid(
-                    Loc::new(file, 1, 1),
-                    "the model has no outcome",
-                    "mark at least one node with `outcome: true` (e.g. satisfaction)",
-                ))
-            }
+            None => return Err(ModelError::invalid(Loc::new(file, 1, 1), K::NoOutcome)),
         },
     };
 
@@ -250,18 +212,16 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
         if let Some(owner) = item_owner.get(column.value.as_str()) {
             return Err(ModelError::invalid(
                 at(column),
-                format!("column `{}` is an item of `{owner}`", column.value),
-                "segment, wave, weight and respondent id columns cannot also be survey items",
+                K::ColumnIsItem {
+                    column: column.value.clone(),
+                    owner: owner.to_string(),
+                },
             ));
         }
     }
 
     if let Some(p) = super::crossed::problems(&raw).into_iter().next() {
-        return Err(ModelError::invalid(
-            Loc::from_yaml(file, p.at),
-            p.message,
-            p.help,
-        ));
+        return Err(ModelError::invalid(Loc::from_yaml(file, p.at), p.kind));
     }
     let crossed = raw
         .crossed
@@ -271,8 +231,7 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
     if let Some(row) = raw.header_row.as_ref().filter(|r| r.value == 0) {
         return Err(ModelError::invalid(
             Loc::from_yaml(file, row.referenced),
-            "`header_row: 0` names no row".to_string(),
-            "sheet rows count from 1, as in Excel; remove `header_row:` to detect it",
+            K::HeaderRowZero,
         ));
     }
 
@@ -297,20 +256,18 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
     })
 }
 
-/// What is wrong with a node's declared `reliability:` (message, help), if anything.
-pub(crate) fn reliability_problem(id: &str, r: f64, items: usize) -> Option<(String, String)> {
+/// What is wrong with a node's declared `reliability:`, if anything.
+pub(crate) fn reliability_problem(id: &str, r: f64, items: usize) -> Option<K> {
     if !(r > 0.0 && r <= 1.0) {
-        return Some((
-            format!("`{id}` has reliability {r}, outside 0 < r ≤ 1"),
-            "give the share of the node's variance that is true score, e.g. `reliability: 0.8`"
-                .to_string(),
-        ));
+        return Some(K::ReliabilityRange {
+            node: id.to_string(),
+            value: r,
+        });
     }
     if items == 0 {
-        return Some((
-            format!("`{id}` declares a reliability but has no items"),
-            "reliability belongs to measured nodes; remove it from a composite node".to_string(),
-        ));
+        return Some(K::ReliabilityWithoutItems {
+            node: id.to_string(),
+        });
     }
     None
 }
@@ -326,8 +283,7 @@ fn check_identifier(id: &str, loc: Loc) -> Result<(), ModelError> {
     } else {
         Err(ModelError::invalid(
             loc,
-            format!("driver id `{id}` is not an identifier"),
-            "use letters, digits and `_`, starting with a letter (rules refer to ids by name); put display text in `label`",
+            K::NotIdentifier { id: id.to_string() },
         ))
     }
 }
@@ -336,28 +292,14 @@ fn check_identifier(id: &str, loc: Loc) -> Result<(), ModelError> {
 /// every score and interval is computed from: `max: 1e308` wrote ±inf moments.
 pub(crate) const MAX_SCALE_ABS: f64 = 1e9;
 
-/// What is wrong with a scale, as (message, help), or `None`. One verdict for
-/// the loader and `check`.
-pub(crate) fn scale_problem(scale: &Scale) -> Option<(String, &'static str)> {
-    if !(scale.min.is_finite() && scale.max.is_finite() && scale.min < scale.max) {
-        return Some((
-            format!(
-                "scale {{min: {}, max: {}}} is empty",
-                human_number(scale.min),
-                human_number(scale.max)
-            ),
-            "`min` must be below `max`, e.g. `{min: 1, max: 5}`",
-        ));
+/// What is wrong with a scale, or `None`. One verdict for the loader and `check`.
+pub(crate) fn scale_problem(scale: &Scale) -> Option<K> {
+    let (min, max) = (scale.min, scale.max);
+    if !(min.is_finite() && max.is_finite() && min < max) {
+        return Some(K::ScaleEmpty { min, max });
     }
-    if scale.min.abs() > MAX_SCALE_ABS || scale.max.abs() > MAX_SCALE_ABS {
-        return Some((
-            format!(
-                "scale {{min: {}, max: {}}} is too wide",
-                human_number(scale.min),
-                human_number(scale.max)
-            ),
-            "scale ends must lie within ±1e9 (answer codes, points or amounts); rescale the item",
-        ));
+    if min.abs() > MAX_SCALE_ABS || max.abs() > MAX_SCALE_ABS {
+        return Some(K::ScaleTooWide { min, max });
     }
     None
 }
@@ -365,7 +307,7 @@ pub(crate) fn scale_problem(scale: &Scale) -> Option<(String, &'static str)> {
 fn check_scale(scale: &Scale, loc: Loc) -> Result<(), ModelError> {
     match scale_problem(scale) {
         None => Ok(()),
-        Some((message, help)) => Err(ModelError::invalid(loc, message, help)),
+        Some(kind) => Err(ModelError::invalid(loc, kind)),
     }
 }
 
@@ -380,20 +322,19 @@ fn check_metric(
     match metric {
         Metric::Nps | Metric::Rate if node.items.len() != 1 => Err(ModelError::invalid(
             loc,
-            format!(
-                "`{id}` uses metric `{}` but has {} items",
-                metric.as_str(),
-                node.items.len()
-            ),
-            "NPS and rates are computed from exactly one survey column",
+            K::MetricItems {
+                node: id.clone(),
+                metric: metric.as_str(),
+                items: node.items.len(),
+            },
         )),
         Metric::Nps if (scale.min, scale.max) != (0.0, 10.0) => Err(ModelError::invalid(
             loc,
-            format!(
-                "`{id}` uses metric `nps` on a {}–{} scale",
-                scale.min, scale.max
-            ),
-            "NPS needs a 0–10 likelihood-to-recommend item: `scale: {min: 0, max: 10}`",
+            K::NpsScale {
+                node: id.clone(),
+                min: scale.min,
+                max: scale.max,
+            },
         )),
         _ => Ok(()),
     }
@@ -411,33 +352,35 @@ fn node_weights(file: &str, node: &RawNode, all_ids: &[&str]) -> Result<Weights,
                 // The untagged enum buffers its content, so the inner span is lost:
                 // point at the `weights:` value.
                 loc,
-                format!("unknown method `{}`", method.value),
-                Method::hint(&method.value),
+                K::UnknownMethod {
+                    method: method.value.clone(),
+                    suggestion: suggest(&method.value, Method::ALL.iter().map(|m| m.as_str())),
+                    methods: Method::ALL.iter().map(|m| m.as_str()).collect(),
+                },
             )),
         },
         RawWeights::Declared(map) => {
             for (input, weight) in map {
                 if !node.inputs.iter().any(|i| &i.value == input) {
-                    let hint = did_you_mean(input, node.inputs.iter().map(|i| i.value.as_str()));
-                    let hint = if hint.is_empty() && all_ids.contains(&input.as_str()) {
-                        format!("add `{input}` to `inputs` first")
-                    } else {
-                        hint
-                    };
                     return Err(ModelError::invalid(
                         loc,
-                        format!(
-                            "weight for `{input}`, which is not an input of `{}`",
-                            node.id.value
-                        ),
-                        hint,
+                        K::WeightNotInput {
+                            node: node.id.value.clone(),
+                            input: input.clone(),
+                            suggestion: suggest(
+                                input,
+                                node.inputs.iter().map(|i| i.value.as_str()),
+                            ),
+                            is_node: all_ids.contains(&input.as_str()),
+                        },
                     ));
                 }
                 if !weight.is_finite() {
                     return Err(ModelError::invalid(
                         loc,
-                        format!("weight for `{input}` is not a number"),
-                        "",
+                        K::WeightNotNumber {
+                            input: input.clone(),
+                        },
                     ));
                 }
             }
@@ -445,11 +388,10 @@ fn node_weights(file: &str, node: &RawNode, all_ids: &[&str]) -> Result<Weights,
                 if !map.contains_key(&input.value) {
                     return Err(ModelError::invalid(
                         loc,
-                        format!(
-                            "declared weights of `{}` miss input `{}`",
-                            node.id.value, input.value
-                        ),
-                        "declare a weight for every input, or use `weights: {method: ols}`",
+                        K::WeightsMissInput {
+                            node: node.id.value.clone(),
+                            input: input.value.clone(),
+                        },
                     ));
                 }
             }
@@ -467,17 +409,22 @@ fn check_target(
 ) -> Result<f64, ModelError> {
     let value = target.value;
     let (low, high, unit) = match metric {
-        Metric::Mean => (scale.min, scale.max, "the driver's scale"),
-        Metric::Nps => (-100.0, 100.0, "the NPS range"),
-        Metric::Rate | Metric::Top2box => (0.0, 100.0, "a percentage"),
+        Metric::Mean => (scale.min, scale.max, TargetUnit::Scale),
+        Metric::Nps => (-100.0, 100.0, TargetUnit::Nps),
+        Metric::Rate | Metric::Top2box => (0.0, 100.0, TargetUnit::Percent),
     };
     if value.is_finite() && value >= low && value <= high {
         Ok(value)
     } else {
         Err(ModelError::invalid(
             Loc::from_yaml(file, target.referenced),
-            format!("target {value} of `{id}` is outside {unit} ({low}–{high})"),
-            "targets are in the node's own unit: scale points for means, points for NPS, % for rates",
+            K::TargetOutside {
+                node: id.to_string(),
+                value,
+                low,
+                high,
+                unit,
+            },
         ))
     }
 }
@@ -489,8 +436,9 @@ pub(crate) fn check_date(text: &str, loc: Loc) -> Result<(), ModelError> {
     } else {
         Err(ModelError::invalid(
             loc,
-            format!("`{text}` is not a date"),
-            "write due dates as YYYY-MM-DD, e.g. 2027-06-30",
+            K::NotADate {
+                text: text.to_string(),
+            },
         ))
     }
 }

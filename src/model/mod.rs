@@ -5,6 +5,7 @@
 
 mod check;
 mod crossed;
+mod error;
 mod graph_check;
 mod label;
 mod load;
@@ -12,8 +13,9 @@ mod raw;
 mod types;
 
 pub use check::{check_model, Day};
+pub use error::{ModelError, ModelErrorKind, TargetUnit};
 pub use label::{Label, Lang};
-pub use load::{load_model, parse_date, ModelError};
+pub use load::{load_model, parse_date};
 pub use types::{BlockMode, Direction, EffectsMode, Method, Metric, Model, Node, Scale, Weights};
 
 /// The JSON Schema of `model.yaml` (`sattrace schema model`).

@@ -18,6 +18,9 @@ pub enum RuleError {
         loc: Loc,
         message: String,
         help: String,
+        /// The message and help in Chinese, where written (else the English is
+        /// quoted inside a Chinese frame).
+        zh: Option<Box<(String, String)>>,
     },
     /// A `when` or `priority` expression does not compile, or names something unknown.
     #[error("{loc}: {message}{}", help_suffix(.help))]
@@ -68,7 +71,16 @@ impl RuleError {
             loc,
             message: message.into(),
             help: help.into(),
+            zh: None,
         }
+    }
+
+    /// The same error with its Chinese message and help.
+    pub(crate) fn with_zh(mut self, message: impl Into<String>, help: impl Into<String>) -> Self {
+        if let RuleError::Invalid { zh, .. } = &mut self {
+            *zh = Some(Box::new((message.into(), help.into())));
+        }
+        self
     }
 
     /// Where the error is.
@@ -116,6 +128,41 @@ impl RuleError {
             | RuleError::NotBoolean { rule, .. }
             | RuleError::Limit { rule, .. } => Some(rule),
         }
+    }
+}
+
+/// In Chinese: the location verbatim, the message and help in Chinese where the
+/// loader wrote them, else the English quoted under a Chinese heading.
+impl crate::diag::Localized for RuleError {
+    fn message(&self, lang: crate::model::Lang) -> String {
+        use crate::diag::help_line;
+        use crate::model::Lang;
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        let heading = match self {
+            RuleError::Yaml(e) => return e.message(lang),
+            RuleError::Invalid {
+                zh: Some(zh), loc, ..
+            } => {
+                return format!("{loc}: {}{}", zh.0, help_line(lang, &zh.1));
+            }
+            RuleError::Invalid { .. } => "规则文件有误",
+            RuleError::Compile { .. } => "规则表达式无法编译",
+            RuleError::Eval { .. } => "规则求值失败",
+            RuleError::NotBoolean { .. } => "`when` 的结果不是布尔值",
+            RuleError::Limit { .. } => "规则超出了沙箱限制",
+        };
+        let rule = match self.rule() {
+            Some(rule) => format!("（规则 `{rule}`）"),
+            None => String::new(),
+        };
+        format!(
+            "{}: {heading}{rule}：{}{}",
+            self.loc(),
+            self.message(),
+            help_line(lang, self.help())
+        )
     }
 }
 

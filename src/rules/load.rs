@@ -12,7 +12,8 @@ use super::library::{compile_library, is_library, Library};
 use super::rule::{Match, Rule, RuleSet, RuleTest, Selector};
 use super::span::LineIndex;
 use super::{Known, RuleSource};
-use crate::diag::{did_you_mean, suggest, Loc};
+use crate::diag::{did_you_mean, did_you_mean_in, suggest, Loc};
+use crate::model::Lang;
 use crate::yaml::parse_yaml;
 
 /// Load every rule of every source. Rule ids must be unique across all sources.
@@ -268,16 +269,25 @@ fn selector_checked(
         (Some(drivers), None, None) => {
             for d in drivers {
                 if !known.drivers.is_empty() && !known.drivers.contains(&d.value) {
-                    let hint = did_you_mean(&d.value, known.drivers.iter().map(String::as_str));
-                    errors.push(RuleError::invalid(
-                        at(d.referenced),
-                        format!("unknown driver `{}`", d.value),
-                        if hint.is_empty() {
-                            format!("drivers: {}", known.drivers.join(", "))
-                        } else {
-                            hint
-                        },
-                    ));
+                    let suggestion = suggest(&d.value, known.drivers.iter().map(String::as_str));
+                    let all = known.drivers.join(", ");
+                    errors.push(
+                        RuleError::invalid(
+                            at(d.referenced),
+                            format!("unknown driver `{}`", d.value),
+                            match &suggestion {
+                                Some(_) => did_you_mean_in(Lang::En, suggestion.as_deref()),
+                                None => format!("drivers: {all}"),
+                            },
+                        )
+                        .with_zh(
+                            format!("未知的驱动因素 `{}`", d.value),
+                            match &suggestion {
+                                Some(_) => did_you_mean_in(Lang::Zh, suggestion.as_deref()),
+                                None => format!("现有驱动因素：{all}"),
+                            },
+                        ),
+                    );
                 }
             }
             Match::Drivers(drivers.iter().map(|d| d.value.clone()).collect())

@@ -26,7 +26,7 @@ pub use scenario::{
 
 use crate::analysis::{slices, Analysis};
 use crate::data::Survey;
-use crate::diag::did_you_mean;
+use crate::diag::suggest;
 use crate::graph::DriverGraph;
 use crate::model::Model;
 
@@ -40,12 +40,54 @@ pub enum WhatIfError {
     /// A bootstrap build was told to stop (see [`Replicates::build`]).
     #[error("the bootstrap was stopped before it finished")]
     Stopped,
-    #[error("no respondent in the latest wave has `{column}` = `{value}`{}", if help.is_empty() { String::new() } else { format!("\n  help: {help}") })]
+    #[error("no respondent in the latest wave has `{column}` = `{value}`{}", crate::diag::help_line(crate::model::Lang::En, &no_match_help(crate::model::Lang::En, .column, .suggestion, .values)))]
     NoMatch {
         column: String,
         value: String,
-        help: String,
+        suggestion: Option<String>,
+        /// The column's values in the latest wave (empty: not a segment column).
+        values: Vec<String>,
     },
+}
+
+fn no_match_help(
+    lang: crate::model::Lang,
+    column: &str,
+    suggestion: &Option<String>,
+    values: &[String],
+) -> String {
+    use crate::model::Lang;
+    match (suggestion, lang) {
+        (Some(s), _) => crate::diag::did_you_mean_in(lang, Some(s)),
+        (None, _) if values.is_empty() => String::new(),
+        (None, Lang::En) => format!("values of `{column}`: {}", values.join(", ")),
+        (None, Lang::Zh) => format!("`{column}` 的取值有：{}", values.join(", ")),
+    }
+}
+
+/// The Chinese text of each error; English is `Display`.
+impl crate::diag::Localized for WhatIfError {
+    fn message(&self, lang: crate::model::Lang) -> String {
+        if lang == crate::model::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            WhatIfError::NoRespondents => {
+                "读取问卷时没有保留受访者数据行，而情景分析需要它们".to_string()
+            }
+            WhatIfError::NoBaseline => "分析结果中没有最新一期的全样本结果".to_string(),
+            WhatIfError::Stopped => "自助抽样在完成前被停止".to_string(),
+            WhatIfError::NoMatch {
+                column,
+                value,
+                suggestion,
+                values,
+            } => format!(
+                "最新一期中没有受访者的 `{column}` 为 `{value}`{}",
+                crate::diag::help_line(lang, &no_match_help(lang, column, suggestion, values))
+            ),
+        }
+    }
 }
 
 /// The analysis after a scenario, and what it rests on.
@@ -245,7 +287,8 @@ fn select_cells(
             return Err(WhatIfError::NoMatch {
                 column: column.clone(),
                 value: value.clone(),
-                help: String::new(),
+                suggestion: None,
+                values: Vec::new(),
             });
         };
         let mut seen: Vec<&str> = survey
@@ -257,14 +300,11 @@ fn select_cells(
         seen.sort_unstable();
         seen.dedup();
         if !seen.contains(&value.as_str()) {
-            let help = match did_you_mean(value, seen.iter().copied()) {
-                hint if hint.is_empty() => format!("values of `{column}`: {}", seen.join(", ")),
-                hint => hint,
-            };
             return Err(WhatIfError::NoMatch {
                 column: column.clone(),
                 value: value.clone(),
-                help,
+                suggestion: suggest(value, seen.iter().copied()),
+                values: seen.iter().map(|s| s.to_string()).collect(),
             });
         }
         positions.push((position, value.as_str()));

@@ -188,7 +188,7 @@ fn model_method_is_used_and_the_flag_overrides_it() {
 #[test]
 fn unknown_or_unusable_methods_are_clear_errors() {
     let dir = ecsi_with("{method: lgm}");
-    let (code, _, err) = run_in(dir.path(), &["analyze", "."]);
+    let (code, _, err) = run_in(dir.path(), &["analyze", ".", "--lang", "en"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("model.yaml:28:14: unknown method `lgm`"),
@@ -200,7 +200,7 @@ fn unknown_or_unusable_methods_are_clear_errors() {
     let model = std::fs::read_to_string(dir.path().join("model.yaml")).expect("model");
     let composite = "  - id: overall\n    inputs: [satisfaction, loyalty]\n    weights: {satisfaction: 0.5, loyalty: 0.5}\n    outcome: true\n";
     std::fs::write(dir.path().join("model.yaml"), format!("{model}{composite}")).expect("write");
-    let (code, out, err) = run_in(dir.path(), &["analyze", "."]);
+    let (code, out, err) = run_in(dir.path(), &["analyze", ".", "--lang", "en"]);
     assert_eq!(code, 2, "{out}");
     assert!(
         err.contains("`satisfaction`: method `pls` cannot weigh this model in the analysis: construct `overall` has no items"),

@@ -176,6 +176,8 @@ fn pairwise_deletion_refuses_what_it_cannot_do() {
     let path = dir.path().to_str().expect("utf-8 path");
     let (code, _, stderr) = run(&[
         "importance",
+        "--lang",
+        "en",
         path,
         "--missing",
         "pairwise",
@@ -189,6 +191,8 @@ fn pairwise_deletion_refuses_what_it_cannot_do() {
     );
     let (code, _, stderr) = run(&[
         "importance",
+        "--lang",
+        "en",
         path,
         "--missing",
         "pairwise",
@@ -202,6 +206,8 @@ fn pairwise_deletion_refuses_what_it_cannot_do() {
     );
     let (code, _, stderr) = run(&[
         "importance",
+        "--lang",
+        "en",
         "fixtures/telecom",
         "--missing",
         "pairwise",

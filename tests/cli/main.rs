@@ -7,6 +7,7 @@ mod support;
 
 mod analyze_importance;
 mod cases;
+mod errors_zh;
 mod graph;
 mod importance;
 mod importance_pls;

@@ -15,8 +15,13 @@ fn ok(args: &[&str]) -> String {
     stdout
 }
 
+/// Expects exit 2 and each English text (commands with `--lang` are run in English).
 fn fails_with(args: &[&str], expected: &[&str]) {
-    let (code, stdout, stderr) = run(args);
+    let mut args = args.to_vec();
+    if ["analyze", "importance", "report", "whatif", "plan", "graph"].contains(&args[0]) {
+        args.extend(["--lang", "en"]);
+    }
+    let (code, stdout, stderr) = run(&args);
     assert_eq!(code, 2, "exit code; stderr: {stderr}");
     assert!(stdout.is_empty(), "nothing on stdout: {stdout}");
     for text in expected {

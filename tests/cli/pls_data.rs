@@ -279,6 +279,8 @@ fn a_moments_table_gives_the_direct_json() {
             "m.csv",
             "--bootstrap",
             "10",
+            "--lang",
+            "en",
         ],
     );
     assert_eq!(code, 2, "{err}");

@@ -20,7 +20,7 @@ pub use error::{EstimateError, GroupError, PlsGroupError, PlsRowsError, RunError
 use super::pls::Scheme;
 use super::{IntervalKind, Method};
 use crate::data::Survey;
-use crate::diag::did_you_mean;
+use crate::diag::suggest;
 use crate::model::Model;
 
 /// How rows with missing values enter the correlations.
@@ -172,21 +172,11 @@ impl Spec {
 }
 
 fn node(model: &Model, id: &str, what: &'static str) -> Result<usize, RunError> {
-    model.node_index(id).ok_or_else(|| {
-        let hint = did_you_mean(id, model.node_ids());
-        let hint = if hint.is_empty() {
-            format!(
-                "the model's nodes are {}",
-                model.node_ids().collect::<Vec<_>>().join(", ")
-            )
-        } else {
-            hint
-        };
-        RunError::UnknownNode {
-            what,
-            id: id.to_string(),
-            hint,
-        }
+    model.node_index(id).ok_or_else(|| RunError::UnknownNode {
+        what,
+        id: id.to_string(),
+        suggestion: suggest(id, model.node_ids()),
+        known: model.node_ids().map(str::to_string).collect(),
     })
 }
 
@@ -206,15 +196,10 @@ pub fn grouping(survey: &Survey, by: &str) -> Result<Vec<(String, Vec<usize>)>, 
     if !wave && segment.is_none() {
         let mut known: Vec<&str> = survey.segment_columns.iter().map(String::as_str).collect();
         known.push("wave");
-        let hint = did_you_mean(by, known.iter().copied());
-        let hint = if hint.is_empty() {
-            format!("use one of {}", known.join(", "))
-        } else {
-            hint
-        };
         return Err(RunError::UnknownBy {
             by: by.to_string(),
-            hint,
+            suggestion: suggest(by, known.iter().copied()),
+            known: known.iter().map(|s| s.to_string()).collect(),
         });
     }
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();

@@ -31,3 +31,36 @@ pub enum PlsError {
     #[error("the estimates are not finite")]
     NotFinite,
 }
+
+impl crate::diag::Localized for PlsError {
+    fn message(&self, lang: crate::model::Lang) -> String {
+        use crate::model::Lang;
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            PlsError::NoPaths => "结构模型中没有路径".to_string(),
+            PlsError::NoItems(c) => format!("构念 `{c}` 没有题目（PLS 要求每个构念都有题目）"),
+            PlsError::Unconnected(c) => format!("构念 `{c}` 与其他构念都不相连"),
+            PlsError::UnknownConstruct { from, to } => {
+                format!("路径 `{from}` → `{to}` 引用了未知的构念")
+            }
+            PlsError::Cycle(c) => format!("结构模型中存在经过 `{c}` 的循环"),
+            PlsError::MissingItem(i) => format!("数据中没有题目 `{i}`"),
+            PlsError::ZeroVariance(i) => format!("题目 `{i}` 没有变异"),
+            PlsError::Collinear(c) => format!("`{c}` 的前因构念完全共线"),
+            PlsError::CollinearItems(c) => format!("形成性构念 `{c}` 的题目完全共线"),
+            PlsError::TooFewRows { n, needed } => {
+                format!("只有 {n} 行完整数据：至少需要 {needed} 行")
+            }
+            PlsError::NotConverged(n) => format!("迭代 {n} 次仍未收敛"),
+            PlsError::RhoA(c) => format!(
+                "一致性 PLS：构念 `{c}` 的 ρA 不为正（它的题目不测量同一个共同因子；请用 mode B 估计，或去掉 --consistent）"
+            ),
+            PlsError::Inadmissible(c) => format!(
+                "一致性 PLS：`{c}` 的前因构念校正后的相关矩阵奇异（存在为 1 的校正相关）"
+            ),
+            PlsError::NotFinite => "估计值不是有限值".to_string(),
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Errors in the run's language: representative bad inputs (a misspelt model key,
+//! a ragged CSV row, an unknown driver in a rule, a bad moments cell, a bad plan
+//! target, a missing file…) with `--lang zh` print Chinese with the location kept
+//! verbatim, and with `--lang en` the English of before.
+
+use std::path::Path;
+
+use crate::support::run;
+
+/// English words the Chinese errors must not contain (file names, ids, columns,
+/// flags and YAML keys stay as written, so only prose words are looked for).
+const ENGLISH: &[&str] = &[
+    "error",
+    "help",
+    "the",
+    "not",
+    "unknown",
+    "did",
+    "you",
+    "mean",
+    "expected",
+    "has",
+    "row",
+    "column",
+    "fields",
+    "cannot",
+    "read",
+    "no",
+    "is",
+    "of",
+    "driver",
+    "found",
+    "model",
+    "file",
+    "allowed",
+    "keys",
+    "here",
+    "names",
+    "input",
+    "number",
+    "value",
+    "directory",
+];
+
+/// The prose words of `text` found in [`ENGLISH`]: code in backticks, flags
+/// (`--model FILE`) and file names (`model.yaml`) are left out.
+fn english_words(text: &str) -> Vec<String> {
+    let prose: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    let prose: Vec<&str> = prose
+        .split_whitespace()
+        .flat_map(|t| t.split(['，', '：', '（', '）', '；']))
+        .filter(|t| {
+            !(t.contains("--") || t.contains('.') || t.chars().all(|c| c.is_ascii_uppercase()))
+        })
+        .collect();
+    let mut found: Vec<String> = prose
+        .join(" ")
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map(str::to_ascii_lowercase)
+        .filter(|w| ENGLISH.contains(&w.as_str()))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// A copy of the telecom project, changed by `edit(file name, text) -> text`.
+fn project(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
+    for name in ["model.yaml", "survey.csv", "rules/service.yaml"] {
+        let text = std::fs::read_to_string(Path::new("fixtures/telecom").join(name)).expect("read");
+        std::fs::write(dir.path().join(name), edit(name, text)).expect("write");
+    }
+    dir
+}
+
+fn path(dir: &tempfile::TempDir) -> String {
+    dir.path().display().to_string()
+}
+
+/// Runs `args` in both languages: exit 2; Chinese with every `zh` part, the
+/// location `at`, and no English prose; English with every `en` part.
+fn both(args: &[&str], at: &str, zh: &[&str], en: &[&str]) {
+    let mut zh_args = args.to_vec();
+    zh_args.extend(["--lang", "zh"]);
+    let (code, stdout, stderr) = run(&zh_args);
+    assert_eq!(code, 2, "{zh_args:?}: {stdout}{stderr}");
+    assert!(stderr.starts_with("错误："), "{zh_args:?}: {stderr}");
+    assert!(
+        stderr.contains(at),
+        "{zh_args:?} lost the location {at}: {stderr}"
+    );
+    for part in zh {
+        assert!(
+            stderr.contains(part),
+            "{zh_args:?} lacks {part:?}: {stderr}"
+        );
+    }
+    // The location's path may hold anything; the words after it must be Chinese.
+    let words = english_words(&stderr.replace(at, ""));
+    assert!(
+        words.is_empty(),
+        "{zh_args:?} leaks English {words:?}: {stderr}"
+    );
+
+    let mut en_args = args.to_vec();
+    en_args.extend(["--lang", "en"]);
+    let (code, _, stderr) = run(&en_args);
+    assert_eq!(code, 2, "{en_args:?}: {stderr}");
+    assert!(stderr.starts_with("error: "), "{en_args:?}: {stderr}");
+    assert!(stderr.contains(at), "{en_args:?}: {stderr}");
+    for part in en {
+        assert!(
+            stderr.contains(part),
+            "{en_args:?} lacks {part:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn the_word_filter_finds_prose_only() {
+    assert_eq!(english_words("the `the` --model FILE model.yaml"), ["the"]);
+    assert!(english_words("错误：`x` 不是数字\n  提示：--target（例如 FILE）").is_empty());
+}
+
+#[test]
+fn a_misspelt_model_key_is_chinese_with_did_you_mean() {
+    let dir = project(|name, text| match name {
+        "model.yaml" => text.replacen("    items:", "    itmes:", 1),
+        _ => text,
+    });
+    let at = format!("{}/model.yaml:14:5", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &["未知的键 `itmes`", "提示：是不是 `items`？", "此处可用的键"],
+        &["unknown field `itmes`", "help: did you mean `items`?"],
+    );
+}
+
+#[test]
+fn an_unknown_input_is_chinese_with_did_you_mean() {
+    let dir = project(|name, text| match name {
+        "model.yaml" => text.replacen("inputs: [", "inputs: [netwrk, ", 1),
+        _ => text,
+    });
+    let model = std::fs::read_to_string(dir.path().join("model.yaml")).expect("model");
+    let line = model
+        .lines()
+        .position(|l| l.contains("netwrk"))
+        .expect("edited")
+        + 1;
+    let column = model
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.find("netwrk"))
+        .expect("col")
+        + 1;
+    let at = format!("{}/model.yaml:{line}:{column}", path(&dir));
+    both(
+        &["importance", &path(&dir)],
+        &at,
+        &["的输入 `netwrk` 不存在", "是不是 `network`？"],
+        &[
+            "names unknown input `netwrk`",
+            "help: did you mean `network`?",
+        ],
+    );
+}
+
+#[test]
+fn a_ragged_csv_row_is_chinese_with_its_line() {
+    let dir = project(|name, text| match name {
+        // Line 3 of the file loses its last field.
+        "survey.csv" => {
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            let cut = lines[2].rfind(',').expect("fields");
+            lines[2].truncate(cut);
+            lines.join("\n") + "\n"
+        }
+        _ => text,
+    });
+    let at = format!("{}/survey.csv:3", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &[
+            "第 3 行有 21 个字段，应为 22 个",
+            "提示：检查是否有未加引号的逗号",
+        ],
+        &["row 3 has 21 fields, expected 22"],
+    );
+}
+
+#[test]
+fn an_unknown_driver_in_a_rule_is_chinese() {
+    let dir = project(|name, text| match name {
+        "rules/service.yaml" => {
+            text.replacen("drivers: [response_time]", "drivers: [respons_time]", 1)
+        }
+        _ => text,
+    });
+    let at = format!("{}/rules/service.yaml:5:21", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &["未知的驱动因素 `respons_time`", "是不是 `response_time`？"],
+        &[
+            "unknown driver `respons_time`",
+            "help: did you mean `response_time`?",
+        ],
+    );
+}
+
+#[test]
+fn a_bad_moments_cell_is_chinese_with_row_and_column() {
+    let dir = project(|_, text| text);
+    let table = dir.path().join("moments.csv");
+    let (code, _, stderr) = run(&["moments", &path(&dir), "-o", &table.display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    // The first count cell of the first data row becomes a word.
+    let text = std::fs::read_to_string(&table).expect("table");
+    let header: Vec<&str> = text.lines().next().expect("header").split(',').collect();
+    let n = header
+        .iter()
+        .position(|c| c.ends_with(":n"))
+        .expect("a count column");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    cells[n] = "many".to_string();
+    lines[1] = cells.join(",");
+    std::fs::write(&table, lines.join("\n") + "\n").expect("write");
+    let at = format!("{}:2:{}", table.display(), n + 1);
+    both(
+        &[
+            "analyze",
+            &path(&dir),
+            "--moments",
+            &table.display().to_string(),
+        ],
+        &at,
+        &[
+            "的值是 `many`，应为 行数（不小于 0 的整数）",
+            "提示：计数列存放的是行数",
+        ],
+        &["has `many`, expected a whole number of rows"],
+    );
+}
+
+#[test]
+fn a_bad_plan_target_is_chinese() {
+    both(
+        &["plan", "fixtures/telecom", "--target", "satisfaction"],
+        "--target",
+        &[
+            "应写成 `outcome=value`，实际是 `satisfaction`",
+            "提示：例如",
+        ],
+        &["--target: expected `outcome=value`, found `satisfaction`"],
+    );
+    both(
+        &["plan", "fixtures/telecom", "--target", "satisfaction=high"],
+        "--target",
+        &["中的 `high` 不是数字"],
+        &["is not a number in `satisfaction=high`"],
+    );
+}
+
+#[test]
+fn a_missing_project_or_file_is_chinese() {
+    both(
+        &["analyze", "fixtures/no-such-project"],
+        "fixtures/no-such-project/model.yaml",
+        &["处没有模型文件", "提示：请指定包含 model.yaml 的项目目录"],
+        &["no model at `fixtures/no-such-project/model.yaml`"],
+    );
+    let dir = project(|_, text| text);
+    std::fs::remove_file(dir.path().join("survey.csv")).expect("remove");
+    let at = format!("{}/survey.csv", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &["无法读取", "文件或目录不存在"],
+        &["cannot read", "No such file or directory"],
+    );
+}
+
+#[test]
+fn an_unknown_importance_driver_is_chinese() {
+    both(
+        &["importance", "fixtures/ecsi", "--drivers", "image,qualty"],
+        "qualty",
+        &["未知的驱动因素 `qualty`", "提示：是不是 `quality`？"],
+        &["unknown driver `qualty`\n  help: did you mean `quality`?"],
+    );
+}
+
+#[test]
+fn commands_without_lang_follow_sattrace_lang() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sattrace"))
+        .args(["test", "fixtures/no-such-rules"])
+        .env("SATTRACE_LANG", "zh")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("错误：`fixtures/no-such-rules` 处没有规则文件或目录"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["test", "fixtures/no-such-rules"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: no rule file or directory at"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_what_if_filter_nobody_matches_is_chinese() {
+    both(
+        &[
+            "whatif",
+            "fixtures/telecom",
+            "--shift",
+            "network=0.3",
+            "--where",
+            "region=华冬",
+        ],
+        "`region`",
+        &[
+            "最新一期中没有受访者的 `region` 为 `华冬`",
+            "提示：是不是 `华东`？",
+        ],
+        &["no respondent in the latest wave has `region` = `华冬`\n  help: did you mean `华东`?"],
+    );
+}
