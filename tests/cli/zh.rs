@@ -77,6 +77,20 @@ const ENGLISH: &[&str] = &[
     "quickest",
     "points",
     "percentage",
+    "paths",
+    "constructs",
+    "construct",
+    "coef",
+    "outer",
+    "item",
+    "weight",
+    "loading",
+    "performance",
+    "iterations",
+    "converged",
+    "for",
+    "on",
+    "to",
 ];
 
 /// The English words of `text` (ASCII words, lower-cased, matched whole).
@@ -190,6 +204,23 @@ fn importance_speaks_chinese() {
         "wave",
         "--bootstrap",
         "50",
+        "--threads",
+        "1",
+    ]);
+}
+
+#[test]
+fn pls_importance_speaks_chinese() {
+    assert_chinese(&["importance", "fixtures/ecsi", "--method", "pls"]);
+    assert_chinese(&[
+        "importance",
+        "fixtures/ecsi",
+        "--method",
+        "pls",
+        "--bootstrap",
+        "30",
+        "--seed",
+        "7",
         "--threads",
         "1",
     ]);
