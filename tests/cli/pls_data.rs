@@ -193,7 +193,16 @@ fn each_group_equals_a_run_on_its_rows_and_waves_come_in_order() {
     }
     let (code, table, err) = run_in(
         dir.path(),
-        &["importance", ".", "--method", "pls", "--by", "wave"],
+        &[
+            "importance",
+            ".",
+            "--method",
+            "pls",
+            "--by",
+            "wave",
+            "--lang",
+            "en",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -381,6 +390,8 @@ fn wave_changes_get_bootstrap_intervals_from_paired_replicates() {
             "wave",
             "--bootstrap",
             "50",
+            "--lang",
+            "en",
         ],
     );
     assert_eq!(code, 0, "{err}");

@@ -144,14 +144,19 @@ fn group(out: &mut String, r: &PlsImportance, g: &PlsGroup, lang: Lang) {
     };
     let _ = writeln!(out, "{heading}");
     let kind = e.intervals.as_ref().map(|iv| iv.kind);
+    // The interval column only when a bootstrap made intervals (no empty "95% CI").
+    let ci_column = |text: &str| match kind {
+        Some(_) => format!("  {}", right(text, 21)),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
-        "\n{}\n{}  {}  {}  {}",
+        "\n{}\n{}  {}  {}{}",
         t(lang, "路径", "paths"),
         left(t(lang, "自", "from"), w),
         left(t(lang, "至", "to"), w),
         right(t(lang, "系数", "coef"), 8),
-        right(ci_title_in(kind.unwrap_or_default(), lang), 21)
+        ci_column(kind.map(|k| ci_title_in(k, lang)).unwrap_or_default())
     );
     for (i, p) in e.fit.paths.iter().enumerate() {
         let interval = ci_text(
@@ -161,10 +166,11 @@ fn group(out: &mut String, r: &PlsImportance, g: &PlsGroup, lang: Lang) {
         );
         let _ = writeln!(
             out,
-            "{}  {}  {:>8.4}  {interval:>21}",
+            "{}  {}  {:>8.4}{}",
             left(id(p.from), w),
             left(id(p.to), w),
-            p.coef
+            p.coef,
+            ci_column(&interval)
         );
     }
     let construct = t(lang, "构念", "construct");
@@ -230,11 +236,11 @@ fn group(out: &mut String, r: &PlsImportance, g: &PlsGroup, lang: Lang) {
     let htmt_title = kind.map(|k| ci_title_in(k, lang)).unwrap_or_default();
     let _ = writeln!(
         out,
-        "\nHTMT\n{}  {}  {}  {}",
+        "\nHTMT\n{}  {}  {}{}",
         left("a", w),
         left("b", w),
         right(t(lang, "值", "value"), 7),
-        right(htmt_title, 21)
+        ci_column(htmt_title)
     );
     for (i, h) in e.htmt.iter().enumerate() {
         let ci = ci_text(
@@ -244,10 +250,11 @@ fn group(out: &mut String, r: &PlsImportance, g: &PlsGroup, lang: Lang) {
         );
         let _ = writeln!(
             out,
-            "{}  {}  {:>7.3}  {ci:>21}",
+            "{}  {}  {:>7.3}{}",
             left(id(h.a), w),
             left(id(h.b), w),
-            h.value
+            h.value,
+            ci_column(&ci)
         );
     }
     let _ = writeln!(
