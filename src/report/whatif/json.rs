@@ -59,6 +59,9 @@ struct MoveJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     shift: Option<f64>,
     r#where: BTreeMap<String, String>,
+    /// The slices whose union the move is for (each respondent moved once).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    any_of: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -104,7 +107,7 @@ pub(super) fn json(report: &WhatIfReport) -> Json {
             .scenario
             .moves
             .iter()
-            .filter(|m| m.filter.is_empty())
+            .filter(|m| m.filter.is_empty() && m.any_of.is_empty())
             .filter_map(|m| match (m.kind, set) {
                 (MoveKind::Set(v), true) | (MoveKind::Shift(v), false) => {
                     Some((model.nodes[m.node].id.clone(), v))
@@ -124,7 +127,7 @@ pub(super) fn json(report: &WhatIfReport) -> Json {
                 .scenario
                 .moves
                 .iter()
-                .filter(|m| !m.filter.is_empty())
+                .filter(|m| !m.filter.is_empty() || !m.any_of.is_empty())
                 .map(|m| MoveJson {
                     driver: model.nodes[m.node].id.clone(),
                     set: match m.kind {
@@ -136,6 +139,7 @@ pub(super) fn json(report: &WhatIfReport) -> Json {
                         MoveKind::Set(_) => None,
                     },
                     r#where: m.filter.iter().cloned().collect(),
+                    any_of: m.any_of.iter().map(|k| k.name()).collect(),
                 })
                 .collect(),
         },
