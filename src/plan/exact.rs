@@ -40,7 +40,7 @@ pub fn scenario_of(
         let action = &candidates[i].action;
         let driver = &model.nodes[action.driver];
         let delta = driver.direction.sign() * action.delta.abs();
-        let (filter, any_of) = population(action);
+        let (filter, any_of) = move_population(action);
         match moves
             .iter_mut()
             .find(|m| m.node == action.driver && m.filter == filter && m.any_of == any_of)
@@ -72,7 +72,7 @@ pub fn scenario_of(
 
 /// Who an action's move is for, as a move's `(filter, any_of)`: everyone, its one
 /// plain slice as a filter, or else the union of its slices (each respondent once).
-fn population(action: &Action) -> (Vec<(String, String)>, Vec<SliceKey>) {
+pub fn move_population(action: &Action) -> (Vec<(String, String)>, Vec<SliceKey>) {
     let mut keys = if action.segments.is_empty() {
         vec![action.segment.clone()]
     } else {

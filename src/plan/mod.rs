@@ -13,7 +13,9 @@ pub use build::{
     problem, score_range, targets, CandidateAction, PlanRequest, Target, MAX_CANDIDATES,
 };
 pub use date::Date;
-pub use exact::{exact_gain, scenario_of, solve_exact, whatif_evaluator, Evaluate, MAX_REPAIRS};
+pub use exact::{
+    exact_gain, move_population, scenario_of, solve_exact, whatif_evaluator, Evaluate, MAX_REPAIRS,
+};
 pub use probability::{reach_probabilities, ReachProbabilities};
 pub use smart::{Said, SmartError, SmartIssue, SmartKind};
 pub use solve::{
