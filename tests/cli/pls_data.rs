@@ -206,7 +206,7 @@ fn each_group_equals_a_run_on_its_rows_and_waves_come_in_order() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(
-        table.contains("pls on satisfaction (wave = 2024Q2) : n = "),
+        table.contains("pls on Satisfaction (wave = 2024Q2) : n = "),
         "{table}"
     );
     assert!(

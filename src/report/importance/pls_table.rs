@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ci_text, ci_title_in};
+use super::{ci_text, ci_title_in, name, Names};
 use crate::importance::by_group::pls::{PlsGroup, PlsImportance};
 use crate::importance::by_group::ALL;
 use crate::model::Lang;
@@ -22,22 +22,23 @@ fn right(text: &str, width: usize) -> String {
 }
 
 /// The whole survey, each group (or its error), then the changes between waves.
-pub fn pls(r: &PlsImportance, lang: Lang) -> String {
+/// Constructs are shown by their label in `names` (ids not in it as they are).
+pub fn pls(r: &PlsImportance, names: &Names, lang: Lang) -> String {
     let mut out = String::new();
     if r.options.consistent {
         let _ = writeln!(out, "{}", consistent_note(lang));
     }
-    group(&mut out, r, &r.whole, lang);
+    group(&mut out, r, &r.whole, names, lang);
     let by = r.by.as_deref().unwrap_or("");
     for g in &r.groups {
         out.push('\n');
-        group(&mut out, r, g, lang);
+        group(&mut out, r, g, names, lang);
         if let Err(e) = &g.result {
             let _ = writeln!(out, "{by} = {}: {e}", g.name);
         }
     }
     if r.by_wave {
-        let w = name_width(r);
+        let w = name_width(r, names);
         for c in r.changes() {
             let heading = match lang {
                 Lang::En => format!(
@@ -60,8 +61,8 @@ pub fn pls(r: &PlsImportance, lang: Lang) -> String {
                 let _ = writeln!(
                     out,
                     "{}  {}  {d:>+8.4}  {ci:>21}",
-                    left(&r.pm.constructs[from].id, w),
-                    left(&r.pm.constructs[to].id, w)
+                    left(name(names, &r.pm.constructs[from].id), w),
+                    left(name(names, &r.pm.constructs[to].id), w)
                 );
             }
             if c.pairs.is_some() {
@@ -88,22 +89,22 @@ fn consistent_note(lang: Lang) -> &'static str {
     }
 }
 
-fn name_width(r: &PlsImportance) -> usize {
+fn name_width(r: &PlsImportance, names: &Names) -> usize {
     r.pm.constructs
         .iter()
-        .map(|c| display_width(&c.id))
+        .map(|c| display_width(name(names, &c.id)))
         .chain(r.pm.item_names.iter().map(|n| display_width(n)))
         .max()
         .unwrap_or(6)
         .max(9)
 }
 
-fn group(out: &mut String, r: &PlsImportance, g: &PlsGroup, lang: Lang) {
+fn group(out: &mut String, r: &PlsImportance, g: &PlsGroup, names: &Names, lang: Lang) {
     let Ok(e) = &g.result else {
         return;
     };
-    let id = |k: usize| r.pm.constructs[k].id.as_str();
-    let w = name_width(r);
+    let id = |k: usize| name(names, &r.pm.constructs[k].id);
+    let w = name_width(r, names);
     let o = r.outcome;
     let r2 = e.fit.r2[o].map_or(f64::NAN, |r| r.0);
     let heading = match (lang, r.by.as_deref()) {
