@@ -91,6 +91,11 @@ const ENGLISH: &[&str] = &[
     "for",
     "on",
     "to",
+    "negative",
+    "inadmissible",
+    "replicates",
+    "failed",
+    "unreliable",
 ];
 
 /// The English words of `text` (ASCII words, lower-cased, matched whole).
@@ -212,6 +217,14 @@ fn importance_speaks_chinese() {
 #[test]
 fn pls_importance_speaks_chinese() {
     assert_chinese(&["importance", "fixtures/ecsi", "--method", "pls"]);
+    // PLSc on ECSI has negative paths: its warnings are in Chinese too.
+    assert_chinese(&[
+        "importance",
+        "fixtures/ecsi",
+        "--method",
+        "pls",
+        "--consistent",
+    ]);
     assert_chinese(&[
         "importance",
         "fixtures/ecsi",

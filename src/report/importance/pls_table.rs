@@ -336,6 +336,11 @@ fn group(out: &mut String, r: &PlsImportance, g: &PlsGroup, names: &Names, lang:
         out.push('\n');
     }
     for warning in &e.warnings {
-        let _ = writeln!(out, "{}{warning}", t(lang, "警告：", "warning: "));
+        let _ = writeln!(
+            out,
+            "{}{}",
+            t(lang, "警告：", "warning: "),
+            warning.text(lang)
+        );
     }
 }
