@@ -1043,3 +1043,21 @@ fn a_repeated_respondent_id_is_named_with_both_lines() {
         .first_repeat
         .is_none());
 }
+
+/// A renamed item column unlike its old name in spelling (`q_net1` → `q_quality1`):
+/// the help names the header's columns the model does not use, not another item of
+/// the same driver.
+#[test]
+fn a_renamed_column_is_pointed_at_among_the_unused_headers() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/telecom/survey.csv");
+    let text = std::fs::read_to_string(path).expect("telecom survey is readable");
+    let renamed = text.replacen("q_net1", "q_quality1", 1);
+    let model = telecom_model();
+    let error = read_with(&model, renamed.as_bytes(), &IngestOptions::default())
+        .expect_err("q_net1 is gone");
+    let shown = error.to_string();
+    assert!(shown.contains("column `q_net1`"), "{shown}");
+    assert!(shown.contains("`q_quality1`"), "{shown}");
+    assert!(shown.contains("the model does not use"), "{shown}");
+    assert!(!shown.contains("did you mean `q_net2`"), "{shown}");
+}

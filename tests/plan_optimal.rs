@@ -81,6 +81,7 @@ fn crowded_problem() -> impl Strategy<Value = Problem> {
                             f64::from(cost)
                         },
                         group,
+                        also: Vec::new(),
                         delta: f64::from(delta),
                         in_time,
                     })
@@ -113,12 +114,19 @@ fn problem() -> impl Strategy<Value = Problem> {
             prop::collection::vec(0u32..=30, targets),
             prop::option::weighted(0.3, 5u32..=30),
         )
-            .prop_map(|(cands, caps, effects, need, budget)| Problem {
+            .prop_map(move |(cands, caps, effects, need, budget)| Problem {
                 candidates: cands
                     .into_iter()
                     .map(|(cost, group, delta, in_time)| Candidate {
                         cost: f64::from(cost),
                         group,
+                        // Some actions cover two parts of a driver's population
+                        // (overlapping slices): the bound must stay valid.
+                        also: if groups > 1 && delta % 4 == 0 {
+                            vec![(group + 1) % groups]
+                        } else {
+                            Vec::new()
+                        },
                         delta: f64::from(delta),
                         in_time,
                     })
@@ -179,6 +187,7 @@ fn ties_break_by_fewer_actions_then_index() {
     let c = |cost: f64, group: usize, delta: f64| Candidate {
         cost,
         group,
+        also: Vec::new(),
         delta,
         in_time: vec![true],
     };
@@ -205,6 +214,7 @@ fn deltas_on_one_driver_stop_at_the_top_of_its_scale() {
     let c = |cost: f64, group: usize, delta: f64| Candidate {
         cost,
         group,
+        also: Vec::new(),
         delta,
         in_time: vec![true],
     };

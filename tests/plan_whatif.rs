@@ -197,3 +197,107 @@ proptest! {
         }
     }
 }
+
+/// Two project rules on one driver for overlapping populations: one fires in both
+/// regions (one action for their union, `any_of` in the plan and its scenario), the
+/// other in `region=华东` only. Both are candidates; the plan's projection is the
+/// what-if of its scenario file, where the merged action moves each respondent of
+/// the union once.
+#[test]
+fn merged_and_overlapping_actions_project_as_the_whatif_of_their_union() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir(root.join("rules")).expect("rules dir");
+    for file in ["model.yaml", "survey.csv"] {
+        std::fs::copy(format!("fixtures/telecom/{file}"), root.join(file)).expect("copy");
+    }
+    let mut rules = std::fs::read_to_string("fixtures/telecom/rules/service.yaml").expect("rules");
+    rules.push_str(
+        "
+  - id: both-regions
+    title: {zh: 两区回拨, en: Callbacks in both regions}
+    for: {drivers: [response_time], segments: {region: [华东, 华南], all: false}}
+    when: driver.gap >= 0.1
+    action: {zh: 两区开通回拨, en: Offer callbacks in both regions}
+    effect: {delta: 0.2}
+    cost: 1
+    duration: 30
+  - id: east-only
+    title: {zh: 华东加急, en: East fast lane}
+    for: {drivers: [response_time], segments: {region: [华东], all: false}}
+    when: driver.gap >= 0.1
+    action: {zh: 华东加急通道, en: A fast lane in the east}
+    effect: {delta: 0.3}
+    cost: 1
+    duration: 30
+",
+    );
+    std::fs::write(root.join("rules/service.yaml"), rules).expect("rules");
+    let project = root.to_str().expect("utf-8");
+    let scenario = root.join("plan.yaml");
+    let scenario = scenario.to_str().expect("utf-8");
+    // Out of reach: the plan is then every candidate that helps (exit 2).
+    let out = Command::cargo_bin("sattrace")
+        .expect("binary")
+        .args([
+            "plan",
+            project,
+            "--target",
+            "satisfaction=4.6",
+            "--due",
+            "2027-06-30",
+            "--today",
+            "2026-07-01",
+            "--bootstrap",
+            "0",
+            "--format",
+            "json",
+            "--scenario-out",
+            scenario,
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let best = &plan["plans"][0];
+    let actions = best["actions"].as_array().expect("actions");
+    let rule = |id: &str| {
+        actions
+            .iter()
+            .find(|a| a["rule"] == id)
+            .unwrap_or_else(|| panic!("{id} is in the plan: {best}"))
+    };
+    assert_eq!(
+        rule("both-regions")["any_of"],
+        serde_json::json!(["region=华东", "region=华南"])
+    );
+    assert_eq!(rule("east-only")["where"]["region"], "华东");
+    let text = std::fs::read_to_string(scenario).expect("scenario");
+    assert!(
+        text.contains("any_of: [{\"region\": \"华东\"}, {\"region\": \"华南\"}]"),
+        "{text}"
+    );
+    let whatif = json(&[
+        "whatif",
+        project,
+        "--scenario",
+        scenario,
+        "--bootstrap",
+        "0",
+        "--format",
+        "json",
+    ]);
+    let projected = &best["projected"][0];
+    assert_eq!(projected["outcome"], "satisfaction");
+    let value = projected["projected"].as_f64().expect("number");
+    assert!(
+        (value - after(&whatif, "satisfaction")).abs() < 1e-4 + 1e-9,
+        "plan {value} vs whatif {}",
+        after(&whatif, "satisfaction")
+    );
+}

@@ -6,14 +6,18 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use sattrace::actions::{recommend, Action, Recommendations};
+use sattrace::analysis::SliceKey;
 use sattrace::analysis::{analyze, Analysis, AnalysisOptions};
 use sattrace::data::{ingest, IngestOptions, Survey};
 use sattrace::graph::DriverGraph;
 use sattrace::model::Lang;
 use sattrace::model::{load_model, Model};
-use sattrace::plan::{problem, Date, PlanRequest, Target};
+use sattrace::plan::{
+    exact_gain, problem, scenario_of, whatif_evaluator, Date, PlanRequest, Target,
+};
 use sattrace::report::{html, render, Format, Report};
 use sattrace::rules::{load_rules, Known, RuleEngine, RuleSource};
+use sattrace::whatif::{parse_scenario, what_if_whole, Move, MoveKind, Scenario};
 
 const MODEL: &str = "\
 name: slices
@@ -376,6 +380,152 @@ fn each_segment_shows_its_root_causes_and_its_actions() {
     }
 }
 
+/// z's target for the plan tests: far away, so nothing is capped by the need.
+fn far_target(analysis: &Analysis) -> Vec<Target> {
+    let whole = analysis
+        .latest()
+        .find(|s| s.key.is_all())
+        .expect("whole sample");
+    vec![Target {
+        node: 3,
+        value: 90.0,
+        due: Date::parse("2030-01-01").expect("date"),
+        current: whole.scores[3].as_ref().expect("z").score,
+        need: 40.0,
+    }]
+}
+
+fn request() -> PlanRequest {
+    PlanRequest {
+        targets: Vec::new(),
+        due: None,
+        today: Date::parse("2026-01-01").expect("date"),
+        budget: None,
+        percent: Vec::new(),
+    }
+}
+
+/// One action fires in two overlapping slices (`channel=mini`, `region=north`):
+/// it is one candidate for their union, and a second action on the same driver for
+/// overlapping slices (`region` north and south) is a candidate too, not dropped.
+/// The plan's projection of buying both is what `whatif` gives for the merged
+/// action applied to the union (each respondent once) plus the other action, and
+/// what the rows give when each respondent is moved once per action.
+#[test]
+fn overlapping_actions_are_combined_and_projected_as_whatif_of_the_union() {
+    let (model, graph, survey, analysis, rows) = setup_with_survey();
+    let both = Restriction {
+        channels: vec!["mini"],
+        regions: vec!["north"],
+        all: false,
+    };
+    let regions = Restriction {
+        channels: Vec::new(),
+        regions: vec!["north", "south"],
+        all: false,
+    };
+    let rules = vec![
+        ("merged".to_string(), "x1", both.clone(), 6.0),
+        ("regions".to_string(), "x1", regions.clone(), 4.0),
+    ];
+    let actions = run(&model, &graph, &analysis, &rules_yaml(&rules));
+    assert_eq!(actions.len(), 2, "{actions:#?}");
+    let merged = actions.iter().find(|a| a.rule == "merged").expect("merged");
+    let names: Vec<String> = merged.segments.iter().map(SliceKey::name).collect();
+    assert_eq!(names, ["channel=mini", "region=north"]);
+
+    let targets = far_target(&analysis);
+    let (problem, candidates, _) = problem(&model, &analysis, &actions, &targets, &request());
+    assert_eq!(candidates.len(), 2, "both actions are candidates");
+    assert!(
+        problem.candidates.iter().any(|c| !c.also.is_empty()),
+        "overlapping populations share a group: {problem:#?}"
+    );
+    let all: Vec<usize> = (0..candidates.len()).collect();
+    let evaluate = whatif_evaluator(&model, &graph, &survey, &analysis, 0.95);
+    let exact =
+        exact_gain(&model, &candidates, &problem, &targets, &all, &evaluate).expect("what-if")[0];
+
+    // The same scenario written by hand: the merged action on the union of its
+    // slices, the other action on the union of the two regions.
+    let key = |column: &str, value: &str| SliceKey {
+        column: column.to_string(),
+        value: value.to_string(),
+    };
+    let by_hand = Scenario {
+        name: "by hand".into(),
+        moves: vec![
+            Move {
+                node: 0,
+                kind: MoveKind::Shift(6.0),
+                filter: Vec::new(),
+                any_of: vec![key("channel", "mini"), key("region", "north")],
+            },
+            Move {
+                node: 0,
+                kind: MoveKind::Shift(4.0),
+                filter: Vec::new(),
+                any_of: vec![key("region", "north"), key("region", "south")],
+            },
+        ],
+        filter: Vec::new(),
+    };
+    let whole = analysis
+        .latest()
+        .find(|s| s.key.is_all())
+        .expect("whole sample");
+    let before = whole.scores[3].as_ref().expect("z").index;
+    let after = what_if_whole(&model, &graph, &survey, &analysis, &by_hand, 0.95).expect("what-if")
+        [3]
+    .expect("z after");
+    let whatif = after - before;
+    assert!(
+        close(exact, whatif),
+        "plan's projection {exact} vs whatif of the union {whatif}"
+    );
+
+    // Rows: each respondent moved once per action (0.4 = x1's effect on z).
+    let latest = latest(&rows);
+    let expected: f64 = latest
+        .iter()
+        .map(|r| {
+            let moved = 6.0 * f64::from(u8::from(both.holds(r)))
+                + 4.0 * f64::from(u8::from(regions.holds(r)));
+            0.4 * moved / latest.len() as f64
+        })
+        .sum();
+    assert!(
+        close(whatif, expected),
+        "whatif {whatif} vs rows {expected}"
+    );
+    assert!(
+        close(problem.gain(&all)[0], expected),
+        "the search's linear gain {} vs rows {expected}",
+        problem.gain(&all)[0]
+    );
+
+    // What `plan --scenario-out` would write for it reads back as the same scenario.
+    let planned = scenario_of(&model, &candidates, &problem, &all, None);
+    assert_eq!(planned.moves.len(), 2, "{planned:#?}");
+    let mut text = String::from("name: plan\nmoves:\n");
+    for m in &planned.moves {
+        let MoveKind::Shift(d) = m.kind else {
+            panic!("a plan shifts")
+        };
+        let slices: Vec<String> = m
+            .any_of
+            .iter()
+            .map(|k| format!("{{{}: {}}}", k.column, k.value))
+            .collect();
+        text.push_str(&format!(
+            "  - {{driver: x1, shift: {d}, any_of: [{}]}}\n",
+            slices.join(", ")
+        ));
+    }
+    let read = parse_scenario(&model, "plan.yaml", &text).expect("scenario");
+    assert_eq!(read.moves, planned.moves);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -416,7 +566,7 @@ proptest! {
         ),
         pick in any::<u16>(),
     ) {
-        let (model, graph, analysis, rows) = setup();
+        let (model, graph, survey, analysis, rows) = setup_with_survey();
         let rules: Vec<(String, &str, Restriction, f64)> = rules
             .into_iter()
             .enumerate()
@@ -425,14 +575,10 @@ proptest! {
         let actions = run(&model, &graph, &analysis, &rules_yaml(&rules));
         let today = Date::parse("2026-01-01").expect("date");
         let request = PlanRequest { targets: Vec::new(), due: None, today, budget: None, percent: Vec::new() };
-        let targets = vec![Target {
-            node: 3,
-            value: 90.0,
-            due: Date::parse("2030-01-01").expect("date"),
-            current: 50.0,
-            need: 40.0,
-        }];
+        let targets = far_target(&analysis);
         let (problem, candidates, _) = problem(&model, &analysis, &actions, &targets, &request);
+        // Overlapping actions are combined, never dropped.
+        prop_assert_eq!(candidates.len(), actions.len());
         let chosen: Vec<usize> = (0..candidates.len()).filter(|i| pick >> i & 1 == 1).collect();
         let gain = problem.gain(&chosen)[0];
 
@@ -456,6 +602,11 @@ proptest! {
             }
         }
         prop_assert!(close(gain, expected), "plan {} vs rows {}: {:#?}", gain, expected, chosen);
+        // The projection (the what-if of the chosen actions) agrees too.
+        let evaluate = whatif_evaluator(&model, &graph, &survey, &analysis, 0.95);
+        let exact = exact_gain(&model, &candidates, &problem, &targets, &chosen, &evaluate)
+            .expect("what-if")[0];
+        prop_assert!(close(exact, expected), "projection {} vs rows {}", exact, expected);
         // One row per rule × driver among the candidates.
         let mut seen = BTreeSet::new();
         for c in &candidates {

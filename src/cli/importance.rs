@@ -263,7 +263,9 @@ fn run_pls(args: &ImportanceArgs, options: &Options<'_>) -> anyhow::Result<Exit>
     )?;
     let bytes = match args.format {
         ImportanceFormat::Json => json(&result)?,
-        ImportanceFormat::Table => render::pls(&result, args.lang).into_bytes(),
+        ImportanceFormat::Table => {
+            render::pls(&result, &names(&project.model, args.lang), args.lang).into_bytes()
+        }
     };
     write_output(args.output.as_deref(), &bytes, &project.inputs)?;
     Ok(Exit::Ok)

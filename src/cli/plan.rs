@@ -296,11 +296,28 @@ pub fn scenario_yaml(model: &Model, scenario: &Scenario) -> String {
             .iter()
             .map(|(c, v)| format!("{}: {}", quote(c), quote(v)))
             .collect();
-        let filter = if filter.is_empty() {
+        let mut filter = if filter.is_empty() {
             String::new()
         } else {
             format!(", where: {{{}}}", filter.join(", "))
         };
+        if !m.any_of.is_empty() {
+            // The union of an action's slices; a crossed slice is a map of its pairs.
+            let slices: Vec<String> = m
+                .any_of
+                .iter()
+                .map(|k| {
+                    let pairs: Vec<String> = k
+                        .column
+                        .split(sattrace::analysis::CROSS)
+                        .zip(k.value.split(sattrace::analysis::CROSS))
+                        .map(|(c, v)| format!("{}: {}", quote(c), quote(v)))
+                        .collect();
+                    format!("{{{}}}", pairs.join(", "))
+                })
+                .collect();
+            filter.push_str(&format!(", any_of: [{}]", slices.join(", ")));
+        }
         text.push_str(&format!(
             "  - {{driver: {}, {key}: {value}{filter}}}\n",
             quote(&model.nodes[m.node].id)

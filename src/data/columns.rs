@@ -118,18 +118,27 @@ impl Columns {
             // A renamed column is one of the headers the model does not use, not
             // another column it does (`q_resp2` for a missing `q_resp1`).
             let used: std::collections::BTreeSet<&str> = wanted.iter().map(|(c, _)| *c).collect();
-            let unmatched = header
+            let unmatched: Vec<&str> = header
                 .iter()
                 .map(String::as_str)
-                .filter(|h| !used.contains(h));
-            let suggestion = did_you_mean(column, unmatched);
-            let help = if suggestion.is_empty() {
+                .filter(|h| !used.contains(h))
+                .collect();
+            let suggestion = did_you_mean(column, unmatched.iter().copied());
+            let help = if !suggestion.is_empty() {
+                suggestion
+            } else if !unmatched.is_empty() && unmatched.len() <= 3 {
+                // Not alike in spelling, but few headers are left over: a renamed
+                // column is most likely one of them.
+                let names: Vec<String> = unmatched.iter().map(|h| format!("`{h}`")).collect();
+                format!(
+                    "the header's columns the model does not use: {}; if `{column}` was renamed, rename it back in the data or in the model",
+                    names.join(", ")
+                )
+            } else {
                 format!(
                     "the header has {}; rename the column in the data or in the model",
                     list_columns(&header)
                 )
-            } else {
-                suggestion
             };
             return Err(DataError::MissingColumn {
                 file: file.to_string(),

@@ -5,7 +5,9 @@
 use super::smart::{Said, SmartIssue, SmartKind};
 use super::solve::{Candidate, Problem};
 use super::Date;
-use crate::actions::{attribute, union_cells, Action};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::actions::{attribute, Action};
 use crate::analysis::{Analysis, SliceKey, SliceResult};
 use crate::diag::suggest;
 use crate::graph::DriverGraph;
@@ -256,16 +258,22 @@ pub struct CandidateAction {
     pub duration_days: i64,
 }
 
+/// A candidate action, its slices, and `(cell, slice)` for each cell of its
+/// population: the slice whose estimate applies there.
+type Taken<'a> = (&'a Action, Vec<&'a SliceResult>, Vec<(usize, usize)>);
+
 /// The planning problem for `targets` from the fired `actions` (in rank order; at
 /// most [`MAX_CANDIDATES`] are taken).
 ///
-/// A candidate's population is the union of its slices' cells. Candidates on one
-/// driver with the same population share a group (their deltas add up to one cap,
-/// the driver's room); populations of one driver's groups never overlap, so no
-/// respondent's gain is added twice: a candidate whose population overlaps a
-/// higher-ranked candidate's on the same driver without equalling it is left out.
-/// A group's effect on a target is summed over its cells, each at the effect of
-/// the slice that holds it (see [`crate::actions::attribute`]).
+/// A candidate's population is the union of its slices' cells. On each driver,
+/// the cells covered by the same set of candidates form a group: its candidates'
+/// deltas add up to one cap (the driver's room), and a candidate whose population
+/// overlaps another's without equalling it is in several groups (see
+/// [`Candidate::also`]). So two actions bought for overlapping slices move the
+/// shared respondents by both their deltas (capped), and every respondent's gain
+/// is counted once per action. A group's effect on a target is summed over its
+/// cells, each at the effect of the slice that holds it for the group's first
+/// candidate (see [`crate::actions::attribute`]).
 pub fn problem(
     model: &Model,
     analysis: &Analysis,
@@ -273,14 +281,10 @@ pub fn problem(
     targets: &[Target],
     request: &PlanRequest,
 ) -> (Problem, Vec<CandidateAction>, Vec<(usize, SliceKey)>) {
-    let mut groups: Vec<(usize, SliceKey)> = Vec::new();
-    let mut populations: Vec<Vec<usize>> = Vec::new();
-    let mut caps = Vec::new();
-    let mut effects: Vec<Vec<f64>> = Vec::new();
-    let mut candidates = Vec::new();
-    let mut infos = Vec::new();
+    // Each candidate with its slices and, per cell of its population, the slice
+    // whose estimate applies there.
+    let mut taken: Vec<Taken> = Vec::new();
     for action in actions.iter().take(MAX_CANDIDATES) {
-        let driver = &model.nodes[action.driver];
         let keys = action_slices(action);
         let slices: Vec<&SliceResult> = keys
             .iter()
@@ -289,61 +293,92 @@ pub fn problem(
         if slices.len() != keys.len() || slices.iter().any(|s| s.scores[action.driver].is_none()) {
             continue;
         }
-        let cells = union_cells(analysis, &keys);
-        let same_driver = |g: usize| groups[g].0 == action.driver;
-        let group = match (0..groups.len()).find(|&g| same_driver(g) && populations[g] == cells) {
-            Some(g) => g,
-            None if (0..groups.len())
-                .any(|g| same_driver(g) && populations[g].iter().any(|c| cells.contains(c))) =>
-            {
-                continue;
+        let weighted: Vec<(SliceKey, f64)> =
+            slices.iter().map(|s| (s.key.clone(), s.share)).collect();
+        let owners = attribute(analysis, &weighted);
+        taken.push((action, slices, owners));
+    }
+    let mut groups: Vec<(usize, SliceKey)> = Vec::new();
+    let mut caps = Vec::new();
+    let mut effects: Vec<Vec<f64>> = Vec::new();
+    let mut member: Vec<Vec<usize>> = vec![Vec::new(); taken.len()];
+    let drivers: BTreeSet<usize> = taken.iter().map(|(a, _, _)| a.driver).collect();
+    for d in drivers {
+        let driver = &model.nodes[d];
+        let on: Vec<usize> = (0..taken.len())
+            .filter(|&k| taken[k].0.driver == d)
+            .collect();
+        // Cells by the set of candidates covering them (candidate order).
+        let mut parts: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
+        for cell in 0..analysis.cells.len() {
+            let covering: Vec<usize> = on
+                .iter()
+                .copied()
+                .filter(|&k| taken[k].2.iter().any(|&(c, _)| c == cell))
+                .collect();
+            if !covering.is_empty() {
+                parts.entry(covering).or_default().push(cell);
             }
-            None => {
-                let (low, high) = driver.index_range();
-                let room = slices
-                    .iter()
-                    .filter_map(|s| s.scores[action.driver].as_ref())
-                    .map(|score| match driver.direction.sign() > 0.0 {
-                        true => high - score.index,
-                        false => score.index - low,
-                    })
-                    .fold(f64::INFINITY, f64::min);
-                caps.push(room.max(0.0));
-                let weighted: Vec<(SliceKey, f64)> =
-                    slices.iter().map(|s| (s.key.clone(), s.share)).collect();
-                let attributed = attribute(analysis, &weighted);
-                effects.push(
-                    targets
+        }
+        for (covering, cells) in parts {
+            let (first, slices, owners) = &taken[covering[0]];
+            let owner = |cell: usize| owners.iter().find(|&&(c, _)| c == cell).map(|&(_, s)| s);
+            let (low, high) = driver.index_range();
+            let room = covering
+                .iter()
+                .flat_map(|&k| {
+                    let (_, slices, owners) = &taken[k];
+                    owners
                         .iter()
-                        .map(|t| {
-                            let outcome = &model.nodes[t.node];
-                            let effect: f64 = attributed
-                                .iter()
-                                .map(|&(c, s)| {
-                                    analysis.cells[c].share
-                                        * slices[s].effect(action.driver, t.node)
-                                })
-                                .sum();
-                            effect * outcome.direction.sign() * driver.direction.sign()
-                        })
-                        .collect(),
-                );
-                groups.push((action.driver, action.segment.clone()));
-                populations.push(cells);
-                groups.len() - 1
+                        .filter(|(c, _)| cells.contains(c))
+                        .map(move |&(_, s)| slices[s])
+                })
+                .filter_map(|s| s.scores[d].as_ref())
+                .map(|score| match driver.direction.sign() > 0.0 {
+                    true => high - score.index,
+                    false => score.index - low,
+                })
+                .fold(f64::INFINITY, f64::min);
+            caps.push(room.max(0.0));
+            effects.push(
+                targets
+                    .iter()
+                    .map(|t| {
+                        let outcome = &model.nodes[t.node];
+                        let effect: f64 = cells
+                            .iter()
+                            .filter_map(|&c| owner(c).map(|s| (c, s)))
+                            .map(|(c, s)| analysis.cells[c].share * slices[s].effect(d, t.node))
+                            .sum();
+                        effect * outcome.direction.sign() * driver.direction.sign()
+                    })
+                    .collect(),
+            );
+            groups.push((d, first.segment.clone()));
+            for &k in &covering {
+                member[k].push(groups.len() - 1);
             }
+        }
+    }
+    let mut candidates = Vec::new();
+    let mut infos = Vec::new();
+    for ((action, _, _), member) in taken.iter().zip(member) {
+        let Some((&group, also)) = member.split_first() else {
+            continue;
         };
+        let driver = &model.nodes[action.driver];
         let duration_days = action.duration.map_or(0, |d| d.max(0.0).ceil() as i64);
         let done = request.today.add_days(duration_days);
         let delta_index = delta_to_index(driver, action.delta).abs();
         candidates.push(Candidate {
             cost: action.cost.max(0.0),
             group,
+            also: also.to_vec(),
             delta: delta_index,
             in_time: targets.iter().map(|t| done <= t.due).collect(),
         });
         infos.push(CandidateAction {
-            action: action.clone(),
+            action: (*action).clone(),
             delta_index,
             duration_days,
         });

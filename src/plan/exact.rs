@@ -7,6 +7,8 @@
 
 use super::build::{CandidateAction, Target};
 use super::solve::{better, solve_observed, Plan, Problem, EPS};
+use crate::actions::Action;
+use crate::analysis::SliceKey;
 use crate::model::Model;
 use crate::whatif::{score_to_index, Move, MoveKind, Scenario};
 
@@ -19,8 +21,8 @@ pub type Evaluate<'a> = dyn Fn(&Scenario) -> Result<Vec<Option<f64>>, String> + 
 
 /// The scenario of `chosen` (candidate indices) for target `t` (`None`: every
 /// chosen action): each action shifts its driver by its delta, in the driver's good
-/// direction, for the respondents of its segment; actions on one driver and segment
-/// are one move with their deltas added.
+/// direction, for the respondents of the union of its slices (each once); actions
+/// on one driver and population are one move with their deltas added.
 pub fn scenario_of(
     model: &Model,
     candidates: &[CandidateAction],
@@ -38,14 +40,10 @@ pub fn scenario_of(
         let action = &candidates[i].action;
         let driver = &model.nodes[action.driver];
         let delta = driver.direction.sign() * action.delta.abs();
-        let filter = if action.segment.is_all() {
-            Vec::new()
-        } else {
-            vec![(action.segment.column.clone(), action.segment.value.clone())]
-        };
+        let (filter, any_of) = move_population(action);
         match moves
             .iter_mut()
-            .find(|m| m.node == action.driver && m.filter == filter)
+            .find(|m| m.node == action.driver && m.filter == filter && m.any_of == any_of)
         {
             Some(Move {
                 kind: MoveKind::Shift(d),
@@ -55,14 +53,37 @@ pub fn scenario_of(
                 node: action.driver,
                 kind: MoveKind::Shift(delta),
                 filter,
+                any_of,
             }),
         }
     }
-    moves.sort_by(|a, b| a.node.cmp(&b.node).then_with(|| a.filter.cmp(&b.filter)));
+    moves.sort_by(|a, b| {
+        a.node
+            .cmp(&b.node)
+            .then_with(|| a.filter.cmp(&b.filter))
+            .then_with(|| a.any_of.cmp(&b.any_of))
+    });
     Scenario {
         name: "plan".into(),
         moves,
         filter: Vec::new(),
+    }
+}
+
+/// Who an action's move is for, as a move's `(filter, any_of)`: everyone, its one
+/// plain slice as a filter, or else the union of its slices (each respondent once).
+pub fn move_population(action: &Action) -> (Vec<(String, String)>, Vec<SliceKey>) {
+    let mut keys = if action.segments.is_empty() {
+        vec![action.segment.clone()]
+    } else {
+        action.segments.clone()
+    };
+    keys.sort();
+    keys.dedup();
+    match keys.as_slice() {
+        _ if keys.iter().any(SliceKey::is_all) => (Vec::new(), Vec::new()),
+        [key] if !key.is_crossed() => (vec![(key.column.clone(), key.value.clone())], Vec::new()),
+        _ => (Vec::new(), keys),
     }
 }
 

@@ -13,7 +13,9 @@ pub use build::{
     problem, score_range, targets, CandidateAction, PlanRequest, Target, MAX_CANDIDATES,
 };
 pub use date::Date;
-pub use exact::{exact_gain, scenario_of, solve_exact, whatif_evaluator, Evaluate, MAX_REPAIRS};
+pub use exact::{
+    exact_gain, move_population, scenario_of, solve_exact, whatif_evaluator, Evaluate, MAX_REPAIRS,
+};
 pub use probability::{reach_probabilities, reach_probabilities_in, ReachProbabilities};
 pub use smart::{Said, SmartError, SmartIssue, SmartKind};
 pub use solve::{
@@ -255,7 +257,11 @@ fn nothing_in_time(
     let node = &model.nodes[target.node];
     let written = format!("{}={}", node.id, target.value);
     let helping: Vec<usize> = (0..problem.candidates.len())
-        .filter(|&i| problem.effects[problem.candidates[i].group][t] > 0.0)
+        .filter(|&i| {
+            problem.candidates[i]
+                .groups()
+                .any(|g| problem.effects[g][t] > 0.0)
+        })
         .collect();
     if helping.is_empty() {
         return Some(SmartIssue {
@@ -317,7 +323,8 @@ pub fn projected(model: &Model, target: &Target, gain: f64) -> f64 {
 }
 
 /// Each chosen candidate's part of each target's gain: a group's capped gain is
-/// shared among its actions in proportion to their deltas, and the parts are
+/// shared among its actions in proportion to their deltas (an action in several
+/// groups has a part of each), and the parts are
 /// scaled so they add up to the plan's gain (the exact one when it was evaluated).
 pub fn contributions(problem: &Problem, plan: &Plan) -> Vec<Vec<f64>> {
     let mut parts = linear_contributions(problem, plan);
@@ -340,19 +347,23 @@ fn linear_contributions(problem: &Problem, plan: &Plan) -> Vec<Vec<f64>> {
                     if !c.in_time[t] {
                         return 0.0;
                     }
-                    let sum: f64 = plan
-                        .chosen
-                        .iter()
-                        .map(|&j| &problem.candidates[j])
-                        .filter(|o| o.group == c.group && o.in_time[t])
-                        .map(|o| o.delta)
-                        .sum();
-                    let capped = sum.min(problem.caps[c.group]);
-                    if sum > 0.0 {
-                        problem.effects[c.group][t] * capped * c.delta / sum
-                    } else {
-                        0.0
-                    }
+                    c.groups()
+                        .map(|g| {
+                            let sum: f64 = plan
+                                .chosen
+                                .iter()
+                                .map(|&j| &problem.candidates[j])
+                                .filter(|o| o.groups().any(|h| h == g) && o.in_time[t])
+                                .map(|o| o.delta)
+                                .sum();
+                            let capped = sum.min(problem.caps[g]);
+                            if sum > 0.0 {
+                                problem.effects[g][t] * capped * c.delta / sum
+                            } else {
+                                0.0
+                            }
+                        })
+                        .sum::<f64>()
                 })
                 .collect()
         })
@@ -367,7 +378,7 @@ pub fn start_by(result: &PlanResult, candidate: usize) -> Date {
         .targets
         .iter()
         .enumerate()
-        .filter(|&(t, _)| c.in_time[t] && result.problem.effects[c.group][t] > 0.0)
+        .filter(|&(t, _)| c.in_time[t] && c.groups().any(|g| result.problem.effects[g][t] > 0.0))
         .map(|(_, target)| target.due)
         .min()
         .or_else(|| result.targets.iter().map(|t| t.due).min())

@@ -5,7 +5,10 @@
 //! the cost of the plans already kept.
 //!
 //! Gains are not additive per driver: the actions on one driver (a group) add
-//! their deltas, and the sum is capped at the room left on the driver's scale.
+//! their deltas, and the sum is capped at the room left on the driver's scale. An
+//! action whose population overlaps another's on the same driver without equalling
+//! it belongs to several groups (one per part of its population that a different
+//! set of actions covers): its delta counts in each.
 
 /// One candidate action, in the numbers the solver needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,10 +16,27 @@ pub struct Candidate {
     pub cost: f64,
     /// The driver (and segment) it moves; deltas in one group share a cap.
     pub group: usize,
+    /// Further groups it moves too (parts of its population; empty for most).
+    pub also: Vec<usize>,
     /// Improvement of the driver, index points.
     pub delta: f64,
     /// Per target: whether it is done by the target's due date.
     pub in_time: Vec<bool>,
+}
+
+impl Candidate {
+    /// Every group it moves.
+    pub fn groups(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.group).chain(self.also.iter().copied())
+    }
+
+    /// Its own gain on target `t` (ignoring timing): in each group, the effect of
+    /// its delta capped at `room(group)`.
+    fn own(&self, problem: &Problem, t: usize, room: impl Fn(usize) -> f64) -> f64 {
+        self.groups()
+            .map(|g| problem.effects[g][t].max(0.0) * self.delta.min(room(g)))
+            .sum()
+    }
 }
 
 /// A planning problem in index units.
@@ -53,7 +73,7 @@ impl Problem {
             let c = &self.candidates[i];
             for (t, row) in sums.iter_mut().enumerate() {
                 if c.in_time[t] {
-                    row[c.group] += c.delta;
+                    c.groups().for_each(|g| row[g] += c.delta);
                 }
             }
         }
@@ -155,7 +175,7 @@ fn effectiveness_order(problem: &Problem) -> Vec<usize> {
         let gained: f64 = (0..problem.need.len())
             .filter(|&t| c.in_time[t] && problem.need[t] > EPS)
             .map(|t| {
-                let g = problem.effects[c.group][t].max(0.0) * c.delta.min(problem.caps[c.group]);
+                let g = c.own(problem, t, |g| problem.caps[g]);
                 (g / problem.need[t]).min(1.0)
             })
             .sum();
@@ -243,13 +263,13 @@ impl Search<'_> {
             self.chosen.push(i);
             for (t, row) in self.sums.iter_mut().enumerate() {
                 if c.in_time[t] {
-                    row[c.group] += c.delta;
+                    c.groups().for_each(|g| row[g] += c.delta);
                 }
             }
             self.descend(depth + 1, cost + c.cost);
             for (t, row) in self.sums.iter_mut().enumerate() {
                 if c.in_time[t] {
-                    row[c.group] -= c.delta;
+                    c.groups().for_each(|g| row[g] -= c.delta);
                 }
             }
             self.chosen.pop();
@@ -329,9 +349,8 @@ impl Search<'_> {
             gains.clear();
             gains.extend(self.order[depth..].iter().filter_map(|&i| {
                 let c = &p.candidates[i];
-                let effect = p.effects[c.group][t];
-                let room = (p.caps[c.group] - self.sums[t][c.group]).max(0.0);
-                (c.in_time[t] && effect > 0.0).then(|| effect * c.delta.min(room))
+                let own = c.own(p, t, |g| (p.caps[g] - self.sums[t][g]).max(0.0));
+                (c.in_time[t] && own > 0.0).then_some(own)
             }));
             gains.sort_by(|a, b| b.total_cmp(a));
             let most: f64 = gains.iter().take(allowed).sum();
@@ -372,13 +391,24 @@ impl Search<'_> {
                 if !c.in_time[t] {
                     continue;
                 }
-                let own = p.effects[c.group][t].max(0.0) * c.delta;
-                let value = own.min(room[c.group]);
+                // An action in several groups sells its points outside any
+                // group's room: the bound only gets looser, so it stays valid.
+                let (value, group) = if c.also.is_empty() {
+                    let own = p.effects[c.group][t].max(0.0) * c.delta;
+                    (own.min(room[c.group]), Some(c.group))
+                } else {
+                    (
+                        c.groups()
+                            .map(|g| (p.effects[g][t].max(0.0) * c.delta).min(room[g]))
+                            .sum(),
+                        None,
+                    )
+                };
                 if value > 0.0 {
                     items.push(Item {
                         value,
                         cost: c.cost.max(0.0),
-                        group: c.group,
+                        group,
                     });
                 }
             }
@@ -440,13 +470,17 @@ impl Search<'_> {
             let value: f64 = unmet
                 .iter()
                 .filter(|&&(t, _)| c.in_time[t])
-                .map(|&(t, deficit)| share(c.group, c.delta, t, deficit))
+                .map(|&(t, deficit)| {
+                    c.groups()
+                        .map(|g| share(g, c.delta, t, deficit))
+                        .sum::<f64>()
+                })
                 .sum();
             if value > 0.0 {
                 items.push(Item {
                     value,
                     cost: c.cost.max(0.0),
-                    group: c.group,
+                    group: c.also.is_empty().then_some(c.group),
                 });
             }
         }
@@ -491,7 +525,8 @@ fn unmet_targets(p: &Problem, gain: &[f64]) -> Vec<(usize, f64)> {
 struct Item {
     value: f64,
     cost: f64,
-    group: usize,
+    /// The group whose room it uses up; `None` for an action in several groups.
+    group: Option<usize>,
 }
 
 /// The least cost of `need` points bought from `items` in part, cheapest points
@@ -501,12 +536,15 @@ fn cheapest_cover(items: &mut [Item], room: &mut [f64], need: f64) -> Option<f64
     items.sort_by(|a, b| (a.cost * b.value).total_cmp(&(b.cost * a.value)));
     let (mut left, mut cost) = (need, 0.0);
     for item in items.iter() {
-        let take = item.value.min(room[item.group]).min(left);
+        let room_left = item.group.map_or(f64::INFINITY, |g| room[g]);
+        let take = item.value.min(room_left).min(left);
         if take <= 0.0 {
             continue;
         }
         cost += item.cost * take / item.value;
-        room[item.group] -= take;
+        if let Some(g) = item.group {
+            room[g] -= take;
+        }
         left -= take;
         if left <= EPS * need.max(1.0) {
             return Some(cost);

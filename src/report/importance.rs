@@ -17,11 +17,6 @@ use crate::model::Lang;
 use crate::report::t;
 use crate::report::text::display_width;
 
-/// The interval column's title (English: the PLS table's, which has no `--lang`).
-pub fn ci_title(kind: IntervalKind) -> &'static str {
-    ci_title_in(kind, Lang::En)
-}
-
 fn ci_title_in(kind: IntervalKind, lang: Lang) -> &'static str {
     match kind {
         IntervalKind::Percentile => t(lang, "95% 置信区间", "95% CI"),

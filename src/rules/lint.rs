@@ -140,8 +140,10 @@ fn kind_of(expr: &Expr) -> Option<&'static str> {
         Expr::Variable(..) => Some("a map"),
         Expr::Dot(x, ..) => match (&x.lhs, &x.rhs) {
             (Expr::Variable(..), Expr::Property(p, _)) => match p.2.as_str() {
-                "has_target" | "has_trend" => None,
-                "id" | "label" | "quadrant" | "name" | "column" | "value" => Some("text"),
+                "has_target" | "has_trend" | "has_previous" => None,
+                "id" | "label" | "quadrant" | "name" | "column" | "value" | "previous" => {
+                    Some("text")
+                }
                 "tags" => Some("a list"),
                 _ => Some("a number"),
             },

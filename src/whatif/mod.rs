@@ -167,11 +167,17 @@ fn applied(
     let mut selected = Vec::with_capacity(scenario.moves.len());
     let mut effects = Vec::with_capacity(scenario.moves.len());
     let mut bases: Vec<String> = Vec::new();
-    for m in &scenario.moves {
+    let pieces = pieces(survey, before, &latest, scenario);
+    for (m, piece, own) in &pieces {
         let mut filter = scenario.filter.clone();
         filter.extend(m.filter.iter().cloned());
-        selected.push(select_cells(survey, &latest, &filter)?);
-        let slice = effect_slice(before, &m.filter)
+        let mut cells = select_cells(survey, &latest, &filter)?;
+        if let Some(piece) = piece {
+            cells.iter_mut().zip(piece).for_each(|(c, p)| *c &= *p);
+        }
+        selected.push(cells);
+        let slice = own
+            .or_else(|| effect_slice(before, &m.filter))
             .or_else(|| effect_slice(before, &scenario.filter))
             .unwrap_or(whole);
         effects.push(slice.effects.direct.clone());
@@ -191,6 +197,12 @@ fn applied(
         means,
         moves: effects,
     };
+    let expanded = Scenario {
+        name: scenario.name.clone(),
+        moves: pieces.into_iter().map(|(m, _, _)| m).collect(),
+        filter: scenario.filter.clone(),
+    };
+    let scenario = &expanded;
     let applied = match respondents {
         Some(respondents) => apply(
             model,
@@ -259,6 +271,83 @@ pub fn what_if_whole(
         .zip(&whole)
         .map(|(node, m)| crate::analysis::score_node(node, m, level).map(|s| s.index))
         .collect())
+}
+
+/// A move, the latest wave's cells it is limited to beyond its filter (`None`: no
+/// limit), and the slice whose effects it flows through (`None`: its filter's).
+type Piece<'a> = (
+    Move,
+    Option<Vec<bool>>,
+    Option<&'a crate::analysis::SliceResult>,
+);
+
+/// The scenario's moves as applied. A move for a union of slices (`any_of`) becomes
+/// one move per slice of it, on the cells that slice is the smallest of the union
+/// to hold (ties by key, as [`crate::actions::attribute`] assigns them): the pieces
+/// are disjoint, so each respondent is moved once, through the effects of the
+/// most specific slice they are in.
+fn pieces<'a>(
+    survey: &Survey,
+    before: &'a Analysis,
+    latest: &Option<String>,
+    scenario: &Scenario,
+) -> Vec<Piece<'a>> {
+    let mut out = Vec::new();
+    for m in &scenario.moves {
+        if m.any_of.is_empty() {
+            out.push((m.clone(), None, None));
+            continue;
+        }
+        let mut slices: Vec<(
+            &crate::analysis::SliceKey,
+            f64,
+            Option<&'a crate::analysis::SliceResult>,
+        )> = m
+            .any_of
+            .iter()
+            .map(|key| {
+                let found = before.latest().find(|s| same_slice(&s.key, key));
+                (key, found.map_or(0.0, |s| s.share), found)
+            })
+            .collect();
+        slices.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(b.0)));
+        let owner: Vec<Option<usize>> = survey
+            .cells
+            .iter()
+            .map(|c| {
+                if c.key.wave != *latest {
+                    return None;
+                }
+                slices
+                    .iter()
+                    .position(|(k, _, _)| k.holds(&survey.segment_columns, &c.key.segments))
+            })
+            .collect();
+        for (j, (key, _, found)) in slices.iter().enumerate() {
+            let piece: Vec<bool> = owner.iter().map(|o| *o == Some(j)).collect();
+            if piece.iter().any(|&p| p) {
+                let mut one = m.clone();
+                one.any_of = vec![(*key).clone()];
+                out.push((one, Some(piece), *found));
+            }
+        }
+    }
+    out
+}
+
+/// Whether two keys name the same slice, whatever the order of crossed columns.
+fn same_slice(a: &crate::analysis::SliceKey, b: &crate::analysis::SliceKey) -> bool {
+    let pairs = |k: &crate::analysis::SliceKey| {
+        let mut p: Vec<(String, String)> = k
+            .column
+            .split(crate::analysis::CROSS)
+            .map(str::to_string)
+            .zip(k.value.split(crate::analysis::CROSS).map(str::to_string))
+            .collect();
+        p.sort();
+        p
+    };
+    a.column.is_empty() == b.column.is_empty() && pairs(a) == pairs(b)
 }
 
 /// The latest-wave slice a one-column filter names (`None` for an empty or a

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_saphyr::Spanned;
 
+use crate::analysis::SliceKey;
 use crate::diag::{did_you_mean, Loc};
 use crate::model::{Metric, Model, Node};
 use crate::yaml::parse_yaml;
@@ -48,6 +49,12 @@ pub struct Move {
     /// filter; empty = the scenario's respondents. Its changes flow through this
     /// slice's effects (see docs/whatif.md).
     pub filter: Vec<(String, String)>,
+    /// The slices of the latest wave (what `plan` writes for an action that fired
+    /// in several): the move is for the respondents in **any** of them, each moved
+    /// once, on top of `filter`; each respondent's change flows through the
+    /// effects of the smallest of these slices holding them (as the action's
+    /// uplift is computed, see `actions::attribute`). Empty: `filter` alone.
+    pub any_of: Vec<SliceKey>,
 }
 
 impl Move {
@@ -115,6 +122,10 @@ struct RawMove {
     shift: Option<Spanned<f64>>,
     #[serde(default, rename = "where")]
     filter: BTreeMap<String, Spanned<String>>,
+    /// Slices whose union the move is for: `[{region: 华北}, {channel: app}]` (a map
+    /// of several columns is a crossed slice).
+    #[serde(default)]
+    any_of: Vec<BTreeMap<String, Spanned<String>>>,
 }
 
 /// Read a scenario file (`name`, `set`, `shift`, `where`).
@@ -154,7 +165,22 @@ pub fn parse_scenario(model: &Model, file: &str, text: &str) -> Result<Scenario,
             builder.check_column(column, at(value.referenced))?;
             filter.push((column.clone(), value.value.clone()));
         }
-        builder.add_in(&raw_move.driver.value, kind, filter, loc)?;
+        let mut any_of = Vec::new();
+        for slice in &raw_move.any_of {
+            let mut columns = Vec::new();
+            let mut values = Vec::new();
+            for (column, value) in slice {
+                builder.check_column(column, at(value.referenced))?;
+                columns.push(column.clone());
+                values.push(value.value.as_str());
+            }
+            if !columns.is_empty() {
+                any_of.push(SliceKey::crossed(&columns, &values));
+            }
+        }
+        any_of.sort();
+        any_of.dedup();
+        builder.add_in(&raw_move.driver.value, kind, filter, any_of, loc)?;
     }
     let name = raw.name.unwrap_or_else(|| {
         std::path::Path::new(file)
@@ -288,7 +314,7 @@ impl<'m> Builder<'m> {
     }
 
     fn add(&mut self, id: &str, kind: MoveKind, loc: Loc) -> Result<(), ScenarioError> {
-        self.add_in(id, kind, Vec::new(), loc)
+        self.add_in(id, kind, Vec::new(), Vec::new(), loc)
     }
 
     fn add_in(
@@ -296,6 +322,7 @@ impl<'m> Builder<'m> {
         id: &str,
         kind: MoveKind,
         mut filter: Vec<(String, String)>,
+        any_of: Vec<SliceKey>,
         loc: Loc,
     ) -> Result<(), ScenarioError> {
         let node = self.check(id, kind, &loc)?;
@@ -303,7 +330,7 @@ impl<'m> Builder<'m> {
         if self
             .moves
             .iter()
-            .any(|m| m.node == node && m.filter == filter)
+            .any(|m| m.node == node && m.filter == filter && m.any_of == any_of)
         {
             return Err(ScenarioError::new(
                 loc,
@@ -311,7 +338,12 @@ impl<'m> Builder<'m> {
                 "give each driver either `set` or `shift`, not both (once per slice)",
             ));
         }
-        self.moves.push(Move { node, kind, filter });
+        self.moves.push(Move {
+            node,
+            kind,
+            filter,
+            any_of,
+        });
         Ok(())
     }
 
@@ -322,6 +354,7 @@ impl<'m> Builder<'m> {
             node,
             kind,
             filter: Vec::new(),
+            any_of: Vec::new(),
         });
         Ok(())
     }
@@ -350,8 +383,12 @@ impl<'m> Builder<'m> {
     }
 
     fn finish(mut self, name: String) -> Scenario {
-        self.moves
-            .sort_by(|a, b| a.node.cmp(&b.node).then_with(|| a.filter.cmp(&b.filter)));
+        self.moves.sort_by(|a, b| {
+            a.node
+                .cmp(&b.node)
+                .then_with(|| a.filter.cmp(&b.filter))
+                .then_with(|| a.any_of.cmp(&b.any_of))
+        });
         self.filter.sort();
         Scenario {
             name,

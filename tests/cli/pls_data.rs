@@ -193,11 +193,20 @@ fn each_group_equals_a_run_on_its_rows_and_waves_come_in_order() {
     }
     let (code, table, err) = run_in(
         dir.path(),
-        &["importance", ".", "--method", "pls", "--by", "wave"],
+        &[
+            "importance",
+            ".",
+            "--method",
+            "pls",
+            "--by",
+            "wave",
+            "--lang",
+            "en",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     assert!(
-        table.contains("pls on satisfaction (wave = 2024Q2) : n = "),
+        table.contains("pls on Satisfaction (wave = 2024Q2) : n = "),
         "{table}"
     );
     assert!(
@@ -383,6 +392,8 @@ fn wave_changes_get_bootstrap_intervals_from_paired_replicates() {
             "wave",
             "--bootstrap",
             "50",
+            "--lang",
+            "en",
         ],
     );
     assert_eq!(code, 0, "{err}");

@@ -77,6 +77,25 @@ const ENGLISH: &[&str] = &[
     "quickest",
     "points",
     "percentage",
+    "paths",
+    "constructs",
+    "construct",
+    "coef",
+    "outer",
+    "item",
+    "weight",
+    "loading",
+    "performance",
+    "iterations",
+    "converged",
+    "for",
+    "on",
+    "to",
+    "negative",
+    "inadmissible",
+    "replicates",
+    "failed",
+    "unreliable",
 ];
 
 /// The English words of `text` (ASCII words, lower-cased, matched whole).
@@ -190,6 +209,31 @@ fn importance_speaks_chinese() {
         "wave",
         "--bootstrap",
         "50",
+        "--threads",
+        "1",
+    ]);
+}
+
+#[test]
+fn pls_importance_speaks_chinese() {
+    assert_chinese(&["importance", "fixtures/ecsi", "--method", "pls"]);
+    // PLSc on ECSI has negative paths: its warnings are in Chinese too.
+    assert_chinese(&[
+        "importance",
+        "fixtures/ecsi",
+        "--method",
+        "pls",
+        "--consistent",
+    ]);
+    assert_chinese(&[
+        "importance",
+        "fixtures/ecsi",
+        "--method",
+        "pls",
+        "--bootstrap",
+        "30",
+        "--seed",
+        "7",
         "--threads",
         "1",
     ]);

@@ -26,6 +26,7 @@ pub fn instance(seed: u64, fraction: f64) -> Problem {
         .map(|i| Candidate {
             cost: (1.0 + 9.0 * rng.next()).round(),
             group: i % groups,
+            also: Vec::new(),
             delta: 2.0 + 10.0 * rng.next(),
             in_time: (0..3).map(|_| rng.next() < 0.9).collect(),
         })

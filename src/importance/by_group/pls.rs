@@ -52,7 +52,34 @@ pub struct PlsEstimate {
     pub intervals: Option<PlsIntervals>,
     /// Fewer complete rows than the minimum per predecessor × the most predecessors.
     pub unreliable: bool,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<PlsWarning>,
+}
+
+/// A warning about one group's fit, in English (JSON, `Display`) and Chinese.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlsWarning {
+    pub en: String,
+    pub zh: String,
+}
+
+impl PlsWarning {
+    fn new(en: String, zh: String) -> Self {
+        Self { en, zh }
+    }
+
+    /// The warning in `lang`.
+    pub fn text(&self, lang: crate::model::Lang) -> &str {
+        match lang {
+            crate::model::Lang::Zh => &self.zh,
+            crate::model::Lang::En => &self.en,
+        }
+    }
+}
+
+impl std::fmt::Display for PlsWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
 }
 
 /// What every group shares.
@@ -174,9 +201,9 @@ fn estimate_group(ctx: &Shared<'_>, survey: &Survey, name: &str, cells: &[usize]
             let (data, weights) = group_rows(survey, cells).map_err(named)?;
             let iv = bootstrap(ctx, name, &data, &weights).map_err(|e| named(e.into()))?;
             if iv.failed > 0 {
-                est.warnings.push(format!(
-                    "{} bootstrap replicates failed and are left out",
-                    iv.failed
+                est.warnings.push(PlsWarning::new(
+                    format!("{} bootstrap replicates failed and are left out", iv.failed),
+                    format!("{} 次自助重抽样失败，已剔除", iv.failed),
                 ));
             }
             est.intervals = Some(iv);
@@ -197,24 +224,34 @@ fn fit(ctx: &Shared<'_>, cov: &ItemCovariance) -> Result<PlsEstimate, PlsRowsErr
     let (ipma, outcome_performance) = ipma_on_moments(pm, cov, &ctx.scales, &fit, ctx.outcome)?;
     let mut warnings = Vec::new();
     if !fit.converged {
-        warnings.push(format!(
-            "the PLS iteration did not converge in {} iterations",
-            ctx.pls.max_iter
+        warnings.push(PlsWarning::new(
+            format!(
+                "the PLS iteration did not converge in {} iterations",
+                ctx.pls.max_iter
+            ),
+            format!("PLS 迭代在 {} 次内未收敛", ctx.pls.max_iter),
         ));
     }
     let unreliable = (fit.n as u64) < ctx.min_n;
     if unreliable {
         let most = pm.predecessors().iter().map(Vec::len).max().unwrap_or(1);
-        warnings.push(format!(
-            "{} complete rows for up to {most} predecessors (under {}): unreliable",
-            fit.n, ctx.min_n
+        warnings.push(PlsWarning::new(
+            format!(
+                "{} complete rows for up to {most} predecessors (under {}): unreliable",
+                fit.n, ctx.min_n
+            ),
+            format!(
+                "完整行仅 {} 行，而前因构念最多 {most} 个（少于 {}）：结果不可靠",
+                fit.n, ctx.min_n
+            ),
         ));
     }
     for p in &fit.paths {
         if p.coef < 0.0 {
-            warnings.push(format!(
-                "path `{}` → `{}` is negative ({:.3})",
-                pm.constructs[p.from].id, pm.constructs[p.to].id, p.coef
+            let (from, to) = (&pm.constructs[p.from].id, &pm.constructs[p.to].id);
+            warnings.push(PlsWarning::new(
+                format!("path `{from}` → `{to}` is negative ({:.3})", p.coef),
+                format!("路径 `{from}` → `{to}` 为负（{:.3}）", p.coef),
             ));
         }
     }
@@ -223,25 +260,44 @@ fn fit(ctx: &Shared<'_>, cov: &ItemCovariance) -> Result<PlsEstimate, PlsRowsErr
         // 1, and then paths beyond ±1 or an R² outside [0, 1] follow (seminr reports
         // them as they are; so does sattrace, with this warning).
         for p in fit.paths.iter().filter(|p| p.coef.abs() > 1.0) {
-            warnings.push(format!(
-                "consistent PLS: path `{}` → `{}` is {:.3}, beyond ±1: an inadmissible solution (check the constructs' rho_A)",
-                pm.constructs[p.from].id, pm.constructs[p.to].id, p.coef
+            let (from, to) = (&pm.constructs[p.from].id, &pm.constructs[p.to].id);
+            warnings.push(PlsWarning::new(
+                format!(
+                    "consistent PLS: path `{from}` → `{to}` is {:.3}, beyond ±1: an inadmissible solution (check the constructs' rho_A)",
+                    p.coef
+                ),
+                format!(
+                    "一致性 PLS：路径 `{from}` → `{to}` 为 {:.3}，超出 ±1：不可接受的解（请检查各构念的 rho_A）",
+                    p.coef
+                ),
             ));
         }
         for (j, r2) in fit.r2.iter().enumerate() {
             if let Some((r2, _)) = r2.filter(|(r2, _)| !(0.0..=1.0).contains(r2)) {
-                warnings.push(format!(
-                    "consistent PLS: R² of `{}` is {r2:.3}, outside [0, 1]: an inadmissible solution (check the constructs' rho_A)",
-                    pm.constructs[j].id
+                let id = &pm.constructs[j].id;
+                warnings.push(PlsWarning::new(
+                    format!(
+                        "consistent PLS: R² of `{id}` is {r2:.3}, outside [0, 1]: an inadmissible solution (check the constructs' rho_A)"
+                    ),
+                    format!(
+                        "一致性 PLS：`{id}` 的 R² 为 {r2:.3}，超出 [0, 1]：不可接受的解（请检查各构念的 rho_A）"
+                    ),
                 ));
             }
         }
     }
     for o in &fit.outer {
         if o.weight < 0.0 {
-            warnings.push(format!(
-                "item `{}` has a negative outer weight ({:.3}); IPMA assumes positive weights",
-                pm.item_names[o.item], o.weight
+            let item = &pm.item_names[o.item];
+            warnings.push(PlsWarning::new(
+                format!(
+                    "item `{item}` has a negative outer weight ({:.3}); IPMA assumes positive weights",
+                    o.weight
+                ),
+                format!(
+                    "题项 `{item}` 的外部权重为负（{:.3}）；IPMA 假定权重为正",
+                    o.weight
+                ),
             ));
         }
     }

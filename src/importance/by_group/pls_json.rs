@@ -69,7 +69,7 @@ struct Sections<'a> {
     ipma_outcome_performance_ci: Option<Interval>,
     reliability: Vec<ReliabilityView<'a>>,
     htmt: Vec<HtmtView<'a>>,
-    warnings: &'a [String],
+    warnings: Vec<&'a str>,
     bootstrap: Option<BootView>,
 }
 
@@ -423,7 +423,7 @@ impl PlsImportance {
                     ci: pair(iv.and_then(|iv| iv.htmt.get(i))),
                 })
                 .collect(),
-            warnings: &e.warnings,
+            warnings: e.warnings.iter().map(|w| w.en.as_str()).collect(),
             bootstrap: iv.map(|iv| BootView {
                 replicates: iv.replicates,
                 failed: iv.failed,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{index_to_score_change, PlanReport};
-use crate::plan::{contributions, projected, start_by, Status};
+use crate::plan::{contributions, move_population, projected, start_by, Status};
 use crate::report::round;
 
 #[derive(Serialize)]
@@ -61,8 +61,13 @@ struct ActionJson {
     segment: String,
     /// The shift of the driver, in its score unit (what `whatif` moves it by).
     delta: f64,
-    /// The action's slice as a `whatif` filter (empty = the whole sample).
+    /// The action's slice as a `whatif` filter (empty = the whole sample, or a
+    /// union of slices given in `any_of`).
     r#where: std::collections::BTreeMap<String, String>,
+    /// The slices whose union the action is for, when there are several (a `whatif`
+    /// move's `any_of`: each respondent once).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    any_of: Vec<String>,
     cost: f64,
     duration_days: i64,
     start_by: String,
@@ -130,16 +135,12 @@ pub(super) fn json(report: &PlanReport) -> Json {
                                 segment: c.action.segment.name(),
                                 delta: model.nodes[c.action.driver].direction.sign()
                                     * c.action.delta.abs(),
-                                r#where: if c.action.segment.is_all() {
-                                    Default::default()
-                                } else {
-                                    [(
-                                        c.action.segment.column.clone(),
-                                        c.action.segment.value.clone(),
-                                    )]
-                                    .into_iter()
-                                    .collect()
-                                },
+                                r#where: move_population(&c.action).0.into_iter().collect(),
+                                any_of: move_population(&c.action)
+                                    .1
+                                    .iter()
+                                    .map(|k| k.name())
+                                    .collect(),
                                 cost: c.action.cost,
                                 duration_days: c.duration_days,
                                 start_by: start_by(result, i).to_string(),

@@ -12,7 +12,7 @@ use std::io::Write;
 use crate::model::{Lang, Metric, Model};
 use crate::plan::{contributions, format_score, projected, start_by, Plan, PlanResult, Target};
 use crate::report::grid::{render_page, Grid, Page};
-use crate::report::{segment_label, t, Format};
+use crate::report::{t, Format};
 
 /// Everything a plan report shows.
 pub struct PlanReport<'a> {
@@ -102,7 +102,7 @@ pub(crate) fn actions_grid(report: &PlanReport, plan: &Plan) -> Grid {
                 (k + 1).to_string(),
                 c.action.title.text(lang, &c.action.rule).to_string(),
                 driver.label.text(lang, &driver.id).to_string(),
-                segment_label(&c.action.segment, lang),
+                crate::actions::segments_label(&c.action, lang),
                 format!("{}", c.action.cost),
                 start_by(result, i).to_string(),
             ];
@@ -431,7 +431,11 @@ fn titles(report: &PlanReport, chosen: &[usize]) -> Vec<String> {
             if c.action.segment.is_all() {
                 name
             } else {
-                format!("{name} ({})", c.action.segment.name())
+                // Every slice the action is for, not just its primary one.
+                format!(
+                    "{name} ({})",
+                    crate::actions::segments_label(&c.action, report.lang)
+                )
             }
         })
         .collect()

@@ -75,6 +75,9 @@ struct MoveJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     shift: Option<f64>,
     r#where: BTreeMap<String, String>,
+    /// The slices whose union the move is for (each respondent moved once).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    any_of: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -120,7 +123,7 @@ pub(super) fn json(report: &WhatIfReport) -> Json {
             .scenario
             .moves
             .iter()
-            .filter(|m| m.filter.is_empty())
+            .filter(|m| m.filter.is_empty() && m.any_of.is_empty())
             .filter_map(|m| match (m.kind, set) {
                 (MoveKind::Set(v), true) | (MoveKind::Shift(v), false) => {
                     Some((model.nodes[m.node].id.clone(), v))
@@ -140,7 +143,7 @@ pub(super) fn json(report: &WhatIfReport) -> Json {
                 .scenario
                 .moves
                 .iter()
-                .filter(|m| !m.filter.is_empty())
+                .filter(|m| !m.filter.is_empty() || !m.any_of.is_empty())
                 .map(|m| MoveJson {
                     driver: model.nodes[m.node].id.clone(),
                     set: match m.kind {
@@ -152,6 +155,7 @@ pub(super) fn json(report: &WhatIfReport) -> Json {
                         MoveKind::Set(_) => None,
                     },
                     r#where: m.filter.iter().cloned().collect(),
+                    any_of: m.any_of.iter().map(|k| k.name()).collect(),
                 })
                 .collect(),
         },

@@ -68,13 +68,16 @@ pub fn describe(model: &Model, scenario: &Scenario, lang: Lang) -> String {
                 MoveKind::Set(v) => format!("{id} = {v}"),
                 MoveKind::Shift(d) => format!("{id} {d:+}"),
             };
-            match m.filter.as_slice() {
-                [] => moved,
-                filter => {
-                    let names: Vec<String> =
-                        filter.iter().map(|(c, v)| format!("{c}={v}")).collect();
-                    format!("{moved} ({})", names.join(", "))
-                }
+            let mut names: Vec<String> = m.filter.iter().map(|(c, v)| format!("{c}={v}")).collect();
+            if !m.any_of.is_empty() {
+                // A union of slices: each respondent in any of them, moved once.
+                let union: Vec<String> = m.any_of.iter().map(|k| k.name()).collect();
+                names.push(union.join(" ∪ "));
+            }
+            if names.is_empty() {
+                moved
+            } else {
+                format!("{moved} ({})", names.join(", "))
             }
         })
         .collect();
