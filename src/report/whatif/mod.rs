@@ -131,7 +131,7 @@ fn scenario_name(name: &str, lang: Lang) -> String {
 }
 
 /// Said after the effects' basis of every aggregate what-if (from a moments table).
-pub const AGGREGATE_NOTE: &str = "aggregate what-if from a moments table: driver means shifted and effects propagated to cell means, so NPS and rates move as means, not as distributions";
+pub const AGGREGATE_NOTE: &str = "aggregate what-if from a moments table: respondents approximated per cell by a normal with the cell's means and covariance (rounded to each scale's steps), so clamping at the scale ends and the curve of NPS and rates are approximate";
 
 /// The effects' basis in `lang`: slices as `all 2026H1` (`全部 2026H1`), joined by
 /// `; `, and the note of an aggregate what-if.
@@ -143,7 +143,7 @@ fn basis_text(basis: &str, lang: Lang) -> String {
         .split("; ")
         .map(|part| {
             if part == AGGREGATE_NOTE {
-                "由矩表做的聚合情景分析：驱动因素均值平移、效应传到单元均值，因此 NPS 与比率按均值而非分布移动".to_string()
+                "由矩表做的聚合情景分析：每个单元的受访者以该单元均值与协方差的正态分布近似（按量表刻度取整），因此量表两端的截断与 NPS、比率的曲线为近似值".to_string()
             } else {
                 crate::report::notes::slice_zh(part)
             }
