@@ -106,9 +106,7 @@ pub fn render_plan_with(
 ) -> anyhow::Result<(Vec<u8>, PlanResult)> {
     let model = &pipeline.project.model;
     let result = match boot {
-        Some(boot) if pipeline.survey.respondents.is_some() => {
-            probable_plan(pipeline, request, lang, progress, boot, min_probability)?
-        }
+        Some(boot) => probable_plan(pipeline, request, lang, progress, boot, min_probability)?,
         _ => evaluated_plan(pipeline, request, progress)
             .map_err(|e| anyhow::anyhow!(e.text(lang)))?,
     };

@@ -22,6 +22,8 @@ pub struct ReachProbabilities {
     pub seed: u64,
     /// Replicates whose analysis failed and were left out.
     pub failed: usize,
+    /// Drawn from the cells' moments (a moments table), not resampled respondents.
+    pub parametric: bool,
     /// Per kept plan (as `PlanResult::plans`), per target: the share of replicates
     /// in which the plan reaches the target.
     pub plans: Vec<Vec<f64>>,
@@ -65,7 +67,7 @@ pub fn reach_probabilities(
     result: &PlanResult,
     boot: &Bootstrap,
 ) -> Result<ReachProbabilities, WhatIfError> {
-    let resampler = Resampler::new(survey).ok_or(WhatIfError::NoRespondents)?;
+    let resampler = Resampler::of(survey);
     // The scenario of every plan and target, made once.
     let scenarios: Vec<Vec<Scenario>> = result
         .plans
@@ -144,6 +146,7 @@ pub fn reach_probabilities(
         })
         .collect();
     Ok(ReachProbabilities {
+        parametric: resampler.is_parametric(),
         replicates: boot.replicates,
         seed: boot.seed,
         failed,

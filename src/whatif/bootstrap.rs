@@ -4,6 +4,13 @@
 //! analysis (reliability-corrected, pooled effects of every slice) and re-applies
 //! the scenario. The spread of the replicates' changes is the interval (percentile).
 //!
+//! A survey known only by its moments (`--moments`) has no respondents to resample:
+//! its replicates are **parametric** — each cell's rows are drawn from the normal
+//! with the cell's means and covariance, as many as its effective (Kish) size, so
+//! the replicate's means vary as N(μ, Σ/n) and its covariance as a Wishart with the
+//! cell's n; the rest of the pipeline is the same (the what-if on the replicate runs
+//! in the aggregate mode).
+//!
 //! Replicate `r` draws from its own stream `Rng::new(seed, r)`, so the result does
 //! not depend on the order replicates are run in or on the number of threads.
 //! The reliabilities (from the item moments) are held at the full sample's: item
@@ -17,6 +24,7 @@ use crate::importance::interval::percentile;
 use crate::model::Model;
 use crate::stats::rng::Rng;
 
+use super::pseudo::{cell_distribution, cholesky};
 use super::{applied, slice_moments, Scenario, WhatIfError};
 
 /// Replicates when `--bootstrap` is not given.
@@ -47,7 +55,8 @@ impl Default for Bootstrap {
 #[derive(Debug, Clone)]
 pub struct Resampler<'a> {
     survey: &'a Survey,
-    respondents: &'a Respondents,
+    /// `None`: parametric replicates (a moments table).
+    respondents: Option<&'a Respondents>,
     by_cell: Vec<Vec<usize>>,
 }
 
@@ -64,19 +73,100 @@ impl<'a> Resampler<'a> {
         }
         Some(Resampler {
             survey,
-            respondents,
+            respondents: Some(respondents),
             by_cell,
         })
+    }
+
+    /// The respondent bootstrap when the survey has rows ([`Resampler::new`]),
+    /// else the parametric one from the cells' moments (see the module docs).
+    pub fn of(survey: &'a Survey) -> Self {
+        Resampler::new(survey).unwrap_or(Resampler {
+            survey,
+            respondents: None,
+            by_cell: Vec::new(),
+        })
+    }
+
+    /// Whether replicates are drawn from the cells' moments (no respondent rows).
+    pub fn is_parametric(&self) -> bool {
+        self.respondents.is_none()
+    }
+
+    /// Parametric replicate `r`: each cell's rows drawn from the normal with its
+    /// means and covariance, as many as its effective size (at least 2), weighing
+    /// `Σw / rows` each; a node is missing with the share of the cell's weight it
+    /// is missing in.
+    fn parametric(&self, seed: u64, r: u64) -> Survey {
+        let p = self.survey.nodes;
+        let mut rng = Rng::new(seed, r);
+        let mut z = vec![0.0f64; p];
+        let mut row = vec![0.0f64; p];
+        let cells = self
+            .survey
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                let Some((mean, cov)) = cell_distribution(self.survey, c) else {
+                    return cell.clone();
+                };
+                let own = &cell.moments;
+                let kish = if own.sw2 > 0.0 {
+                    own.sw * own.sw / own.sw2
+                } else {
+                    own.rows as f64
+                };
+                let rows = (kish.round() as u64).clamp(2, own.rows.max(2));
+                if own.sw <= 0.0 || own.rows < 2 {
+                    return cell.clone();
+                }
+                let l = cholesky(&cov, p);
+                let answered: Vec<f64> =
+                    own.nodes.iter().map(|m| (m.sw / own.sw).min(1.0)).collect();
+                let w = own.sw / rows as f64;
+                let mut moments = Moments::new(p);
+                moments.items = own.items.clone();
+                for _ in 0..rows {
+                    z.iter_mut().for_each(|v| *v = rng.normal());
+                    for (a, value) in row.iter_mut().enumerate() {
+                        let spread: f64 = (0..=a).map(|k| l[a * p + k] * z[k]).sum();
+                        let present = rng.uniform() < answered.get(a).copied().unwrap_or(1.0);
+                        *value = if present { mean[a] + spread } else { f64::NAN };
+                    }
+                    moments.add_row(w, &row);
+                }
+                Cell {
+                    key: cell.key.clone(),
+                    moments,
+                }
+            })
+            .collect();
+        Survey {
+            nodes: p,
+            segment_columns: self.survey.segment_columns.clone(),
+            wave_column: self.survey.wave_column.clone(),
+            weight_column: self.survey.weight_column.clone(),
+            cells,
+            respondents: None,
+            items: None,
+            rows: self.survey.rows,
+            invalid: self.survey.invalid.clone(),
+            column_labels: self.survey.column_labels.clone(),
+        }
     }
 
     /// Replicate `r`: every cell's rows drawn with replacement, as many as it has,
     /// its moments rebuilt from them (item moments kept, see the module docs).
     pub fn replicate(&self, seed: u64, r: u64) -> Survey {
+        let Some(source) = self.respondents else {
+            return self.parametric(seed, r);
+        };
         let nodes = self.survey.nodes;
         let mut rng = Rng::new(seed, r);
-        let mut respondents = Respondents::new(self.respondents.nodes);
-        respondents.values.reserve(self.respondents.values.len());
-        let mut values = vec![0.0f64; self.respondents.nodes];
+        let mut respondents = Respondents::new(source.nodes);
+        respondents.values.reserve(source.values.len());
+        let mut values = vec![0.0f64; source.nodes];
         let mut cells = Vec::with_capacity(self.survey.cells.len());
         for (c, cell) in self.survey.cells.iter().enumerate() {
             let rows = &self.by_cell[c];
@@ -90,10 +180,10 @@ impl<'a> Resampler<'a> {
             for _ in 0..rows.len() {
                 let pick = ((rng.uniform() * rows.len() as f64) as usize).min(rows.len() - 1);
                 let row = rows[pick];
-                for (v, &x) in values.iter_mut().zip(self.respondents.row(row)) {
+                for (v, &x) in values.iter_mut().zip(source.row(row)) {
                     *v = f64::from(x);
                 }
-                let w = f64::from(self.respondents.weights[row]);
+                let w = f64::from(source.weights[row]);
                 moments.add_row(w, &values);
                 respondents.push(&values, w, c as u32);
             }
@@ -183,6 +273,8 @@ pub struct ChangeIntervals {
     pub seed: u64,
     /// Replicates whose analysis failed and were left out.
     pub failed: usize,
+    /// Drawn from the cells' moments (a moments table), not resampled respondents.
+    pub parametric: bool,
     /// Per slice of the latest wave: per node, the interval `(low, high)` of the
     /// change in the score's unit (`None` where a replicate had no score).
     pub segments: Vec<(SliceKey, Vec<Option<Interval>>)>,
@@ -209,7 +301,8 @@ fn scores(model: &Model, moments: &[NodeMoments], level: f64) -> Vec<Option<f64>
 }
 
 /// Bootstrap intervals of the change `scenario` makes to every node of every slice
-/// of the latest wave (respondent rows needed: `Err(NoRespondents)` without).
+/// of the latest wave: the respondent bootstrap, or the parametric one for a
+/// survey known by its moments ([`Resampler::of`]).
 pub fn change_intervals(
     model: &Model,
     graph: &DriverGraph,
@@ -218,7 +311,7 @@ pub fn change_intervals(
     scenario: &Scenario,
     boot: &Bootstrap,
 ) -> Result<ChangeIntervals, WhatIfError> {
-    let resampler = Resampler::new(survey).ok_or(WhatIfError::NoRespondents)?;
+    let resampler = Resampler::of(survey);
     // Per replicate: per slice, per node, the change (`None`: no score).
     type Changes = Vec<(SliceKey, Vec<Option<f64>>)>;
     let one = |rs: &Survey, ra: &Analysis| -> Result<Changes, WhatIfError> {
@@ -278,6 +371,7 @@ pub fn change_intervals(
         replicates: boot.replicates,
         seed: boot.seed,
         failed,
+        parametric: resampler.is_parametric(),
         segments,
     })
 }

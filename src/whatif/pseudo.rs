@@ -25,7 +25,7 @@ const SEED: u64 = 0x5a77_ace0;
 /// The lower-triangular `L` with `L Lᵀ = a` (`p × p`, row-major); a dimension
 /// whose pivot is not positive (a constant or collinear node) gets a zero column,
 /// so its draws stay at the mean or follow the nodes it depends on.
-fn cholesky(a: &[f64], p: usize) -> Vec<f64> {
+pub(super) fn cholesky(a: &[f64], p: usize) -> Vec<f64> {
     let mut l = vec![0.0; p * p];
     for j in 0..p {
         let diag = a[j * p + j] - (0..j).map(|k| l[j * p + k] * l[j * p + k]).sum::<f64>();
@@ -56,7 +56,7 @@ fn grid(model: &Model, node: usize) -> Option<f64> {
 
 /// A cell's means and covariance: over its complete rows when there are at least
 /// two, else each node's own mean and variance (no covariance).
-fn cell_distribution(survey: &Survey, cell: usize) -> Option<(Vec<f64>, Vec<f64>)> {
+pub(super) fn cell_distribution(survey: &Survey, cell: usize) -> Option<(Vec<f64>, Vec<f64>)> {
     let moments = &survey.cells.get(cell)?.moments;
     let p = survey.nodes;
     let complete = &moments.complete;

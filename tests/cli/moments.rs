@@ -236,6 +236,8 @@ fn whatif_from_a_table_runs_on_pseudo_respondents_and_says_so() {
         "network=+0.3",
         "--format",
         "json",
+        "--bootstrap",
+        "50",
     ];
     let direct = json(&ok(&args));
     let mut with_table = args.to_vec();
@@ -243,10 +245,14 @@ fn whatif_from_a_table_runs_on_pseudo_respondents_and_says_so() {
     let aggregate = json(&ok(&with_table));
     let text = aggregate.to_string();
     assert!(text.contains("approximated per cell by a normal"), "{text}");
-    // No respondents to resample: no intervals, and the JSON says why; the row
-    // mode has them.
-    assert_eq!(aggregate["intervals"]["available"], false, "{text}");
-    assert_eq!(direct["intervals"]["available"], true);
+    // No respondents to resample: the intervals come from a parametric
+    // bootstrap of the cells' moments, and the JSON says so.
+    assert_eq!(aggregate["intervals"]["available"], true, "{text}");
+    assert_eq!(
+        aggregate["intervals"]["method"], "parametric-bootstrap-percentile",
+        "{text}"
+    );
+    assert_eq!(direct["intervals"]["method"], "bootstrap-percentile");
     assert!(direct["segments"][0]["nodes"][0]["change_low"].is_number());
     // The driver's mean moves by less than +0.3 in both modes (respondents at the
     // top of the scale cannot gain), and by nearly the same amount.

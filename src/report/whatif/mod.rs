@@ -208,7 +208,22 @@ fn interval_header(intervals: &ChangeIntervals, lang: Lang) -> String {
 /// How the intervals were made, or why there are none (`None`: not asked for).
 fn interval_note(report: &WhatIfReport) -> Option<String> {
     let lang = report.lang;
-    if let Some(i) = report.intervals {
+    if let Some(i) = report.intervals.filter(|i| i.parametric) {
+        Some(match lang {
+            Lang::Zh => format!(
+                "区间：参数自助法（矩表不含受访者行：每个单元按其均值与协方差的正态分布抽取与有效样本量相同的行，重新估计校正并合并的效应，再执行聚合情景），{} 次重抽，种子 {}，百分位区间{}。",
+                i.replicates,
+                i.seed,
+                if i.failed > 0 { format!("；{} 次重抽无法估计，已略去", i.failed) } else { String::new() }
+            ),
+            Lang::En => format!(
+                "Intervals: parametric bootstrap (a moments table has no respondent rows: each cell's rows drawn from the normal with its means and covariance, as many as its effective size, corrected and pooled effects re-estimated, aggregate scenario re-applied), {} replicates, seed {}, percentile{}.",
+                i.replicates,
+                i.seed,
+                if i.failed > 0 { format!("; {} replicates could not be estimated and were left out", i.failed) } else { String::new() }
+            ),
+        })
+    } else if let Some(i) = report.intervals {
         Some(match lang {
             Lang::Zh => format!(
                 "区间：受访者自助法（在每个单元内有放回重抽受访者，重新估计校正并合并的效应，再执行情景），{} 次重抽，种子 {}，百分位区间{}。",
