@@ -1,9 +1,10 @@
 //! How likely a plan reaches its targets: the respondent bootstrap of the what-if
 //! (see [`crate::whatif::Resampler`]) re-estimates the effects on each replicate
 //! and runs each kept plan's actions through the what-if engine; the probability
-//! of a target is the share of replicates whose projected outcome (the replicate's
-//! own current level plus the plan's change) reaches it. See docs/whatif.md,
-//! "Intervals".
+//! of a target is the share of replicates whose projected outcome (the survey's
+//! current level plus the replicate's change from the plan) reaches it: the
+//! uncertainty is that of the effects, as for the what-if intervals. See
+//! docs/whatif.md, "Intervals".
 
 use super::exact::scenario_of;
 use super::solve::EPS;
@@ -100,8 +101,20 @@ pub fn reach_probabilities(
                         after
                     }
                 };
-                let node = result.targets[t].node;
-                row.push(after.get(node).copied().flatten().unwrap_or(f64::NAN));
+                // The survey's own current level plus the replicate's change: the
+                // uncertainty is the effects', not a new sample's level.
+                let target = &result.targets[t];
+                let before = ra
+                    .latest()
+                    .find(|s| s.key.is_all())
+                    .and_then(|s| s.scores.get(target.node)?.as_ref())
+                    .map(|s| s.index);
+                let now = score_to_index(&model.nodes[target.node], target.current);
+                let moved = after.get(target.node).copied().flatten();
+                row.push(match (moved, before) {
+                    (Some(a), Some(b)) => now + (a - b),
+                    _ => f64::NAN,
+                });
             }
             out.push(row);
         }
