@@ -13,12 +13,14 @@
 //!
 //! Replicate `r` draws from its own stream `Rng::new(seed, r)`, so the result does
 //! not depend on the order replicates are run in or on the number of threads.
-//! The reliabilities (from the item moments) are held at the full sample's: item
-//! rows are not kept, so their sampling error is not in the interval
-//! (docs/whatif.md, "Intervals").
+//! The reliabilities come from the item moments, whose rows are not kept: each
+//! replicate redraws every cell's item covariance parametrically (rows from the
+//! normal with the cell's item means and covariance, as many as its effective size,
+//! on a stream of their own), so the reliabilities are re-estimated per replicate
+//! too (docs/whatif.md, "Intervals").
 
 use crate::analysis::{analyze, score_node, Analysis, AnalysisOptions, SliceKey};
-use crate::data::{Cell, Moments, NodeMoments, Respondents, Survey};
+use crate::data::{Cell, CrossMoments, ItemMoments, Moments, NodeMoments, Respondents, Survey};
 use crate::graph::DriverGraph;
 use crate::importance::interval::percentile;
 use crate::model::Model;
@@ -48,6 +50,87 @@ impl Default for Bootstrap {
             seed: DEFAULT_SEED,
             level: 0.95,
         }
+    }
+}
+
+/// The stream offset of the item redraws, so they do not disturb the rows' draws.
+const ITEM_STREAM: u64 = 0x17E5_0000_0000;
+
+/// A chi-square draw with `k` degrees of freedom by the Wilson–Hilferty cube of a
+/// normal (relative error far below the sampling error for the `k` of a cell).
+fn chi_square(k: f64, rng: &mut Rng) -> f64 {
+    let c = 2.0 / (9.0 * k);
+    let t = 1.0 - c + rng.normal() * c.sqrt();
+    (k * t * t * t).max(0.0)
+}
+
+/// `items` with its complete-row cross moments redrawn as from `m` rows (the
+/// effective size of those rows, at least 2) of the normal with their means and
+/// covariance Σ, each weighing `Σw / m`: the mean from `N(μ, Σ/m)` and the scatter
+/// from the Wishart with `m − 1` degrees of freedom (Bartlett: `L A Aᵀ Lᵀ`), so the
+/// cost does not grow with the rows. Item counts and scale-point tallies are kept.
+/// What the reliabilities are re-estimated from in a replicate.
+fn redrawn_items(items: &ItemMoments, rng: &mut Rng) -> ItemMoments {
+    let complete = &items.complete;
+    let p = complete.nodes();
+    if complete.n < 3 || complete.sw <= 0.0 || p == 0 {
+        return items.clone();
+    }
+    let mut mean = vec![0.0; p];
+    let mut cov = vec![0.0; p * p];
+    for a in 0..p {
+        mean[a] = complete.sum[a] / complete.sw;
+        for b in 0..=a {
+            let c = complete.covariance(a, b).unwrap_or(0.0);
+            cov[a * p + b] = c;
+            cov[b * p + a] = c;
+        }
+    }
+    let l = cholesky(&cov, p);
+    let kish = if complete.sw2 > 0.0 {
+        complete.sw * complete.sw / complete.sw2
+    } else {
+        complete.n as f64
+    };
+    let m = kish.round().clamp(3.0, complete.n.max(3) as f64);
+    // Bartlett's A: chi roots on the diagonal, standard normals below.
+    let mut bartlett = vec![0.0; p * p];
+    for i in 0..p {
+        bartlett[i * p + i] = chi_square((m - 1.0 - i as f64).max(1.0), rng).sqrt();
+        for j in 0..i {
+            bartlett[i * p + j] = rng.normal();
+        }
+    }
+    // B = L A (lower triangular); scatter = B Bᵀ.
+    let mut lower = vec![0.0; p * p];
+    for i in 0..p {
+        for j in 0..=i {
+            lower[i * p + j] = (j..=i).map(|k| l[i * p + k] * bartlett[k * p + j]).sum();
+        }
+    }
+    let z: Vec<f64> = (0..p).map(|_| rng.normal()).collect();
+    let drawn_mean: Vec<f64> = (0..p)
+        .map(|a| mean[a] + (0..=a).map(|k| l[a * p + k] * z[k]).sum::<f64>() / m.sqrt())
+        .collect();
+    let w = complete.sw / m;
+    let mut drawn = CrossMoments::new(p);
+    drawn.n = m as u64;
+    drawn.sw = complete.sw;
+    drawn.sw2 = m * w * w;
+    for a in 0..p {
+        drawn.sum[a] = complete.sw * drawn_mean[a];
+        for b in a..p {
+            let scatter: f64 = (0..=a.min(b))
+                .map(|k| lower[a * p + k] * lower[b * p + k])
+                .sum();
+            if let Some(slot) = drawn.index(a, b).and_then(|i| drawn.cross.get_mut(i)) {
+                *slot = w * (scatter + m * drawn_mean[a] * drawn_mean[b]);
+            }
+        }
+    }
+    ItemMoments {
+        items: items.items.clone(),
+        complete: drawn,
     }
 }
 
@@ -100,6 +183,7 @@ impl<'a> Resampler<'a> {
     fn parametric(&self, seed: u64, r: u64) -> Survey {
         let p = self.survey.nodes;
         let mut rng = Rng::new(seed, r);
+        let mut items_rng = Rng::new(seed, ITEM_STREAM + r);
         let mut z = vec![0.0f64; p];
         let mut row = vec![0.0f64; p];
         let cells = self
@@ -126,7 +210,7 @@ impl<'a> Resampler<'a> {
                     own.nodes.iter().map(|m| (m.sw / own.sw).min(1.0)).collect();
                 let w = own.sw / rows as f64;
                 let mut moments = Moments::new(p);
-                moments.items = own.items.clone();
+                moments.items = own.items.as_ref().map(|i| redrawn_items(i, &mut items_rng));
                 for _ in 0..rows {
                     z.iter_mut().for_each(|v| *v = rng.normal());
                     for (a, value) in row.iter_mut().enumerate() {
@@ -157,13 +241,14 @@ impl<'a> Resampler<'a> {
     }
 
     /// Replicate `r`: every cell's rows drawn with replacement, as many as it has,
-    /// its moments rebuilt from them (item moments kept, see the module docs).
+    /// its moments rebuilt from them (item moments redrawn, see the module docs).
     pub fn replicate(&self, seed: u64, r: u64) -> Survey {
         let Some(source) = self.respondents else {
             return self.parametric(seed, r);
         };
         let nodes = self.survey.nodes;
         let mut rng = Rng::new(seed, r);
+        let mut items_rng = Rng::new(seed, ITEM_STREAM + r);
         let mut respondents = Respondents::new(source.nodes);
         respondents.values.reserve(source.values.len());
         let mut values = vec![0.0f64; source.nodes];
@@ -176,7 +261,11 @@ impl<'a> Resampler<'a> {
                 continue;
             }
             let mut moments = Moments::new(nodes);
-            moments.items = cell.moments.items.clone();
+            moments.items = cell
+                .moments
+                .items
+                .as_ref()
+                .map(|i| redrawn_items(i, &mut items_rng));
             for _ in 0..rows.len() {
                 let pick = ((rng.uniform() * rows.len() as f64) as usize).min(rows.len() - 1);
                 let row = rows[pick];
@@ -374,4 +463,59 @@ pub fn change_intervals(
         parametric: resampler.is_parametric(),
         segments,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bartlett's redraw is a Wishart with the right centre and spread: over many
+    /// draws its covariance averages to the cell's (times (m − 1)/m) and the
+    /// variance of one entry is close to the Wishart's `(σ_ab² + σ_aa σ_bb)(m − 1)/m²`.
+    #[test]
+    fn redrawn_item_covariances_are_wishart() {
+        let sigma = [4.0, 1.2, 0.5, 1.2, 3.0, 0.8, 0.5, 0.8, 2.0];
+        let l = cholesky(&sigma, 3);
+        let mut source = Rng::new(1, 0);
+        let mut complete = CrossMoments::new(3);
+        for _ in 0..200_000 {
+            let z: Vec<f64> = (0..3).map(|_| source.normal()).collect();
+            let row: Vec<f64> = (0..3)
+                .map(|a| 1.0 + a as f64 + (0..=a).map(|k| l[a * 3 + k] * z[k]).sum::<f64>())
+                .collect();
+            complete.add_shifted(1.0, &row);
+        }
+        // Pretend the cell had 50 rows with these moments.
+        let scale = 50.0 / complete.sw;
+        complete.sw *= scale;
+        complete.sw2 *= scale;
+        complete.n = 50;
+        complete.sum.iter_mut().for_each(|v| *v *= scale);
+        complete.cross.iter_mut().for_each(|v| *v *= scale);
+        let items = ItemMoments {
+            items: Vec::new(),
+            complete,
+        };
+        let truth = |a: usize, b: usize| items.complete.covariance(a, b).expect("cov");
+        let mut rng = Rng::new(9, 3);
+        let draws = 4000;
+        let (mut sum, mut sum2) = (0.0, 0.0);
+        let mut mean0 = 0.0;
+        for _ in 0..draws {
+            let drawn = redrawn_items(&items, &mut rng);
+            let c = drawn.complete.covariance(0, 1).expect("cov");
+            sum += c;
+            sum2 += c * c;
+            mean0 += drawn.complete.mean(0).expect("mean") - 50.0;
+        }
+        let m = 50.0;
+        let mean = sum / draws as f64;
+        let var = sum2 / draws as f64 - mean * mean;
+        let expected = truth(0, 1) * (m - 1.0) / m;
+        assert!((mean - expected).abs() < 0.05, "{mean} vs {expected}");
+        let wishart = (truth(0, 1).powi(2) + truth(0, 0) * truth(1, 1)) * (m - 1.0) / (m * m);
+        assert!((var / wishart - 1.0).abs() < 0.1, "{var} vs {wishart}");
+        // The mean of item 0 (shifted sums, so no +50) stays near 1.
+        assert!((mean0 / draws as f64 - 1.0).abs() < 0.05, "{mean0}");
+    }
 }
