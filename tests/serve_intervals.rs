@@ -114,15 +114,16 @@ fn answers_before_the_replicates_are_made_say_so_and_equal_bootstrap_0() {
 }
 
 #[test]
-fn a_moments_table_says_it_has_no_intervals_as_the_cli_does() {
+fn a_moments_table_gets_the_clis_parametric_intervals() {
     let (_guard, project) = telecom_copy();
     let table = project.join("moments.csv");
     cli(&["moments", dir(&project), "-o", dir(&table)]);
-    let server = Server::start(&project, &["--moments", dir(&table), "--bootstrap", "200"]);
-    let status = server.get("/api/status").json();
-    assert_eq!(status["intervals"]["state"], "unavailable", "{status}");
+    let server = Server::start(&project, &["--moments", dir(&table), "--bootstrap", "40"]);
+    server.wait_status("the parametric replicates", |s| {
+        s["intervals"]["state"] == "ready"
+    });
     let api = server.post("/api/whatif?lang=en", r#"{"shift": {"network": 0.4}}"#);
-    assert_eq!(api.header("x-sattrace-intervals"), Some("unavailable"));
+    assert_eq!(api.header("x-sattrace-intervals"), Some("ready"));
     let expected = cli(&[
         "whatif",
         dir(&project),
@@ -135,10 +136,10 @@ fn a_moments_table_says_it_has_no_intervals_as_the_cli_does() {
         "--lang",
         "en",
         "--bootstrap",
-        "200",
+        "40",
     ]);
     assert_eq!(api.text(), String::from_utf8_lossy(&expected));
-    assert_eq!(api.json()["intervals"]["available"], false);
+    assert_eq!(api.json()["intervals"]["available"], true);
 }
 
 #[test]

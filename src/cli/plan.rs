@@ -107,7 +107,7 @@ pub fn render_plan_with(
 ) -> anyhow::Result<(Vec<u8>, PlanResult)> {
     let model = &pipeline.project.model;
     let result = match boot {
-        Some((boot, kept)) if pipeline.survey.respondents.is_some() => {
+        Some((boot, kept)) => {
             probable_plan(pipeline, request, progress, boot, min_probability, kept)?
         }
         _ => evaluated_plan(pipeline, request, progress).map_err(|e| smart_error(&e))?,

@@ -114,9 +114,8 @@ pub fn render_scenario_with(
     kept: Option<&Replicates>,
 ) -> anyhow::Result<Vec<u8>> {
     let (moved_rows, basis, compared) = compare(pipeline, scenario)?;
-    let aggregate = pipeline.survey.respondents.is_none();
     let intervals = match boot {
-        Some(boot) if !aggregate => Some(
+        Some(boot) => Some(
             change_intervals_in(
                 &pipeline.project.model,
                 &pipeline.project.graph,
@@ -139,7 +138,7 @@ pub fn render_scenario_with(
         wave: wave.as_deref(),
         lang,
         intervals: intervals.as_ref(),
-        intervals_unavailable: boot.is_some() && aggregate,
+        intervals_unavailable: false,
     };
     let mut bytes = Vec::new();
     render(&report, format, &mut bytes)?;

@@ -1,9 +1,10 @@
 //! How likely a plan reaches its targets: the respondent bootstrap of the what-if
 //! (see [`crate::whatif::Resampler`]) re-estimates the effects on each replicate
 //! and runs each kept plan's actions through the what-if engine; the probability
-//! of a target is the share of replicates whose projected outcome (the replicate's
-//! own current level plus the plan's change) reaches it. See docs/whatif.md,
-//! "Intervals".
+//! of a target is the share of replicates whose projected outcome (the survey's
+//! current level plus the replicate's change from the plan) reaches it: the
+//! uncertainty is that of the effects, as for the what-if intervals. See
+//! docs/whatif.md, "Intervals".
 
 use super::exact::scenario_of;
 use super::solve::EPS;
@@ -22,6 +23,8 @@ pub struct ReachProbabilities {
     pub seed: u64,
     /// Replicates whose analysis failed and were left out.
     pub failed: usize,
+    /// Drawn from the cells' moments (a moments table), not resampled respondents.
+    pub parametric: bool,
     /// Per kept plan (as `PlanResult::plans`), per target: the share of replicates
     /// in which the plan reaches the target.
     pub plans: Vec<Vec<f64>>,
@@ -111,14 +114,27 @@ pub fn reach_probabilities_in(
                         after
                     }
                 };
-                let node = result.targets[t].node;
-                row.push(after.get(node).copied().flatten().unwrap_or(f64::NAN));
+                // The survey's own current level plus the replicate's change: the
+                // uncertainty is the effects', not a new sample's level.
+                let target = &result.targets[t];
+                let before = ra
+                    .latest()
+                    .find(|s| s.key.is_all())
+                    .and_then(|s| s.scores.get(target.node)?.as_ref())
+                    .map(|s| s.index);
+                let now = score_to_index(&model.nodes[target.node], target.current);
+                let moved = after.get(target.node).copied().flatten();
+                row.push(match (moved, before) {
+                    (Some(a), Some(b)) => now + (a - b),
+                    _ => f64::NAN,
+                });
             }
             out.push(row);
         }
         Ok(out)
     };
     let failed = replicates.failed;
+    let parametric = replicates.parametric;
     let (seed, count) = (replicates.seed, replicates.replicates);
     let replicates = replicates.map(survey, &one)?;
     let mut projections: Vec<Vec<Vec<f64>>> = scenarios
@@ -159,6 +175,7 @@ pub fn reach_probabilities_in(
         })
         .collect();
     Ok(ReachProbabilities {
+        parametric,
         replicates: count,
         seed,
         failed,

@@ -10,7 +10,67 @@ use crate::data::{NodeMoments, Survey};
 use crate::graph::{DriverGraph, EdgeEffects};
 use crate::model::Model;
 
-use super::{delta_to_index, Applied, MoveKind, Scenario};
+use super::pseudo::pseudo_respondents;
+use super::{apply, delta_to_index, Applied, Basis, MoveKind, Scenario};
+
+/// Apply `scenario` to a survey known by its moments: the row engine runs on
+/// pseudo-respondents drawn from each selected cell's means and covariance
+/// ([`super::pseudo`]), and every node's moments in the cell are shifted by the
+/// weighted mean change of its pseudo-respondents (spreads kept). This is what
+/// `--moments` uses; [`apply_to_means`] (every value shifted alike, no clamping,
+/// no latent response) is kept for comparison.
+pub fn apply_to_moments(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    basis: &Basis,
+    scenario: &Scenario,
+    selected: &[Vec<bool>],
+) -> Applied {
+    let wanted: Vec<bool> = (0..survey.cells.len())
+        .map(|c| selected.iter().any(|s| s.get(c).copied().unwrap_or(false)))
+        .collect();
+    let pseudo = pseudo_respondents(model, survey, &wanted);
+    let run = apply(
+        model,
+        graph,
+        survey,
+        &pseudo.rows,
+        basis,
+        scenario,
+        selected,
+    );
+    let mut cells: Vec<Vec<NodeMoments>> = survey
+        .cells
+        .iter()
+        .map(|c| c.moments.nodes.clone())
+        .collect();
+    let mut moved_rows = 0;
+    for (c, cell) in cells.iter_mut().enumerate() {
+        let drawn = &survey.cells[c].moments;
+        if !wanted[c] || drawn.sw <= 0.0 {
+            continue;
+        }
+        moved_rows += drawn.rows;
+        let present = &pseudo.present[c];
+        for (node, m) in cell.iter_mut().enumerate() {
+            let Some(after) = run.cells.get(c).and_then(|a| a.get(node)) else {
+                continue;
+            };
+            // Their summed weighted change over the weight of those with a value
+            // is their mean change.
+            let weight = present.get(node).copied().unwrap_or(0.0);
+            if weight <= 0.0 {
+                continue;
+            }
+            let change = (after.s1 - m.s1) / weight;
+            if change != 0.0 && m.n > 0 {
+                shift(m, change);
+            }
+        }
+    }
+    Applied { cells, moved_rows }
+}
 
 /// Shift every value of a node's moments by `c`: Σw(v + c − 50) = s1 + c·Σw and
 /// Σw(v + c − 50)² = s2 + 2c·s1 + c²·Σw.

@@ -4,19 +4,29 @@
 //! analysis (reliability-corrected, pooled effects of every slice) and re-applies
 //! the scenario. The spread of the replicates' changes is the interval (percentile).
 //!
+//! A survey known only by its moments (`--moments`) has no respondents to resample:
+//! its replicates are **parametric** — each cell's rows are drawn from the normal
+//! with the cell's means and covariance, as many as its effective (Kish) size, so
+//! the replicate's means vary as N(μ, Σ/n) and its covariance as a Wishart with the
+//! cell's n; the rest of the pipeline is the same (the what-if on the replicate runs
+//! in the aggregate mode).
+//!
 //! Replicate `r` draws from its own stream `Rng::new(seed, r)`, so the result does
 //! not depend on the order replicates are run in or on the number of threads.
-//! The reliabilities (from the item moments) are held at the full sample's: item
-//! rows are not kept, so their sampling error is not in the interval
-//! (docs/whatif.md, "Intervals").
+//! The reliabilities come from the item moments, whose rows are not kept: each
+//! replicate redraws every cell's item covariance parametrically (rows from the
+//! normal with the cell's item means and covariance, as many as its effective size,
+//! on a stream of their own), so the reliabilities are re-estimated per replicate
+//! too (docs/whatif.md, "Intervals").
 
 use crate::analysis::{analyze, score_node, Analysis, AnalysisOptions, SliceKey};
-use crate::data::{Cell, Moments, NodeMoments, Respondents, Survey};
+use crate::data::{Cell, CrossMoments, ItemMoments, Moments, NodeMoments, Respondents, Survey};
 use crate::graph::DriverGraph;
 use crate::importance::interval::percentile;
 use crate::model::Model;
 use crate::stats::rng::Rng;
 
+use super::pseudo::{cell_distribution, cholesky};
 use super::{applied, slice_moments, Scenario, WhatIfError};
 
 /// Replicates when `--bootstrap` is not given.
@@ -43,11 +53,93 @@ impl Default for Bootstrap {
     }
 }
 
+/// The stream offset of the item redraws, so they do not disturb the rows' draws.
+const ITEM_STREAM: u64 = 0x17E5_0000_0000;
+
+/// A chi-square draw with `k` degrees of freedom by the Wilson–Hilferty cube of a
+/// normal (relative error far below the sampling error for the `k` of a cell).
+fn chi_square(k: f64, rng: &mut Rng) -> f64 {
+    let c = 2.0 / (9.0 * k);
+    let t = 1.0 - c + rng.normal() * c.sqrt();
+    (k * t * t * t).max(0.0)
+}
+
+/// `items` with its complete-row cross moments redrawn as from `m` rows (the
+/// effective size of those rows, at least 2) of the normal with their means and
+/// covariance Σ, each weighing `Σw / m`: the mean from `N(μ, Σ/m)` and the scatter
+/// from the Wishart with `m − 1` degrees of freedom (Bartlett: `L A Aᵀ Lᵀ`), so the
+/// cost does not grow with the rows. Item counts and scale-point tallies are kept.
+/// What the reliabilities are re-estimated from in a replicate.
+fn redrawn_items(items: &ItemMoments, rng: &mut Rng) -> ItemMoments {
+    let complete = &items.complete;
+    let p = complete.nodes();
+    if complete.n < 3 || complete.sw <= 0.0 || p == 0 {
+        return items.clone();
+    }
+    let mut mean = vec![0.0; p];
+    let mut cov = vec![0.0; p * p];
+    for a in 0..p {
+        mean[a] = complete.sum[a] / complete.sw;
+        for b in 0..=a {
+            let c = complete.covariance(a, b).unwrap_or(0.0);
+            cov[a * p + b] = c;
+            cov[b * p + a] = c;
+        }
+    }
+    let l = cholesky(&cov, p);
+    let kish = if complete.sw2 > 0.0 {
+        complete.sw * complete.sw / complete.sw2
+    } else {
+        complete.n as f64
+    };
+    let m = kish.round().clamp(3.0, complete.n.max(3) as f64);
+    // Bartlett's A: chi roots on the diagonal, standard normals below.
+    let mut bartlett = vec![0.0; p * p];
+    for i in 0..p {
+        bartlett[i * p + i] = chi_square((m - 1.0 - i as f64).max(1.0), rng).sqrt();
+        for j in 0..i {
+            bartlett[i * p + j] = rng.normal();
+        }
+    }
+    // B = L A (lower triangular); scatter = B Bᵀ.
+    let mut lower = vec![0.0; p * p];
+    for i in 0..p {
+        for j in 0..=i {
+            lower[i * p + j] = (j..=i).map(|k| l[i * p + k] * bartlett[k * p + j]).sum();
+        }
+    }
+    let z: Vec<f64> = (0..p).map(|_| rng.normal()).collect();
+    let drawn_mean: Vec<f64> = (0..p)
+        .map(|a| mean[a] + (0..=a).map(|k| l[a * p + k] * z[k]).sum::<f64>() / m.sqrt())
+        .collect();
+    let w = complete.sw / m;
+    let mut drawn = CrossMoments::new(p);
+    drawn.n = m as u64;
+    drawn.sw = complete.sw;
+    drawn.sw2 = m * w * w;
+    for a in 0..p {
+        drawn.sum[a] = complete.sw * drawn_mean[a];
+        for b in a..p {
+            let scatter: f64 = (0..=a.min(b))
+                .map(|k| lower[a * p + k] * lower[b * p + k])
+                .sum();
+            if let Some(slot) = drawn.index(a, b).and_then(|i| drawn.cross.get_mut(i)) {
+                *slot = w * (scatter + m * drawn_mean[a] * drawn_mean[b]);
+            }
+        }
+    }
+    ItemMoments {
+        items: items.items.clone(),
+        complete: drawn,
+    }
+}
+
 /// A respondent's rows grouped by cell: what a replicate resamples.
 #[derive(Debug, Clone)]
 pub struct Resampler<'a> {
     survey: &'a Survey,
-    respondents: &'a Respondents,
+    /// `None`: parametric replicates (a moments table).
+    respondents: Option<&'a Respondents>,
     by_cell: Vec<Vec<usize>>,
 }
 
@@ -64,19 +156,102 @@ impl<'a> Resampler<'a> {
         }
         Some(Resampler {
             survey,
-            respondents,
+            respondents: Some(respondents),
             by_cell,
         })
     }
 
+    /// The respondent bootstrap when the survey has rows ([`Resampler::new`]),
+    /// else the parametric one from the cells' moments (see the module docs).
+    pub fn of(survey: &'a Survey) -> Self {
+        Resampler::new(survey).unwrap_or(Resampler {
+            survey,
+            respondents: None,
+            by_cell: Vec::new(),
+        })
+    }
+
+    /// Whether replicates are drawn from the cells' moments (no respondent rows).
+    pub fn is_parametric(&self) -> bool {
+        self.respondents.is_none()
+    }
+
+    /// Parametric replicate `r`: each cell's rows drawn from the normal with its
+    /// means and covariance, as many as its effective size (at least 2), weighing
+    /// `Σw / rows` each; a node is missing with the share of the cell's weight it
+    /// is missing in.
+    fn parametric(&self, seed: u64, r: u64) -> Survey {
+        let p = self.survey.nodes;
+        let mut rng = Rng::new(seed, r);
+        let mut items_rng = Rng::new(seed, ITEM_STREAM + r);
+        let mut z = vec![0.0f64; p];
+        let mut row = vec![0.0f64; p];
+        let cells = self
+            .survey
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                let Some((mean, cov)) = cell_distribution(self.survey, c) else {
+                    return cell.clone();
+                };
+                let own = &cell.moments;
+                let kish = if own.sw2 > 0.0 {
+                    own.sw * own.sw / own.sw2
+                } else {
+                    own.rows as f64
+                };
+                let rows = (kish.round() as u64).clamp(2, own.rows.max(2));
+                if own.sw <= 0.0 || own.rows < 2 {
+                    return cell.clone();
+                }
+                let l = cholesky(&cov, p);
+                let answered: Vec<f64> =
+                    own.nodes.iter().map(|m| (m.sw / own.sw).min(1.0)).collect();
+                let w = own.sw / rows as f64;
+                let mut moments = Moments::new(p);
+                moments.items = own.items.as_ref().map(|i| redrawn_items(i, &mut items_rng));
+                for _ in 0..rows {
+                    z.iter_mut().for_each(|v| *v = rng.normal());
+                    for (a, value) in row.iter_mut().enumerate() {
+                        let spread: f64 = (0..=a).map(|k| l[a * p + k] * z[k]).sum();
+                        let present = rng.uniform() < answered.get(a).copied().unwrap_or(1.0);
+                        *value = if present { mean[a] + spread } else { f64::NAN };
+                    }
+                    moments.add_row(w, &row);
+                }
+                Cell {
+                    key: cell.key.clone(),
+                    moments,
+                }
+            })
+            .collect();
+        Survey {
+            nodes: p,
+            segment_columns: self.survey.segment_columns.clone(),
+            wave_column: self.survey.wave_column.clone(),
+            weight_column: self.survey.weight_column.clone(),
+            cells,
+            respondents: None,
+            items: None,
+            rows: self.survey.rows,
+            invalid: self.survey.invalid.clone(),
+            column_labels: self.survey.column_labels.clone(),
+        }
+    }
+
     /// Replicate `r`: every cell's rows drawn with replacement, as many as it has,
-    /// its moments rebuilt from them (item moments kept, see the module docs).
+    /// its moments rebuilt from them (item moments redrawn, see the module docs).
     pub fn replicate(&self, seed: u64, r: u64) -> Survey {
+        let Some(source) = self.respondents else {
+            return self.parametric(seed, r);
+        };
         let nodes = self.survey.nodes;
         let mut rng = Rng::new(seed, r);
-        let mut respondents = Respondents::new(self.respondents.nodes);
-        respondents.values.reserve(self.respondents.values.len());
-        let mut values = vec![0.0f64; self.respondents.nodes];
+        let mut items_rng = Rng::new(seed, ITEM_STREAM + r);
+        let mut respondents = Respondents::new(source.nodes);
+        respondents.values.reserve(source.values.len());
+        let mut values = vec![0.0f64; source.nodes];
         let mut cells = Vec::with_capacity(self.survey.cells.len());
         for (c, cell) in self.survey.cells.iter().enumerate() {
             let rows = &self.by_cell[c];
@@ -86,14 +261,18 @@ impl<'a> Resampler<'a> {
                 continue;
             }
             let mut moments = Moments::new(nodes);
-            moments.items = cell.moments.items.clone();
+            moments.items = cell
+                .moments
+                .items
+                .as_ref()
+                .map(|i| redrawn_items(i, &mut items_rng));
             for _ in 0..rows.len() {
                 let pick = ((rng.uniform() * rows.len() as f64) as usize).min(rows.len() - 1);
                 let row = rows[pick];
-                for (v, &x) in values.iter_mut().zip(self.respondents.row(row)) {
+                for (v, &x) in values.iter_mut().zip(source.row(row)) {
                     *v = f64::from(x);
                 }
-                let w = f64::from(self.respondents.weights[row]);
+                let w = f64::from(source.weights[row]);
                 moments.add_row(w, &values);
                 respondents.push(&values, w, c as u32);
             }
@@ -150,6 +329,8 @@ pub struct Replicates {
     pub seed: u64,
     /// Replicates whose analysis failed and were left out.
     pub failed: usize,
+    /// Drawn from the cells' moments (a moments table), not resampled respondents.
+    pub parametric: bool,
     /// Per kept replicate, in replicate order: its number, its survey (when small
     /// enough to keep) and its analysis.
     kept: Vec<(u64, Option<Survey>, Analysis)>,
@@ -167,8 +348,9 @@ impl Replicates {
         boot: &Bootstrap,
         go_on: &(dyn Fn() -> bool + Sync),
     ) -> Result<Self, WhatIfError> {
-        let resampler = Resampler::new(survey).ok_or(WhatIfError::NoRespondents)?;
-        let rows = resampler.respondents.values.len();
+        let resampler = Resampler::of(survey);
+        // A parametric replicate keeps no rows: its survey is as small as the table.
+        let rows = resampler.respondents.map_or(0, |r| r.values.len());
         let keep = rows.saturating_mul(4).saturating_mul(boot.replicates) <= KEEP_BYTES;
         let run = |r: usize| -> Result<Option<(u64, Option<Survey>, Analysis)>, WhatIfError> {
             if !go_on() {
@@ -191,6 +373,7 @@ impl Replicates {
             replicates: boot.replicates,
             seed: boot.seed,
             failed,
+            parametric: resampler.is_parametric(),
             kept,
         })
     }
@@ -203,7 +386,7 @@ impl Replicates {
         survey: &Survey,
         each: &(dyn Fn(&Survey, &Analysis) -> Result<T, WhatIfError> + Sync),
     ) -> Result<Vec<T>, WhatIfError> {
-        let resampler = Resampler::new(survey).ok_or(WhatIfError::NoRespondents)?;
+        let resampler = Resampler::of(survey);
         let run = |k: usize| -> Result<T, WhatIfError> {
             let (r, kept, analysis) = &self.kept[k];
             match kept {
@@ -254,6 +437,8 @@ pub struct ChangeIntervals {
     pub seed: u64,
     /// Replicates whose analysis failed and were left out.
     pub failed: usize,
+    /// Drawn from the cells' moments (a moments table), not resampled respondents.
+    pub parametric: bool,
     /// Per slice of the latest wave: per node, the interval `(low, high)` of the
     /// change in the score's unit (`None` where a replicate had no score).
     pub segments: Vec<(SliceKey, Vec<Option<Interval>>)>,
@@ -280,7 +465,8 @@ fn scores(model: &Model, moments: &[NodeMoments], level: f64) -> Vec<Option<f64>
 }
 
 /// Bootstrap intervals of the change `scenario` makes to every node of every slice
-/// of the latest wave (respondent rows needed: `Err(NoRespondents)` without).
+/// of the latest wave: the respondent bootstrap, or the parametric one for a
+/// survey known by its moments ([`Resampler::of`]).
 pub fn change_intervals(
     model: &Model,
     graph: &DriverGraph,
@@ -342,6 +528,7 @@ pub fn change_intervals_in(
             .collect())
     };
     let failed = replicates.failed;
+    let replicates_parametric = replicates.parametric;
     let replicates = replicates.map(survey, &one)?;
     let mut keys: Vec<SliceKey> = Vec::new();
     let mut samples: Vec<Vec<Vec<f64>>> = Vec::new();
@@ -383,6 +570,62 @@ pub fn change_intervals_in(
         replicates: boot.replicates,
         seed: boot.seed,
         failed,
+        parametric: replicates_parametric,
         segments,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bartlett's redraw is a Wishart with the right centre and spread: over many
+    /// draws its covariance averages to the cell's (times (m − 1)/m) and the
+    /// variance of one entry is close to the Wishart's `(σ_ab² + σ_aa σ_bb)(m − 1)/m²`.
+    #[test]
+    fn redrawn_item_covariances_are_wishart() {
+        let sigma = [4.0, 1.2, 0.5, 1.2, 3.0, 0.8, 0.5, 0.8, 2.0];
+        let l = cholesky(&sigma, 3);
+        let mut source = Rng::new(1, 0);
+        let mut complete = CrossMoments::new(3);
+        for _ in 0..200_000 {
+            let z: Vec<f64> = (0..3).map(|_| source.normal()).collect();
+            let row: Vec<f64> = (0..3)
+                .map(|a| 1.0 + a as f64 + (0..=a).map(|k| l[a * 3 + k] * z[k]).sum::<f64>())
+                .collect();
+            complete.add_shifted(1.0, &row);
+        }
+        // Pretend the cell had 50 rows with these moments.
+        let scale = 50.0 / complete.sw;
+        complete.sw *= scale;
+        complete.sw2 *= scale;
+        complete.n = 50;
+        complete.sum.iter_mut().for_each(|v| *v *= scale);
+        complete.cross.iter_mut().for_each(|v| *v *= scale);
+        let items = ItemMoments {
+            items: Vec::new(),
+            complete,
+        };
+        let truth = |a: usize, b: usize| items.complete.covariance(a, b).expect("cov");
+        let mut rng = Rng::new(9, 3);
+        let draws = 4000;
+        let (mut sum, mut sum2) = (0.0, 0.0);
+        let mut mean0 = 0.0;
+        for _ in 0..draws {
+            let drawn = redrawn_items(&items, &mut rng);
+            let c = drawn.complete.covariance(0, 1).expect("cov");
+            sum += c;
+            sum2 += c * c;
+            mean0 += drawn.complete.mean(0).expect("mean") - 50.0;
+        }
+        let m = 50.0;
+        let mean = sum / draws as f64;
+        let var = sum2 / draws as f64 - mean * mean;
+        let expected = truth(0, 1) * (m - 1.0) / m;
+        assert!((mean - expected).abs() < 0.05, "{mean} vs {expected}");
+        let wishart = (truth(0, 1).powi(2) + truth(0, 0) * truth(1, 1)) * (m - 1.0) / (m * m);
+        assert!((var / wishart - 1.0).abs() < 0.1, "{var} vs {wishart}");
+        // The mean of item 0 (shifted sums, so no +50) stays near 1.
+        assert!((mean0 / draws as f64 - 1.0).abs() < 0.05, "{mean0}");
+    }
 }

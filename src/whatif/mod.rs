@@ -7,10 +7,11 @@ mod aggregate;
 mod apply;
 mod bootstrap;
 mod diff;
+mod pseudo;
 mod scenario;
 
 pub use after::{analysis_after, slice_moments};
-pub use aggregate::apply_to_means;
+pub use aggregate::{apply_to_means, apply_to_moments};
 pub use apply::{apply, Applied, Basis};
 pub use bootstrap::{
     change_intervals, change_intervals_in, Bootstrap, ChangeIntervals, Replicates, Resampler,
@@ -125,7 +126,7 @@ pub fn what_if(
 }
 
 /// Run `scenario` on cell means only (a survey known by its moments, without
-/// respondent rows): see [`apply_to_means`] and docs/whatif.md.
+/// respondent rows): see [`apply_to_moments`] and docs/whatif.md.
 pub fn what_if_aggregate(
     model: &Model,
     graph: &DriverGraph,
@@ -213,7 +214,7 @@ fn applied(
             scenario,
             &selected,
         ),
-        None => apply_to_means(model, graph, survey, &basis.moves, scenario, &selected),
+        None => apply_to_moments(model, graph, survey, &basis, scenario, &selected),
     };
     Ok((applied, latest, bases))
 }

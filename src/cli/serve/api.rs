@@ -146,7 +146,7 @@ fn json_intervals(bytes: Vec<u8>, intervals: Intervals) -> Response {
     response
 }
 
-/// `off`, `unavailable`, `pending`, `ready` or `failed` (see [`Intervals`]).
+/// `off`, `pending`, `ready` or `failed` (see [`Intervals`]).
 const INTERVALS_HEADER: &str = "x-sattrace-intervals";
 
 /// Run CPU work off the async workers.

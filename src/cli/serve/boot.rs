@@ -18,8 +18,6 @@ use sattrace::whatif::{Bootstrap, Replicates, WhatIfError};
 pub struct BootCache {
     /// The bootstrap asked for (`None`: `--bootstrap 0`).
     pub boot: Option<Bootstrap>,
-    /// Whether the survey has respondent rows (a moments table has none).
-    pub resample: bool,
     /// Replicates begun (all of them are done once `result` is set).
     begun: AtomicUsize,
     stop: AtomicBool,
@@ -31,8 +29,6 @@ pub struct BootCache {
 pub enum Intervals {
     /// `--bootstrap 0`.
     Off,
-    /// A moments table: the answer says intervals are unavailable, as the CLI's.
-    Unavailable,
     /// The replicates are still being made: the answer has none yet.
     Pending,
     /// Made with the kept replicates.
@@ -45,7 +41,6 @@ impl Intervals {
     pub fn as_str(self) -> &'static str {
         match self {
             Intervals::Off => "off",
-            Intervals::Unavailable => "unavailable",
             Intervals::Pending => "pending",
             Intervals::Ready => "ready",
             Intervals::Failed => "failed",
@@ -55,17 +50,16 @@ impl Intervals {
 
 impl BootCache {
     /// Start making the replicates of `outcome` in a background thread (nothing to
-    /// make with `--bootstrap 0` or without respondent rows).
+    /// make with `--bootstrap 0`). A moments table gets the parametric replicates
+    /// the CLI makes for it.
     pub fn start(outcome: &Arc<Outcome>, boot: Option<Bootstrap>) -> Arc<Self> {
-        let resample = outcome.survey.respondents.is_some();
         let cache = Arc::new(BootCache {
             boot,
-            resample,
             begun: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
             result: OnceLock::new(),
         });
-        if let (Some(boot), true) = (boot, resample) {
+        if let Some(boot) = boot {
             let (worker, outcome) = (cache.clone(), outcome.clone());
             // A thread of its own: the async workers stay free for requests.
             std::thread::spawn(move || {
@@ -98,13 +92,11 @@ impl BootCache {
 
     /// The bootstrap to answer with, the kept replicates, and what that means.
     pub fn now(&self) -> (Option<Bootstrap>, Option<Arc<Replicates>>, Intervals) {
-        match (self.boot, self.resample, self.result.get()) {
-            (None, _, _) => (None, None, Intervals::Off),
-            // The CLI's own note that a moments table has no intervals.
-            (Some(boot), false, _) => (Some(boot), None, Intervals::Unavailable),
-            (Some(boot), true, Some(Ok(r))) => (Some(boot), Some(r.clone()), Intervals::Ready),
-            (Some(_), true, Some(Err(_))) => (None, None, Intervals::Failed),
-            (Some(_), true, None) => (None, None, Intervals::Pending),
+        match (self.boot, self.result.get()) {
+            (None, _) => (None, None, Intervals::Off),
+            (Some(boot), Some(Ok(r))) => (Some(boot), Some(r.clone()), Intervals::Ready),
+            (Some(_), Some(Err(_))) => (None, None, Intervals::Failed),
+            (Some(_), None) => (None, None, Intervals::Pending),
         }
     }
 

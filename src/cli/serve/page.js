@@ -25,7 +25,6 @@
       not_cause: "不再是根因", new_cause: "新根因",
       iv_pending: (b, n) => "区间计算中：已开始 " + b + "/" + n + " 个自助重抽样；完成后自动刷新。",
       iv_ready: (l, n, s) => Math.round(l * 100) + "% 区间：" + n + " 个受访者自助重抽样（种子 " + s + "），与 sattrace whatif 相同。",
-      iv_unavailable: "矩表（--moments）没有受访者行，无法给出区间（与 sattrace whatif 相同）。",
       iv_off: "未计算区间（--bootstrap 0）。", iv_failed: "区间计算失败：",
     },
     en: {
@@ -48,7 +47,6 @@
       not_cause: "no longer a root cause", new_cause: "new root cause",
       iv_pending: (b, n) => "Intervals being computed: " + b + "/" + n + " bootstrap replicates begun; the view refreshes when done.",
       iv_ready: (l, n, s) => Math.round(l * 100) + "% intervals: " + n + " respondent-bootstrap replicates (seed " + s + "), as sattrace whatif gives them.",
-      iv_unavailable: "A moments table (--moments) has no respondent rows: no intervals (as sattrace whatif says).",
       iv_off: "No intervals (--bootstrap 0).", iv_failed: "Computing the intervals failed: ",
     },
   }[LANG];
@@ -343,7 +341,6 @@
     note.textContent = {
       pending: () => T.iv_pending(s.begun, s.replicates),
       ready: () => T.iv_ready(s.level, s.replicates, s.seed),
-      unavailable: () => T.iv_unavailable,
       failed: () => T.iv_failed + (s.error || ""),
       off: () => T.iv_off,
     }[s.state]();

@@ -180,7 +180,11 @@ pub(super) fn json(report: &PlanReport) -> Json {
             })
             .collect(),
         probability: result.probabilities.as_ref().map(|p| ProbabilityJson {
-            method: "bootstrap",
+            method: if p.parametric {
+                "parametric-bootstrap"
+            } else {
+                "bootstrap"
+            },
             replicates: p.replicates,
             seed: p.seed,
             failed: p.failed,

@@ -166,13 +166,21 @@ fn probability_cell(result: &PlanResult, k: usize, t: usize) -> Option<String> {
 fn probability_note(report: &PlanReport) -> Option<String> {
     let (result, lang) = (report.result, report.lang);
     let p = result.probabilities.as_ref()?;
-    let mut note = match lang {
-        Lang::Zh => format!(
-            "达成概率 = 受访者自助法（{} 次重抽，种子 {}）中方案的预计结果达到目标的比例：每次重抽在单元内重抽受访者、重新估计效应并重新执行方案。",
+    let mut note = match (lang, p.parametric) {
+        (Lang::Zh, true) => format!(
+            "达成概率 = 参数自助法（{} 次重抽，种子 {}）中方案的预计结果（当前水平加该次重抽中方案带来的变化）达到目标的比例：矩表不含受访者行，每次重抽按每个单元的均值与协方差的正态分布抽取行、重新估计效应并重新执行方案。",
             p.replicates, p.seed
         ),
-        Lang::En => format!(
-            "P(reach) = the share of {} respondent-bootstrap replicates (seed {}) in which the plan's projected outcome reaches the target: each replicate resamples respondents within cells, re-estimates the effects and re-runs the plan.",
+        (Lang::En, true) => format!(
+            "P(reach) = the share of {} parametric-bootstrap replicates (seed {}) in which the plan's projected outcome (the current level plus the replicate's change from the plan) reaches the target: a moments table has no respondent rows, so each replicate draws every cell's rows from the normal with its means and covariance, re-estimates the effects and re-runs the plan.",
+            p.replicates, p.seed
+        ),
+        (Lang::Zh, false) => format!(
+            "达成概率 = 受访者自助法（{} 次重抽，种子 {}）中方案的预计结果（当前水平加该次重抽中方案带来的变化）达到目标的比例：每次重抽在单元内重抽受访者、重新估计效应并重新执行方案。",
+            p.replicates, p.seed
+        ),
+        (Lang::En, false) => format!(
+            "P(reach) = the share of {} respondent-bootstrap replicates (seed {}) in which the plan's projected outcome (the current level plus the replicate's change from the plan) reaches the target: each replicate resamples respondents within cells, re-estimates the effects and re-runs the plan.",
             p.replicates, p.seed
         ),
     };

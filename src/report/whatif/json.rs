@@ -165,7 +165,11 @@ pub(super) fn json(report: &WhatIfReport) -> Json {
         intervals: match (report.intervals, report.intervals_unavailable) {
             (Some(i), _) => Some(IntervalsJson {
                 available: true,
-                method: Some("bootstrap-percentile"),
+                method: Some(if i.parametric {
+                    "parametric-bootstrap-percentile"
+                } else {
+                    "bootstrap-percentile"
+                }),
                 level: Some(i.level),
                 replicates: Some(i.replicates),
                 seed: Some(i.seed),

@@ -134,7 +134,7 @@ fn scenario_name(name: &str, lang: Lang) -> String {
 }
 
 /// Said after the effects' basis of every aggregate what-if (from a moments table).
-pub const AGGREGATE_NOTE: &str = "aggregate what-if from a moments table: driver means shifted and effects propagated to cell means, so NPS and rates move as means, not as distributions";
+pub const AGGREGATE_NOTE: &str = "aggregate what-if from a moments table: respondents approximated per cell by a normal with the cell's means and covariance (rounded to each scale's steps), so clamping at the scale ends and the curve of NPS and rates are approximate";
 
 /// The effects' basis in `lang`: slices as `all 2026H1` (`全部 2026H1`), joined by
 /// `; `, and the note of an aggregate what-if.
@@ -146,7 +146,7 @@ fn basis_text(basis: &str, lang: Lang) -> String {
         .split("; ")
         .map(|part| {
             if part == AGGREGATE_NOTE {
-                "由矩表做的聚合情景分析：驱动因素均值平移、效应传到单元均值，因此 NPS 与比率按均值而非分布移动".to_string()
+                "由矩表做的聚合情景分析：每个单元的受访者以该单元均值与协方差的正态分布近似（按量表刻度取整），因此量表两端的截断与 NPS、比率的曲线为近似值".to_string()
             } else {
                 crate::report::notes::slice_zh(part)
             }
@@ -211,7 +211,22 @@ fn interval_header(intervals: &ChangeIntervals, lang: Lang) -> String {
 /// How the intervals were made, or why there are none (`None`: not asked for).
 fn interval_note(report: &WhatIfReport) -> Option<String> {
     let lang = report.lang;
-    if let Some(i) = report.intervals {
+    if let Some(i) = report.intervals.filter(|i| i.parametric) {
+        Some(match lang {
+            Lang::Zh => format!(
+                "区间：参数自助法（矩表不含受访者行：每个单元按其均值与协方差的正态分布抽取与有效样本量相同的行，重新估计校正并合并的效应，再执行聚合情景），{} 次重抽，种子 {}，百分位区间{}。",
+                i.replicates,
+                i.seed,
+                if i.failed > 0 { format!("；{} 次重抽无法估计，已略去", i.failed) } else { String::new() }
+            ),
+            Lang::En => format!(
+                "Intervals: parametric bootstrap (a moments table has no respondent rows: each cell's rows drawn from the normal with its means and covariance, as many as its effective size, corrected and pooled effects re-estimated, aggregate scenario re-applied), {} replicates, seed {}, percentile{}.",
+                i.replicates,
+                i.seed,
+                if i.failed > 0 { format!("; {} replicates could not be estimated and were left out", i.failed) } else { String::new() }
+            ),
+        })
+    } else if let Some(i) = report.intervals {
         Some(match lang {
             Lang::Zh => format!(
                 "区间：受访者自助法（在每个单元内有放回重抽受访者，重新估计校正并合并的效应，再执行情景），{} 次重抽，种子 {}，百分位区间{}。",
