@@ -129,6 +129,8 @@ fn an_encoding_sattrace_cannot_decode_is_named_with_exit_2() {
             &model,
             "--data",
             &path,
+            "--lang",
+            "en",
         ]);
         assert_eq!(code, 2, "{path}: {stderr}");
         assert!(stderr.contains(expected), "{stderr}");
