@@ -1,7 +1,7 @@
 //! Each segment as a manager reads it: its largest root causes of the primary
 //! outcome and the actions meant for it, one line per segment of the latest wave.
 
-use super::table::{format_score, t};
+use super::words::{format_score, t};
 use super::Report;
 use crate::model::Lang;
 

@@ -1,7 +1,7 @@
 //! What the rules do not cover, in words: the largest root cause no action acts
 //! on, and each rule that recommended nothing with the values its `when` saw.
 
-use super::table::{segment_label, t};
+use super::words::{segment_label, t};
 use super::Report;
 use crate::actions::{format_number, Silent, SilentDriver, SilentReason};
 use crate::model::Lang;

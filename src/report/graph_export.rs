@@ -10,7 +10,7 @@ use crate::analysis::SliceEffects;
 use crate::graph::DriverGraph;
 use crate::model::{Lang, Model, Weights};
 
-use super::table::t;
+use super::words::t;
 
 /// One edge of the exported graph.
 #[derive(Debug, Clone, PartialEq)]

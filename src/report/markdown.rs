@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::table::{format_score, quadrant_label, t, wave_title};
+use super::words::{format_score, quadrant_label, t, wave_title};
 use super::Report;
 use crate::actions::{format_number, why_text};
 

@@ -19,6 +19,7 @@ mod table;
 mod text;
 mod waves;
 pub mod whatif;
+mod words;
 pub mod xlsx;
 
 pub use json::{analysis_json, AnalysisJson};

@@ -4,10 +4,11 @@
 use std::io::Write;
 
 use super::text::table;
+use super::words::{format_score, quadrant_label, t, wave_title};
 use super::Report;
 use crate::actions::why_text;
-use crate::analysis::{Quadrant, SliceResult};
-use crate::model::{Lang, Method, Metric, Model};
+use crate::analysis::SliceResult;
+use crate::model::{Lang, Method, Model};
 
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
@@ -64,17 +65,6 @@ pub(crate) fn uncovered_lines(
             }
         })
         .collect()
-}
-
-pub(crate) use super::t;
-
-/// A score in its unit: two decimals on an item scale, one for NPS and %.
-pub(crate) fn format_score(model: &Model, node: usize, value: f64) -> String {
-    match model.nodes[node].metric {
-        Metric::Mean => format!("{value:.2}"),
-        Metric::Nps => format!("{value:+.1}"),
-        Metric::Rate | Metric::Top2box => format!("{value:.1}%"),
-    }
 }
 
 /// What `--on-invalid skip` skipped: the total, the count per column (sorted by
@@ -214,34 +204,6 @@ fn signed(value: f64, decimals: usize) -> String {
         format!("{:.decimals$}", 0.0)
     } else {
         text.replace('-', "−")
-    }
-}
-
-pub(crate) fn wave_title(slice: &SliceResult, lang: Lang) -> String {
-    let name = segment_label(&slice.key, lang);
-    match &slice.wave {
-        Some(w) => format!("{name}, {w}"),
-        None => name,
-    }
-}
-
-/// `全部` / `all`, or `region=华东`.
-pub(crate) use super::segment_label;
-
-/// Martilla & James quadrant names as a quality manager reads them.
-pub(crate) fn quadrant_label(quadrant: Option<Quadrant>, lang: Lang) -> String {
-    let Some(quadrant) = quadrant else {
-        return String::new();
-    };
-    match lang {
-        Lang::Zh => match quadrant {
-            Quadrant::Concentrate => "重点改进",
-            Quadrant::KeepUp => "继续保持",
-            Quadrant::LowPriority => "低优先",
-            Quadrant::Overkill => "可能过度",
-        }
-        .to_string(),
-        Lang::En => quadrant.as_str().replace('_', " "),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The wave-change section shared by the table and Markdown reports: the whole
 //! sample's change since the previous wave, its test and each target's progress.
 
-use super::table::{format_score, t};
+use super::words::{format_score, t};
 use super::Report;
 use crate::analysis::{wave_changes, Progress, WaveChange};
 use crate::model::{Lang, Metric};

@@ -7,7 +7,7 @@ use super::table::html_table;
 use crate::actions::{format_number, why_text};
 use crate::analysis::SliceResult;
 use crate::model::Metric;
-use crate::report::table::{format_score, segment_label, t};
+use crate::report::words::{format_score, segment_label, t};
 use crate::report::Report;
 
 const FONT: f64 = 12.0;

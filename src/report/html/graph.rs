@@ -9,7 +9,7 @@ use crate::analysis::SliceResult;
 use crate::graph::DriverGraph;
 use crate::model::Model;
 use crate::report::graph_export::{edge_label, edges};
-use crate::report::table::{format_score, t};
+use crate::report::words::{format_score, t};
 use crate::report::Report;
 
 const NODE_W: f64 = 150.0;

@@ -6,7 +6,7 @@ use super::svg::{text_width, truncate, Bounds, Svg};
 use super::table::html_table;
 use crate::analysis::{Quadrant, SliceResult};
 use crate::model::Lang;
-use crate::report::table::{quadrant_label, t};
+use crate::report::words::{quadrant_label, t};
 use crate::report::Report;
 
 const W: f64 = 720.0;

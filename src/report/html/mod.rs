@@ -18,7 +18,7 @@ pub(crate) use table::html_table;
 
 use std::io::Write;
 
-use super::table::{format_score, t};
+use super::words::{format_score, t};
 use super::Report;
 use crate::actions::format_number;
 use crate::analysis::SliceResult;

@@ -9,8 +9,8 @@ use super::escape::escape;
 use super::svg::{truncate, Svg};
 use crate::analysis::SliceKey;
 use crate::report::grid::Grid;
-use crate::report::table::{format_score, segment_label, t};
 use crate::report::waves::format_change;
+use crate::report::words::{format_score, segment_label, t};
 use crate::report::Report;
 
 const W: f64 = 220.0;

@@ -6,8 +6,8 @@ use super::escape::escape;
 use super::svg::{truncate, Svg};
 use super::table::html_table;
 use crate::analysis::WaveChange;
-use crate::report::table::{format_score, segment_label, t};
 use crate::report::waves::{format_change, format_p, progress_label};
+use crate::report::words::{format_score, segment_label, t};
 use crate::report::Report;
 
 const W: f64 = 300.0;

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use crate::model::{Lang, Metric, Model};
 use crate::report::grid::{render_page, Grid, Page};
-use crate::report::table::format_score;
+use crate::report::words::format_score;
 use crate::report::{round, segment_label, t, Format};
 use crate::whatif::{
     ActionChange, ActionStatus, ChangeIntervals, MoveKind, Scenario, SegmentDiff, WhatIfDiff,
