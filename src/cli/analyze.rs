@@ -77,19 +77,11 @@ fn check_flags(args: &AnalyzeArgs) -> anyhow::Result<()> {
     if args.format == AnalyzeFormat::Xlsx {
         refuse_binary_on_stdout(args.output.as_deref(), args.lang)?;
     }
-    if args.format != AnalyzeFormat::Csv && (args.table.is_some() || args.bom) {
-        let flag = if args.table.is_some() {
-            "--table"
-        } else {
-            "--bom"
-        };
-        anyhow::bail!(match args.lang {
-            Lang::Zh =>
-                format!("{flag} 只用于 --format csv\n  help: 加上 --format csv，或去掉 {flag}"),
-            Lang::En => format!(
-                "{flag} only applies to --format csv\n  help: add --format csv, or drop {flag}"
-            ),
-        });
-    }
+    super::output::refuse_csv_flags_without_csv(
+        args.format == AnalyzeFormat::Csv,
+        args.table.is_some(),
+        args.bom,
+        args.lang,
+    )?;
     Ok(())
 }

@@ -34,3 +34,22 @@ pub fn refuse_binary_on_stdout(
             "--format xlsx makes a binary workbook, which is not written to stdout\n  help: name a file with -o, for example -o results.xlsx",
     })
 }
+
+/// `--table` and `--bom` shape a CSV: refused with any other `--format`.
+pub fn refuse_csv_flags_without_csv(
+    csv: bool,
+    table: bool,
+    bom: bool,
+    lang: sattrace::model::Lang,
+) -> anyhow::Result<()> {
+    if csv || !(table || bom) {
+        return Ok(());
+    }
+    let flag = if table { "--table" } else { "--bom" };
+    anyhow::bail!(match lang {
+        sattrace::model::Lang::Zh =>
+            format!("{flag} 只用于 --format csv\n  help: 加上 --format csv，或去掉 {flag}"),
+        sattrace::model::Lang::En =>
+            format!("{flag} only applies to --format csv\n  help: add --format csv, or drop {flag}"),
+    });
+}

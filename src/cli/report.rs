@@ -374,20 +374,12 @@ fn check_flags(args: &ReportArgs) -> anyhow::Result<()> {
     if args.format == ReportFormat::Xlsx {
         super::output::refuse_binary_on_stdout(args.output.as_deref(), args.lang)?;
     }
-    if args.format != ReportFormat::Csv && (args.table.is_some() || args.bom) {
-        let flag = if args.table.is_some() {
-            "--table"
-        } else {
-            "--bom"
-        };
-        anyhow::bail!(match args.lang {
-            Lang::Zh =>
-                format!("{flag} 只用于 --format csv\n  help: 加上 --format csv，或去掉 {flag}"),
-            Lang::En => format!(
-                "{flag} only applies to --format csv\n  help: add --format csv, or drop {flag}"
-            ),
-        });
-    }
+    super::output::refuse_csv_flags_without_csv(
+        args.format == ReportFormat::Csv,
+        args.table.is_some(),
+        args.bom,
+        args.lang,
+    )?;
     let table = args.table.unwrap_or_default();
     if matches!(table, ReportTable::Whatif | ReportTable::WhatifActions) && args.scenario.is_empty()
     {
