@@ -146,6 +146,7 @@ fn library_message(cause: &(dyn StdError + 'static), lang: Lang) -> Option<Strin
         sattrace::moments::MomentsError,
         sattrace::graph::GraphError,
         sattrace::whatif::WhatIfError,
+        sattrace::whatif::ScenarioError,
         sattrace::rules::RuleError,
         sattrace::analysis::AnalysisError,
         sattrace::analysis::EffectsError,

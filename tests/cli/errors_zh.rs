@@ -336,3 +336,59 @@ fn a_what_if_filter_nobody_matches_is_chinese() {
         &["no respondent in the latest wave has `region` = `华冬`\n  help: did you mean `华东`?"],
     );
 }
+
+#[test]
+fn bad_what_if_flags_are_chinese() {
+    both(
+        &[
+            "whatif",
+            "fixtures/telecom",
+            "--shift",
+            "network=0.3",
+            "--where",
+            "regio=华东",
+        ],
+        "--where",
+        &["`regio` 不是模型的细分列", "提示：是不是 `region`？"],
+        &["--where: `regio` is not a segment column of the model\n  help: did you mean `region`?"],
+    );
+    both(
+        &["whatif", "fixtures/telecom", "--shift", "network=abc"],
+        "--shift",
+        &["`network=abc` 中的 `abc` 不是数字"],
+        &["--shift: `abc` is not a number in `network=abc`"],
+    );
+    both(
+        &["whatif", "fixtures/telecom", "--shift", "netwrk=0.3"],
+        "--shift",
+        &["未知的驱动因素 `netwrk`", "提示：是不是 `network`？"],
+        &["--shift: unknown driver `netwrk`\n  help: did you mean `network`?"],
+    );
+    both(
+        &["whatif", "fixtures/telecom", "--set", "network=9"],
+        "--set",
+        &["9 超出了 `network` 的量表范围（1–5）", "提示：请按"],
+        &["--set: 9 is outside the scale of `network` (1–5)"],
+    );
+}
+
+#[test]
+fn a_bad_scenario_file_is_chinese_with_its_line() {
+    let dir = project(|_, text| text);
+    let file = dir.path().join("scenario.yaml");
+    std::fs::write(&file, "shift:\n  network: 0.3\n  netwrk: 1\n").expect("write");
+    let scenario = file.display().to_string();
+    both(
+        &["whatif", &path(&dir), "--scenario", &scenario],
+        &format!("{scenario}:3:11"),
+        &["未知的驱动因素 `netwrk`", "提示：是不是 `network`？"],
+        &["unknown driver `netwrk`\n  help: did you mean `network`?"],
+    );
+    std::fs::write(&file, "shft:\n  network: 0.3\n").expect("write");
+    both(
+        &["whatif", &path(&dir), "--scenario", &scenario],
+        &format!("{scenario}:1:1"),
+        &["未知的键 `shft`", "提示：是不是 `shift`？"],
+        &["unknown field `shft`\n  help: did you mean `shift`?"],
+    );
+}
