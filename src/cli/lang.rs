@@ -147,6 +147,7 @@ fn library_message(cause: &(dyn StdError + 'static), lang: Lang) -> Option<Strin
         sattrace::graph::GraphError,
         sattrace::whatif::WhatIfError,
         sattrace::whatif::ScenarioError,
+        sattrace::sql::SqlError,
         sattrace::rules::RuleError,
         sattrace::analysis::AnalysisError,
         sattrace::analysis::EffectsError,

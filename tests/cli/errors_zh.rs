@@ -392,3 +392,44 @@ fn a_bad_scenario_file_is_chinese_with_its_line() {
         &["unknown field `shft`\n  help: did you mean `shift`?"],
     );
 }
+
+/// Runs a command without `--lang` under `SATTRACE_LANG=zh`: exit 2, Chinese with
+/// every `zh` part and no English prose; then in English with every `en` part.
+fn both_by_env(args: &[&str], zh: &[&str], en: &[&str]) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sattrace"))
+        .args(args)
+        .env("SATTRACE_LANG", "zh")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.starts_with("错误："), "{args:?}: {stderr}");
+    for part in zh {
+        assert!(stderr.contains(part), "{args:?} lacks {part:?}: {stderr}");
+    }
+    let words = english_words(&stderr);
+    assert!(
+        words.is_empty(),
+        "{args:?} leaks English {words:?}: {stderr}"
+    );
+    let (code, _, stderr) = run(args);
+    assert_eq!(code, 2, "{args:?}: {stderr}");
+    for part in en {
+        assert!(stderr.contains(part), "{args:?} lacks {part:?}: {stderr}");
+    }
+}
+
+#[test]
+fn bad_sql_flags_are_chinese() {
+    let sql = ["sql", "fixtures/telecom", "--dialect", "duckdb"];
+    both_by_env(
+        &[&sql[..], &["--table", "a..b"]].concat(),
+        &["表名 `a..b`：点号之间有一段为空", "提示：--table 写成"],
+        &["error: table name `a..b`: a part between dots is empty\n  help: pass --table as"],
+    );
+    both_by_env(
+        &[&sql[..], &["--table", "t", "--sample", "0"]].concat(),
+        &["--sample 至少为 1"],
+        &["error: --sample must be at least 1"],
+    );
+}
