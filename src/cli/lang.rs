@@ -148,6 +148,7 @@ fn library_message(cause: &(dyn StdError + 'static), lang: Lang) -> Option<Strin
         sattrace::whatif::WhatIfError,
         sattrace::whatif::ScenarioError,
         sattrace::sql::SqlError,
+        sattrace::simulate::SimError,
         sattrace::rules::RuleError,
         sattrace::analysis::AnalysisError,
         sattrace::analysis::EffectsError,

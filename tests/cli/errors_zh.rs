@@ -433,3 +433,34 @@ fn bad_sql_flags_are_chinese() {
         &["error: --sample must be at least 1"],
     );
 }
+
+#[test]
+fn a_bad_simulate_spec_is_chinese_with_its_line() {
+    let dir = project(|_, text| text);
+    let spec = std::fs::read_to_string("fixtures/telecom/simulate.yaml").expect("spec");
+    let spec = spec.replacen(
+        "service: {response_time: 0.55",
+        "service: {respons_time: 0.55",
+        1,
+    );
+    let line = spec
+        .lines()
+        .position(|l| l.contains("respons_time"))
+        .expect("edited")
+        + 1;
+    std::fs::write(dir.path().join("simulate.yaml"), spec).expect("write");
+    let model = dir.path().join("model.yaml").display().to_string();
+    let at = format!("{}/simulate.yaml:{line}:13", path(&dir));
+    let args = ["simulate", "--model", &model, "--n", "5"];
+    both_by_env(
+        &args,
+        &[
+            &at,
+            "`respons_time` 不是 `service` 的输入",
+            "提示：是不是 `response_time`？",
+        ],
+        &[&format!(
+            "{at}: `respons_time` is not an input of `service`\n  help: did you mean `response_time`?"
+        )],
+    );
+}
