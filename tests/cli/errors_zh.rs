@@ -464,3 +464,35 @@ fn a_bad_simulate_spec_is_chinese_with_its_line() {
         )],
     );
 }
+
+#[test]
+fn bad_rule_values_are_chinese() {
+    let dir = project(|name, text| match name {
+        "rules/service.yaml" => text.replacen("    cost: 3\n", "    cost: -1\n", 1),
+        _ => text,
+    });
+    let at = format!("{}/rules/service.yaml:11:11", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &[
+            "规则 `peak-hour-staffing` 的成本为 -1",
+            "提示：`cost` 必须是",
+        ],
+        &["rule `peak-hour-staffing` has cost -1\n  help: `cost` must be a number"],
+    );
+    let dir = project(|name, text| match name {
+        "rules/service.yaml" => text.replacen("    duration: 90\n", "    duration: 99999\n", 1),
+        _ => text,
+    });
+    let at = format!("{}/rules/service.yaml:12:15", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &[
+            "规则 `peak-hour-staffing` 的周期为 99999",
+            "提示：`duration` 是以天计",
+        ],
+        &["rule `peak-hour-staffing` has duration 99999"],
+    );
+}
