@@ -496,3 +496,22 @@ fn bad_rule_values_are_chinese() {
         &["rule `peak-hour-staffing` has duration 99999"],
     );
 }
+
+#[test]
+fn an_unknown_field_in_a_rule_expression_is_chinese() {
+    let dir = project(|name, text| match name {
+        "rules/service.yaml" => text.replacen(
+            "when: driver.gap >= 0.3 && driver.importance >= 0.1",
+            "when: driver.gapp >= 0.3 && driver.importance >= 0.1",
+            1,
+        ),
+        _ => text,
+    });
+    let at = format!("{}/rules/service.yaml:6:18", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &["`driver` 没有字段 `gapp`", "提示：是不是 `gap`？"],
+        &["`driver` has no field `gapp`\n  help: did you mean `gap`?"],
+    );
+}
