@@ -49,7 +49,14 @@ fn a_renamed_column_suggests_the_unmatched_header() {
 /// Issue 15 item 7: a misspelt driver in `--shift` gets a did-you-mean.
 #[test]
 fn a_misspelt_shift_driver_gets_a_suggestion() {
-    let (code, _, stderr) = run(&["whatif", "fixtures/telecom", "--shift", "netwrok=0.3"]);
+    let (code, _, stderr) = run(&[
+        "whatif",
+        "fixtures/telecom",
+        "--shift",
+        "netwrok=0.3",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("unknown driver `netwrok`"), "{stderr}");
     assert!(stderr.contains("did you mean `network`?"), "{stderr}");

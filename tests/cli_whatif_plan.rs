@@ -83,14 +83,29 @@ fn whatif_flags_table_and_markdown() {
 
 #[test]
 fn whatif_bad_input_is_located() {
-    let (code, _, stderr) = run(&["whatif", "fixtures/telecom", "--set", "respons_time=4.2"]);
+    // `whatif` speaks Chinese unless told otherwise; these are the English texts.
+    let (code, _, stderr) = run(&[
+        "whatif",
+        "fixtures/telecom",
+        "--set",
+        "respons_time=4.2",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("--set: unknown driver `respons_time`"),
         "{stderr}"
     );
     assert!(stderr.contains("did you mean `response_time`?"), "{stderr}");
-    let (code, _, stderr) = run(&["whatif", "fixtures/telecom", "--set", "response_time=7"]);
+    let (code, _, stderr) = run(&[
+        "whatif",
+        "fixtures/telecom",
+        "--set",
+        "response_time=7",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("7 is outside the scale of `response_time` (1–5)"),

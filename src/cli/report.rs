@@ -145,8 +145,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
     for path in &args.scenario {
         inputs.push(path.clone());
         let name = path.display().to_string();
-        scenarios
-            .push(parse_scenario(model, &name, &read_text(path)?).map_err(anyhow::Error::msg)?);
+        scenarios.push(parse_scenario(model, &name, &read_text(path)?)?);
     }
     let bytes = if args.format == ReportFormat::Csv {
         render_csv(

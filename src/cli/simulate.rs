@@ -84,7 +84,7 @@ fn shifts(model: &Model, shift: &[String], filter: &[String]) -> anyhow::Result<
 
 pub fn run(args: &SimulateArgs) -> anyhow::Result<Exit> {
     let model_name = args.model.display().to_string();
-    let model = load_model(&model_name, &read_text(&args.model)?).map_err(anyhow::Error::msg)?;
+    let model = load_model(&model_name, &read_text(&args.model)?)?;
     let spec_path = args.spec.clone().unwrap_or_else(|| {
         args.model
             .parent()
@@ -92,12 +92,10 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<Exit> {
             .join("simulate.yaml")
     });
     let spec_name = spec_path.display().to_string();
-    let spec =
-        load_spec(&spec_name, &read_text(&spec_path)?, &model).map_err(anyhow::Error::msg)?;
+    let spec = load_spec(&spec_name, &read_text(&spec_path)?, &model)?;
     let shifts = shifts(&model, &args.shift, &args.filter)?;
     let mut bytes = Vec::new();
-    simulate_shifted(&model, &spec, args.n, args.seed, &shifts, &mut bytes)
-        .map_err(anyhow::Error::msg)?;
+    simulate_shifted(&model, &spec, args.n, args.seed, &shifts, &mut bytes)?;
     write_output(
         args.output.as_deref(),
         &bytes,

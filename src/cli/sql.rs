@@ -69,8 +69,7 @@ pub fn run(args: &SqlArgs) -> anyhow::Result<Exit> {
         }),
         typed: args.typed,
     };
-    let query = generate(&model, &layout, args.dialect, &args.table, &options)
-        .map_err(anyhow::Error::msg)?;
+    let query = generate(&model, &layout, args.dialect, &args.table, &options)?;
     write_output(args.output.as_deref(), query.as_bytes(), &[model_path])?;
     Ok(Exit::Ok)
 }

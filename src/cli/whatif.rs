@@ -66,7 +66,7 @@ pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
         Some(path) => {
             inputs.push(path.clone());
             let name = path.display().to_string();
-            Some(parse_scenario(model, &name, &read_text(path)?).map_err(anyhow::Error::msg)?)
+            Some(parse_scenario(model, &name, &read_text(path)?)?)
         }
         None => None,
     };
@@ -76,8 +76,7 @@ pub fn run(args: &WhatIfArgs) -> anyhow::Result<Exit> {
             "没有要改变的内容\n  提示：请使用 --scenario FILE，或 --set driver=score / --shift driver=±delta",
         ));
     }
-    let scenario = scenario_from_flags(model, base, &args.set, &args.shift, &args.filter)
-        .map_err(anyhow::Error::msg)?;
+    let scenario = scenario_from_flags(model, base, &args.set, &args.shift, &args.filter)?;
     let boot = args.uncertainty.bootstrap()?;
     let bytes = render_scenario_with(
         &pipeline,

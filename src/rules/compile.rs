@@ -11,7 +11,8 @@ use super::names;
 use super::native::{translate, Native};
 use super::span::{ExprSpan, LineIndex};
 use super::Known;
-use crate::diag::{did_you_mean, suggest};
+use crate::diag::{did_you_mean, did_you_mean_in, suggest, Both};
+use crate::model::Lang;
 
 /// A checked, optimized expression and where it is in its file.
 #[derive(Debug, Clone)]
@@ -45,6 +46,18 @@ impl Origin<'_> {
             loc,
             message,
             help,
+            zh: None,
+        }
+    }
+
+    /// An error with its Chinese text.
+    pub(crate) fn error_in(&self, loc: crate::diag::Loc, message: Both, help: Both) -> RuleError {
+        RuleError::Compile {
+            rule: self.rule.to_string(),
+            loc,
+            message: message.en,
+            help: help.en,
+            zh: Some(Box::new((message.zh, help.zh))),
         }
     }
 }
@@ -192,7 +205,7 @@ fn check_names(
             _ => None,
         };
         if let Some((message, help, pos)) = problem {
-            errors.push(origin.error(span.loc(pos), message, help));
+            errors.push(origin.error_in(span.loc(pos), message, help));
         }
         true
     });
@@ -219,7 +232,18 @@ fn field_read<'a>(path: &[ASTNode<'a>], variable: &Expr) -> Option<&'a str> {
     }
 }
 
-type Problem = (String, String, Position);
+type Problem = (Both, Both, Position);
+
+/// "did you mean `x`?" in both languages, or `none` when no name is near.
+fn near_or(name: &str, candidates: &[&str], none: Both) -> Both {
+    match suggest(name, candidates.iter().copied()) {
+        Some(s) => Both::new(
+            did_you_mean_in(Lang::En, Some(&s)),
+            did_you_mean_in(Lang::Zh, Some(&s)),
+        ),
+        None => none,
+    }
+}
 
 fn unknown_function(engine: &RuleEngine, library: &Library, name: &str, pos: Position) -> Problem {
     let names = engine
@@ -227,14 +251,16 @@ fn unknown_function(engine: &RuleEngine, library: &Library, name: &str, pos: Pos
         .iter()
         .chain(library.functions.keys())
         .map(String::as_str);
-    let hint = did_you_mean(name, names);
+    let names: Vec<&str> = names.collect();
     (
-        format!("unknown function `{name}`"),
-        if hint.is_empty() {
-            "functions: score(id), gap(id), index(id), effect(id), share(id), uplift(id, delta), has_tag(tag), helpers from rules/lib, and Rhai's math (abs, min, max, floor, round, sqrt…) and string basics".to_string()
-        } else {
-            hint
-        },
+        Both::new(
+            format!("unknown function `{name}`"),
+            format!("未知的函数 `{name}`"),
+        ),
+        near_or(name, &names, Both::new(
+            "functions: score(id), gap(id), index(id), effect(id), share(id), uplift(id, delta), has_tag(tag), helpers from rules/lib, and Rhai's math (abs, min, max, floor, round, sqrt…) and string basics",
+            "可用函数：score(id)、gap(id)、index(id)、effect(id)、share(id)、uplift(id, delta)、has_tag(tag)、rules/lib 中的辅助函数，以及 Rhai 的数学函数（abs、min、max、floor、round、sqrt…）和基本字符串函数",
+        )),
         pos,
     )
 }
@@ -259,16 +285,26 @@ fn check_field(var: &str, field: &str, pos: Position) -> Option<Problem> {
     match names::fields_of(var) {
         Some(fields) if fields.contains(&field) => None,
         Some(fields) => Some((
-            format!("`{var}` has no field `{field}`"),
-            match did_you_mean(field, fields.iter().copied()) {
-                hint if hint.is_empty() => format!("fields of `{var}`: {}", fields.join(", ")),
-                hint => hint,
-            },
+            Both::new(
+                format!("`{var}` has no field `{field}`"),
+                format!("`{var}` 没有字段 `{field}`"),
+            ),
+            near_or(
+                field,
+                fields,
+                Both::new(
+                    format!("fields of `{var}`: {}", fields.join(", ")),
+                    format!("`{var}` 的字段：{}", fields.join(", ")),
+                ),
+            ),
             pos,
         )),
         None => Some((
-            format!("`{var}` is a number and has no field `{field}`"),
-            format!("write `{var}` alone"),
+            Both::new(
+                format!("`{var}` is a number and has no field `{field}`"),
+                format!("`{var}` 是一个数，没有字段 `{field}`"),
+            ),
+            Both::new(format!("write `{var}` alone"), format!("请直接写 `{var}`")),
             pos,
         )),
     }
@@ -278,14 +314,20 @@ fn check_driver(function: &str, id: &str, pos: Position, known: &Known) -> Optio
     if known.drivers.is_empty() || known.drivers.iter().any(|d| d == id) {
         return None;
     }
-    let hint = did_you_mean(id, known.drivers.iter().map(String::as_str));
+    let drivers: Vec<&str> = known.drivers.iter().map(String::as_str).collect();
     Some((
-        format!("`{function}` names unknown driver `{id}`"),
-        if hint.is_empty() {
-            format!("drivers: {}", known.drivers.join(", "))
-        } else {
-            hint
-        },
+        Both::new(
+            format!("`{function}` names unknown driver `{id}`"),
+            format!("`{function}` 中有未知的驱动因素 `{id}`"),
+        ),
+        near_or(
+            id,
+            &drivers,
+            Both::new(
+                format!("drivers: {}", known.drivers.join(", ")),
+                format!("现有驱动因素：{}", known.drivers.join(", ")),
+            ),
+        ),
         pos,
     ))
 }
@@ -298,8 +340,14 @@ fn check_tag(tag: &str, pos: Position, known: &Known) -> Option<Problem> {
     }
     let close = suggest(tag, known.tags.iter().map(String::as_str))?;
     Some((
-        format!("`has_tag` names unknown tag `{tag}`"),
-        format!("did you mean `{close}`?"),
+        Both::new(
+            format!("`has_tag` names unknown tag `{tag}`"),
+            format!("`has_tag` 中有未知的标签 `{tag}`"),
+        ),
+        Both::new(
+            format!("did you mean `{close}`?"),
+            format!("是不是 `{close}`？"),
+        ),
         pos,
     ))
 }

@@ -29,6 +29,8 @@ pub enum RuleError {
         loc: Loc,
         message: String,
         help: String,
+        /// The message and help in Chinese, where written.
+        zh: Option<Box<(String, String)>>,
     },
     /// A rule failed while evaluated: wrong result type, unknown driver, runtime error.
     #[error("{loc}: {message}{}", help_suffix(.help))]
@@ -143,6 +145,9 @@ impl crate::diag::Localized for RuleError {
         let heading = match self {
             RuleError::Yaml(e) => return e.message(lang),
             RuleError::Invalid {
+                zh: Some(zh), loc, ..
+            }
+            | RuleError::Compile {
                 zh: Some(zh), loc, ..
             } => {
                 return format!("{loc}: {}{}", zh.0, help_line(lang, &zh.1));

@@ -77,6 +77,9 @@ pub(super) fn collect_rules(
                     loc.clone(),
                     format!("duplicate rule id `{id}`"),
                     format!("`{id}` is already defined at {first}; ids must be unique across all rule files"),
+                ).with_zh(
+                    format!("规则 id `{id}` 重复"),
+                    format!("`{id}` 已在 {first} 定义；所有规则文件中的 id 必须唯一"),
                 ));
             } else {
                 seen.insert(id.clone(), loc);
@@ -140,23 +143,38 @@ fn load_rule(
             at(raw.cost.referenced),
             format!("rule `{id}` has cost {}", readable(cost)),
             "`cost` must be a number from 0.000001 to 1000000000000 (relative cost or effort points)",
+        ).with_zh(
+            format!("规则 `{id}` 的成本为 {}", readable(cost)),
+            "`cost` 必须是 0.000001 到 1000000000000 之间的数（相对成本或工作量点数）",
         ));
     }
     let delta = raw.effect.delta.value;
     if !delta.is_finite() {
-        errors.push(RuleError::invalid(
-            at(raw.effect.delta.referenced),
-            format!("rule `{id}` has effect delta {delta}"),
-            "`delta` is the expected improvement of the driver in its scale points, e.g. `0.3`",
-        ));
+        errors.push(
+            RuleError::invalid(
+                at(raw.effect.delta.referenced),
+                format!("rule `{id}` has effect delta {delta}"),
+                "`delta` is the expected improvement of the driver in its scale points, e.g. `0.3`",
+            )
+            .with_zh(
+                format!("规则 `{id}` 的效应 delta 为 {delta}"),
+                "`delta` 是驱动因素按其量表分数的预期提升，例如 `0.3`",
+            ),
+        );
     }
     let duration = match &raw.duration {
         Some(d) if !(0.0..=MAX_DURATION_DAYS).contains(&d.value) => {
-            errors.push(RuleError::invalid(
-                at(d.referenced),
-                format!("rule `{id}` has duration {}", readable(d.value)),
-                "`duration` is a lead time in days, from 0 to 36500 (100 years)",
-            ));
+            errors.push(
+                RuleError::invalid(
+                    at(d.referenced),
+                    format!("rule `{id}` has duration {}", readable(d.value)),
+                    "`duration` is a lead time in days, from 0 to 36500 (100 years)",
+                )
+                .with_zh(
+                    format!("规则 `{id}` 的周期为 {}", readable(d.value)),
+                    "`duration` 是以天计的准备时间，范围 0 到 36500（100 年）",
+                ),
+            );
             None
         }
         Some(d) => Some(d.value),
@@ -234,6 +252,9 @@ fn check_rule_id(id: &str, loc: Loc) -> Result<(), RuleError> {
             loc,
             format!("rule id `{id}` is not a plain name"),
             "use letters, digits, `-`, `_` and `.`, starting with a letter, e.g. `slow-support-response`",
+        ).with_zh(
+            format!("规则 id `{id}` 不是简单名称"),
+            "请用字母、数字、`-`、`_` 和 `.`，以字母开头，例如 `slow-support-response`",
         ))
     }
 }
@@ -304,6 +325,9 @@ fn selector_checked(
                         at(t.referenced),
                         format!("unknown tag `{}`", t.value),
                         format!("did you mean `{close}`?"),
+                    ).with_zh(
+                        format!("未知的标签 `{}`", t.value),
+                        format!("是不是 `{close}`？"),
                     ));
                 }
             }
@@ -315,6 +339,9 @@ fn selector_checked(
                 at(each.referenced),
                 format!("`each: {}` is not supported", each.value),
                 "write `each: driver`",
+            ).with_zh(
+                format!("不支持 `each: {}`", each.value),
+                "请写 `each: driver`",
             ))
         }
         _ => {
@@ -322,6 +349,9 @@ fn selector_checked(
                 at(raw.referenced),
                 "`for` needs exactly one of `drivers`, `tags` or `each`",
                 "e.g. `for: {tags: [servqual.responsiveness]}`, `for: {drivers: [response_time]}` or `for: {each: driver}`",
+            ).with_zh(
+                "`for` 必须且只能写 `drivers`、`tags` 或 `each` 之一",
+                "例如 `for: {tags: [servqual.responsiveness]}`、`for: {drivers: [response_time]}` 或 `for: {each: driver}`",
             ))
         }
     };
@@ -336,6 +366,10 @@ fn selector_checked(
                     at(values.referenced),
                     "`all` takes true or false",
                     "`all: false` leaves out the whole sample; list values under segment columns",
+                )
+                .with_zh(
+                    "`all` 只能取 true 或 false",
+                    "`all: false` 不含全样本；请在细分列下列出取值",
                 ))
             }
             (_, RawSegmentValues::Flag(_)) => {
@@ -343,21 +377,38 @@ fn selector_checked(
                     at(values.referenced),
                     format!("segment column `{column}` takes a list of values"),
                     format!("e.g. `{column}: [华东]`"),
+                )
+                .with_zh(
+                    format!("细分列 `{column}` 的值应是一个列表"),
+                    format!("例如 `{column}: [华东]`"),
                 ))
             }
             (_, RawSegmentValues::Values(list)) => {
                 if !known.segment_columns.is_empty() && !known.segment_columns.contains(column) {
                     let hint =
                         did_you_mean(column, known.segment_columns.iter().map(String::as_str));
-                    errors.push(RuleError::invalid(
-                        at(values.referenced),
-                        format!("unknown segment column `{column}`"),
-                        if hint.is_empty() {
-                            format!("segment columns: {}", known.segment_columns.join(", "))
-                        } else {
-                            hint
-                        },
-                    ));
+                    let columns = known.segment_columns.join(", ");
+                    let zh_hint = if hint.is_empty() {
+                        format!("细分列：{columns}")
+                    } else {
+                        did_you_mean_in(
+                            Lang::Zh,
+                            suggest(column, known.segment_columns.iter().map(String::as_str))
+                                .as_deref(),
+                        )
+                    };
+                    errors.push(
+                        RuleError::invalid(
+                            at(values.referenced),
+                            format!("unknown segment column `{column}`"),
+                            if hint.is_empty() {
+                                format!("segment columns: {columns}")
+                            } else {
+                                hint
+                            },
+                        )
+                        .with_zh(format!("未知的细分列 `{column}`"), zh_hint),
+                    );
                 }
                 segments.insert(column.clone(), list.clone());
             }

@@ -35,7 +35,7 @@ mod spec;
 
 pub use spec::{load_spec, Noise, SegmentLevel, SegmentSpec, SimSpec, WaveSpec, WeightRange};
 
-use crate::diag::Loc;
+use crate::diag::{Both, Loc};
 use crate::model::{Metric, Model};
 use crate::yaml::YamlError;
 use rng::Rng;
@@ -50,14 +50,34 @@ pub enum SimError {
         loc: Loc,
         message: String,
         help: String,
+        /// The same (message, help) in Chinese; boxed to keep `Result`s small.
+        zh: Box<(String, String)>,
     },
     /// The model cannot be simulated (e.g. its graph has a cycle).
-    #[error("{0}")]
-    Model(String),
+    #[error("{}", .0.en)]
+    Model(Both),
     #[error("writing the simulated data: {0}")]
     Write(#[from] csv::Error),
     #[error("writing the simulated data: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// The Chinese text of each error; English is `Display`.
+impl crate::diag::Localized for SimError {
+    fn message(&self, lang: crate::model::Lang) -> String {
+        if lang == crate::model::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            SimError::Yaml(e) => e.message(lang),
+            SimError::Invalid { loc, zh, .. } => {
+                format!("{loc}: {}{}", zh.0, crate::diag::help_line(lang, &zh.1))
+            }
+            SimError::Model(text) => text.zh.clone(),
+            SimError::Write(e) => format!("写出模拟数据时出错：{e}"),
+            SimError::Io(e) => format!("写出模拟数据时出错：{e}"),
+        }
+    }
 }
 
 /// The column name of the weight column: the model's, or `weight`.
@@ -100,9 +120,15 @@ fn topological_order(model: &Model) -> Result<Vec<usize>, SimError> {
                 .filter(|(_, p)| !**p)
                 .map(|(node, _)| node.id.as_str())
                 .collect();
-            return Err(SimError::Model(format!(
-                "the driver graph has a cycle or an unknown input among: {}",
-                stuck.join(", ")
+            return Err(SimError::Model(Both::new(
+                format!(
+                    "the driver graph has a cycle or an unknown input among: {}",
+                    stuck.join(", ")
+                ),
+                format!(
+                    "驱动关系图在这些节点间有环或未知的输入：{}",
+                    stuck.join(", ")
+                ),
             )));
         }
     }
@@ -130,7 +156,10 @@ fn plan(model: &Model, spec: &SimSpec) -> Result<Vec<Latent>, SimError> {
     for node in &model.nodes {
         if node.inputs.is_empty() {
             let base = spec.base.get(&node.id).copied().ok_or_else(|| {
-                SimError::Model(format!("the spec gives no base level for `{}`", node.id))
+                SimError::Model(Both::new(
+                    format!("the spec gives no base level for `{}`", node.id),
+                    format!("模拟设定没有给出 `{}` 的基准水平", node.id),
+                ))
             })?;
             let shifts_by_segment = spec
                 .segments
@@ -154,17 +183,23 @@ fn plan(model: &Model, spec: &SimSpec) -> Result<Vec<Latent>, SimError> {
             });
         } else {
             let declared = spec.effects.get(&node.id).ok_or_else(|| {
-                SimError::Model(format!("the spec gives no effects on `{}`", node.id))
+                SimError::Model(Both::new(
+                    format!("the spec gives no effects on `{}`", node.id),
+                    format!("模拟设定没有给出对 `{}` 的效应", node.id),
+                ))
             })?;
             let mut effects = Vec::with_capacity(node.inputs.len());
             for input in &node.inputs {
                 let j = model.node_index(input).ok_or_else(|| {
-                    SimError::Model(format!("unknown input `{input}` of `{}`", node.id))
+                    SimError::Model(Both::new(
+                        format!("unknown input `{input}` of `{}`", node.id),
+                        format!("`{}` 的输入 `{input}` 不存在", node.id),
+                    ))
                 })?;
                 let effect = declared.get(input).copied().ok_or_else(|| {
-                    SimError::Model(format!(
-                        "the spec gives no effect of `{input}` on `{}`",
-                        node.id
+                    SimError::Model(Both::new(
+                        format!("the spec gives no effect of `{input}` on `{}`", node.id),
+                        format!("模拟设定没有给出 `{input}` 对 `{}` 的效应", node.id),
                     ))
                 })?;
                 effects.push((j, effect));
@@ -240,8 +275,9 @@ pub fn simulate_shifted<W: std::io::Write>(
         match model.segments.iter().position(|c| c == name) {
             Some(p) => Ok(Some(p)),
             None if model.wave.as_deref() == Some(name) => Ok(None),
-            None => Err(SimError::Model(format!(
-                "`{name}` is neither a segment column nor the wave column of the model"
+            None => Err(SimError::Model(Both::new(
+                format!("`{name}` is neither a segment column nor the wave column of the model"),
+                format!("`{name}` 既不是模型的细分列，也不是波次列"),
             ))),
         }
     };
@@ -260,9 +296,15 @@ pub fn simulate_shifted<W: std::io::Write>(
                 None => spec.waves.iter().map(|w| w.name.as_str()).collect(),
             };
             let level = names.iter().position(|n| n == value).ok_or_else(|| {
-                SimError::Model(format!(
-                    "`{column}` has no level `{value}` in the spec (levels: {})",
-                    names.join(", ")
+                SimError::Model(Both::new(
+                    format!(
+                        "`{column}` has no level `{value}` in the spec (levels: {})",
+                        names.join(", ")
+                    ),
+                    format!(
+                        "模拟设定中 `{column}` 没有水平 `{value}`（已有水平：{}）",
+                        names.join(", ")
+                    ),
                 ))
             })?;
             conditions.push((position, level));
@@ -272,14 +314,16 @@ pub fn simulate_shifted<W: std::io::Write>(
     let order = topological_order(model)?;
     let latents = plan(model, spec)?;
     if spec.segments.len() != model.segments.len() {
-        return Err(SimError::Model(
-            "the spec's segments do not match the model's".into(),
-        ));
+        return Err(SimError::Model(Both::new(
+            "the spec's segments do not match the model's",
+            "模拟设定的细分与模型的细分不一致",
+        )));
     }
     if model.wave.is_some() && spec.waves.is_empty() {
-        return Err(SimError::Model(
-            "the model has a wave column but the spec no waves".into(),
-        ));
+        return Err(SimError::Model(Both::new(
+            "the model has a wave column but the spec no waves",
+            "模型有波次列，但模拟设定没有波次",
+        )));
     }
     let missing = missing_token(model);
     let mut writer = csv::WriterBuilder::new()

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::SimError;
-use crate::diag::{did_you_mean, Loc};
+use crate::diag::{did_you_mean_in, suggest, Both, Loc};
 use crate::model::Model;
 use crate::yaml::parse_yaml;
 
@@ -142,12 +142,26 @@ struct RawLevel {
     effects: Entries<Entries<f64>>,
 }
 
-fn invalid(loc: Loc, message: impl Into<String>, help: impl Into<String>) -> SimError {
+fn invalid(loc: Loc, message: Both, help: Both) -> SimError {
     SimError::Invalid {
         loc,
-        message: message.into(),
-        help: help.into(),
+        message: message.en,
+        help: help.en,
+        zh: Box::new((message.zh, help.zh)),
     }
+}
+
+fn b(en: impl Into<String>, zh: impl Into<String>) -> Both {
+    Both::new(en, zh)
+}
+
+/// "did you mean `x`?" in both languages, or empty without a near name.
+fn did_you_mean_both<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Both {
+    let suggestion = suggest(name, candidates);
+    b(
+        did_you_mean_in(crate::model::Lang::En, suggestion.as_deref()),
+        did_you_mean_in(crate::model::Lang::Zh, suggestion.as_deref()),
+    )
 }
 
 /// Parse `text` (named `file` in messages) and check every id against `model`.
@@ -168,8 +182,11 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
         } else {
             Err(invalid(
                 at(key),
-                format!("`{section}` names unknown driver `{}`", key.value),
-                did_you_mean(&key.value, ids.iter().copied()),
+                b(
+                    format!("`{section}` names unknown driver `{}`", key.value),
+                    format!("`{section}` 中有未知的驱动因素 `{}`", key.value),
+                ),
+                did_you_mean_both(&key.value, ids.iter().copied()),
             ))
         }
     };
@@ -181,16 +198,29 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
         } else {
             Err(invalid(
                 at(key),
-                format!("`{section}` names `{}`, which has inputs", key.value),
-                "only drivers without inputs get a base level or shifts; the others follow from `effects` and `intercepts`",
+                b(
+                    format!("`{section}` names `{}`, which has inputs", key.value),
+                    format!("`{section}` 中的 `{}` 有输入", key.value),
+                ),
+                b(
+                    "only drivers without inputs get a base level or shifts; the others follow from `effects` and `intercepts`",
+                    "只有没有输入的驱动因素才设基准水平或偏移；其余的由 `effects` 和 `intercepts` 决定",
+                ),
             ))
         }
     };
-    let finite = |value: f64, loc: Loc, what: &str| -> Result<f64, SimError> {
+    let finite = |value: f64, loc: Loc, what: Both| -> Result<f64, SimError> {
         if value.is_finite() {
             Ok(value)
         } else {
-            Err(invalid(loc, format!("{what} is not a number"), ""))
+            Err(invalid(
+                loc,
+                b(
+                    format!("{} is not a number", what.en),
+                    format!("{}不是数字", what.zh),
+                ),
+                Both::default(),
+            ))
         }
     };
     let shift_map =
@@ -200,72 +230,105 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
                 exogenous_node(key, section)?;
                 shift.insert(
                     key.value.clone(),
-                    finite(*value, at(key), &format!("shift of `{}`", key.value))?,
+                    finite(
+                        *value,
+                        at(key),
+                        b(
+                            format!("shift of `{}`", key.value),
+                            format!("`{}` 的偏移", key.value),
+                        ),
+                    )?,
                 );
             }
             Ok(shift)
         };
 
     // Effects: exactly the model's inputs of each node with inputs.
-    let effect_map = |entries: &Entries<Entries<f64>>,
-                      complete: bool|
-     -> Result<BTreeMap<String, BTreeMap<String, f64>>, SimError> {
-        let mut effects = BTreeMap::new();
-        for (node_key, inputs) in &entries.0 {
-            known_node(node_key, "effects")?;
-            let node = model.node(&node_key.value).ok_or_else(|| {
-                invalid(
-                    at(node_key),
-                    format!("unknown driver `{}`", node_key.value),
-                    "",
-                )
-            })?;
-            if node.inputs.is_empty() {
-                return Err(invalid(
-                    at(node_key),
-                    format!(
-                        "`effects` gives effects on `{}`, which has no inputs in the model",
-                        node.id
-                    ),
-                    "give it a level under `base` instead, or add `inputs` to it in the model",
-                ));
-            }
-            let mut map = BTreeMap::new();
-            for (input, value) in &inputs.0 {
-                if !node.inputs.contains(&input.value) {
-                    let hint = did_you_mean(&input.value, node.inputs.iter().map(String::as_str));
-                    let hint = if hint.is_empty() {
-                        format!(
-                            "the inputs of `{}` are: {}",
-                            node.id,
-                            node.inputs.join(", ")
-                        )
-                    } else {
-                        hint
-                    };
+    let effect_map =
+        |entries: &Entries<Entries<f64>>,
+         complete: bool|
+         -> Result<BTreeMap<String, BTreeMap<String, f64>>, SimError> {
+            let mut effects = BTreeMap::new();
+            for (node_key, inputs) in &entries.0 {
+                known_node(node_key, "effects")?;
+                let node = model.node(&node_key.value).ok_or_else(|| {
+                    invalid(
+                        at(node_key),
+                        b(
+                            format!("unknown driver `{}`", node_key.value),
+                            format!("未知的驱动因素 `{}`", node_key.value),
+                        ),
+                        Both::default(),
+                    )
+                })?;
+                if node.inputs.is_empty() {
                     return Err(invalid(
-                        at(input),
-                        format!("`{}` is not an input of `{}`", input.value, node.id),
-                        hint,
+                    at(node_key),
+                    b(
+                        format!(
+                            "`effects` gives effects on `{}`, which has no inputs in the model",
+                            node.id
+                        ),
+                        format!("`effects` 给出了对 `{}` 的效应，但它在模型中没有输入", node.id),
+                    ),
+                    b(
+                        "give it a level under `base` instead, or add `inputs` to it in the model",
+                        "请改为在 `base` 下给出它的水平，或在模型中为它添加 `inputs`",
+                    ),
+                ));
+                }
+                let mut map = BTreeMap::new();
+                for (input, value) in &inputs.0 {
+                    if !node.inputs.contains(&input.value) {
+                        let hint =
+                            did_you_mean_both(&input.value, node.inputs.iter().map(String::as_str));
+                        let hint = if hint.is_empty() {
+                            b(
+                                format!(
+                                    "the inputs of `{}` are: {}",
+                                    node.id,
+                                    node.inputs.join(", ")
+                                ),
+                                format!("`{}` 的输入有：{}", node.id, node.inputs.join(", ")),
+                            )
+                        } else {
+                            hint
+                        };
+                        return Err(invalid(
+                            at(input),
+                            b(
+                                format!("`{}` is not an input of `{}`", input.value, node.id),
+                                format!("`{}` 不是 `{}` 的输入", input.value, node.id),
+                            ),
+                            hint,
+                        ));
+                    }
+                    map.insert(
+                        input.value.clone(),
+                        finite(*value, at(input), b("effect", "效应"))?,
+                    );
+                }
+                if let Some(missing) = node
+                    .inputs
+                    .iter()
+                    .find(|i| complete && !map.contains_key(*i))
+                {
+                    return Err(invalid(
+                        at(node_key),
+                        b(
+                            format!("`effects` of `{}` miss input `{missing}`", node.id),
+                            format!("`{}` 的 `effects` 缺少输入 `{missing}`", node.id),
+                        ),
+                        b(
+                            "give a true effect for every input (0 for none)",
+                            "请为每个输入给出真实效应（没有则写 0）",
+                        ),
                     ));
                 }
-                map.insert(input.value.clone(), finite(*value, at(input), "effect")?);
+                effects.insert(node.id.clone(), map);
             }
-            if let Some(missing) = node
-                .inputs
-                .iter()
-                .find(|i| complete && !map.contains_key(*i))
-            {
-                return Err(invalid(
-                    at(node_key),
-                    format!("`effects` of `{}` miss input `{missing}`", node.id),
-                    "give a true effect for every input (0 for none)",
-                ));
-            }
-            effects.insert(node.id.clone(), map);
-        }
-        Ok(effects)
-    };
+            Ok(effects)
+        };
     let effects = effect_map(&raw.effects.value, true)?;
     if let Some(node) = model
         .nodes
@@ -274,29 +337,44 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
     {
         return Err(invalid(
             loc_of(raw.effects.referenced),
-            format!("`effects` has no entry for `{}`, which has inputs", node.id),
-            format!(
-                "add `{}: {{{}}}`",
-                node.id,
-                node.inputs
-                    .iter()
-                    .map(|i| format!("{i}: 0.2"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            b(
+                format!("`effects` has no entry for `{}`, which has inputs", node.id),
+                format!("`effects` 中没有 `{}` 的条目，而它有输入", node.id),
             ),
+            {
+                let example = format!(
+                    "`{}: {{{}}}`",
+                    node.id,
+                    node.inputs
+                        .iter()
+                        .map(|i| format!("{i}: 0.2"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                b(format!("add {example}"), format!("请添加 {example}"))
+            },
         ));
     }
 
     let mut base = BTreeMap::new();
     for (key, value) in &raw.base.value.0 {
         exogenous_node(key, "base")?;
-        base.insert(key.value.clone(), finite(*value, at(key), "base level")?);
+        base.insert(
+            key.value.clone(),
+            finite(*value, at(key), b("base level", "基准水平"))?,
+        );
     }
     if let Some(missing) = exogenous.iter().find(|id| !base.contains_key(**id)) {
         return Err(invalid(
             loc_of(raw.base.referenced),
-            format!("`base` has no level for `{missing}`, which has no inputs"),
-            "give every driver without inputs its mean latent index (0–100)",
+            b(
+                format!("`base` has no level for `{missing}`, which has no inputs"),
+                format!("`base` 中没有 `{missing}` 的水平，而它没有输入"),
+            ),
+            b(
+                "give every driver without inputs its mean latent index (0–100)",
+                "请为每个没有输入的驱动因素给出平均潜在指数（0–100）",
+            ),
         ));
     }
 
@@ -306,11 +384,20 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
         if exogenous.contains(&key.value.as_str()) {
             return Err(invalid(
                 at(key),
-                format!("`intercepts` names `{}`, which has no inputs", key.value),
-                "drivers without inputs take their level from `base`",
+                b(
+                    format!("`intercepts` names `{}`, which has no inputs", key.value),
+                    format!("`intercepts` 中的 `{}` 没有输入", key.value),
+                ),
+                b(
+                    "drivers without inputs take their level from `base`",
+                    "没有输入的驱动因素的水平取自 `base`",
+                ),
             ));
         }
-        intercepts.insert(key.value.clone(), finite(*value, at(key), "intercept")?);
+        intercepts.insert(
+            key.value.clone(),
+            finite(*value, at(key), b("intercept", "截距"))?,
+        );
     }
 
     let non_negative = |spanned: &Option<Spanned<f64>>, what: &str| -> Result<f64, SimError> {
@@ -319,8 +406,11 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
             Some(s) if s.value.is_finite() && s.value >= 0.0 => Ok(s.value),
             Some(s) => Err(invalid(
                 loc_of(s.referenced),
-                format!("`{what}` must be a number ≥ 0"),
-                "",
+                b(
+                    format!("`{what}` must be a number ≥ 0"),
+                    format!("`{what}` 必须是 ≥ 0 的数"),
+                ),
+                Both::default(),
             )),
         }
     };
@@ -331,8 +421,11 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
             if !(ok(n.value.exogenous) && ok(n.value.endogenous)) {
                 return Err(invalid(
                     loc_of(n.referenced),
-                    "noise standard deviations must be ≥ 0",
-                    "",
+                    b(
+                        "noise standard deviations must be ≥ 0",
+                        "噪声标准差必须 ≥ 0",
+                    ),
+                    Both::default(),
                 ));
             }
             n.value
@@ -344,8 +437,11 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
         if let Some(s) = &raw.missing_rate {
             return Err(invalid(
                 loc_of(s.referenced),
-                "`missing_rate` must be below 1",
-                "it is a share, e.g. 0.02",
+                b(
+                    "`missing_rate` must be below 1",
+                    "`missing_rate` 必须小于 1",
+                ),
+                b("it is a share, e.g. 0.02", "它是一个比例，例如 0.02"),
             ));
         }
     }
@@ -362,10 +458,16 @@ pub fn load_spec(file: &str, text: &str, model: &Model) -> Result<SimSpec, SimEr
             if !(min.is_finite() && max.is_finite() && min > 0.0 && min <= max) {
                 return Err(invalid(
                     loc_of(w.referenced),
-                    format!(
-                        "weights {{min: {min}, max: {max}}} are not a range of positive numbers"
+                    b(
+                        format!(
+                            "weights {{min: {min}, max: {max}}} are not a range of positive numbers"
+                        ),
+                        format!("权重 {{min: {min}, max: {max}}} 不是正数构成的区间"),
                     ),
-                    "e.g. `weights: {min: 0.6, max: 1.6}`",
+                    b(
+                        "e.g. `weights: {min: 0.6, max: 1.6}`",
+                        "例如 `weights: {min: 0.6, max: 1.6}`",
+                    ),
                 ));
             }
             Some(w.value)
@@ -407,14 +509,18 @@ fn segments(
         if !model.segments.contains(&column.value) {
             return Err(invalid(
                 loc,
-                format!(
-                    "`segments` names `{}`, which is not a segment column of the model",
-                    column.value
+                b(
+                    format!(
+                        "`segments` names `{}`, which is not a segment column of the model",
+                        column.value
+                    ),
+                    format!("`segments` 中的 `{}` 不是模型的细分列", column.value),
                 ),
-                match did_you_mean(&column.value, model.segments.iter().map(String::as_str)) {
-                    hint if hint.is_empty() => {
-                        format!("the model's segment columns: {}", model.segments.join(", "))
-                    }
+                match did_you_mean_both(&column.value, model.segments.iter().map(String::as_str)) {
+                    hint if hint.is_empty() => b(
+                        format!("the model's segment columns: {}", model.segments.join(", ")),
+                        format!("模型的细分列：{}", model.segments.join(", ")),
+                    ),
                     hint => hint,
                 },
             ));
@@ -422,8 +528,11 @@ fn segments(
         if levels.0.is_empty() {
             return Err(invalid(
                 loc,
-                format!("segment `{}` has no levels", column.value),
-                "",
+                b(
+                    format!("segment `{}` has no levels", column.value),
+                    format!("细分 `{}` 没有水平", column.value),
+                ),
+                Both::default(),
             ));
         }
         let mut spec = SegmentSpec {
@@ -436,8 +545,11 @@ fn segments(
             if !(share.is_finite() && share > 0.0) {
                 return Err(invalid(
                     Loc::from_yaml(file, level.share.referenced),
-                    format!("share of `{}` must be positive", value.value),
-                    "",
+                    b(
+                        format!("share of `{}` must be positive", value.value),
+                        format!("`{}` 的占比必须为正", value.value),
+                    ),
+                    Both::default(),
                 ));
             }
             total += share;
@@ -451,11 +563,17 @@ fn segments(
         if (total - 1.0).abs() > 1e-6 {
             return Err(invalid(
                 loc,
-                format!(
-                    "shares of segment `{}` add up to {total}, not 1",
-                    column.value
+                b(
+                    format!(
+                        "shares of segment `{}` add up to {total}, not 1",
+                        column.value
+                    ),
+                    format!("细分 `{}` 的占比之和为 {total}，不是 1", column.value),
                 ),
-                "give each level its share of respondents; the shares must sum to 1",
+                b(
+                    "give each level its share of respondents; the shares must sum to 1",
+                    "请给出每个水平的受访者占比；占比之和必须为 1",
+                ),
             ));
         }
         out.push(spec);
@@ -468,8 +586,16 @@ fn segments(
             None => {
                 return Err(invalid(
                     spec_loc.clone(),
-                    format!("`segments` has no levels for the model's segment column `{column}`"),
-                    format!("add `{column}: {{A: {{share: 0.5}}, B: {{share: 0.5}}}}`"),
+                    b(
+                        format!(
+                            "`segments` has no levels for the model's segment column `{column}`"
+                        ),
+                        format!("`segments` 中没有模型细分列 `{column}` 的水平"),
+                    ),
+                    b(
+                        format!("add `{column}: {{A: {{share: 0.5}}, B: {{share: 0.5}}}}`"),
+                        format!("请添加 `{column}: {{A: {{share: 0.5}}, B: {{share: 0.5}}}}`"),
+                    ),
                 ))
             }
         }
@@ -487,20 +613,32 @@ fn waves(
         (None, None) => Ok(Vec::new()),
         (None, Some(column)) => Err(invalid(
             Loc::new(file, 1, 1),
-            format!("the model has a wave column `{column}` but the spec lists no `waves`"),
-            "add e.g. `waves: {2025H2: {}, 2026H1: {}}`",
+            b(
+                format!("the model has a wave column `{column}` but the spec lists no `waves`"),
+                format!("模型有波次列 `{column}`，但模拟设定没有列出 `waves`"),
+            ),
+            b(
+                "add e.g. `waves: {2025H2: {}, 2026H1: {}}`",
+                "例如添加 `waves: {2025H2: {}, 2026H1: {}}`",
+            ),
         )),
         (Some(w), None) => Err(invalid(
             Loc::from_yaml(file, w.referenced),
-            "the spec lists `waves` but the model has no `wave:` column",
-            "add `wave: wave` to the model, or remove `waves`",
+            b(
+                "the spec lists `waves` but the model has no `wave:` column",
+                "模拟设定列出了 `waves`，但模型没有 `wave:` 列",
+            ),
+            b(
+                "add `wave: wave` to the model, or remove `waves`",
+                "请在模型中添加 `wave: wave`，或删除 `waves`",
+            ),
         )),
         (Some(w), Some(_)) => {
             if w.value.0.is_empty() {
                 return Err(invalid(
                     Loc::from_yaml(file, w.referenced),
-                    "`waves` is empty",
-                    "",
+                    b("`waves` is empty", "`waves` 为空"),
+                    Both::default(),
                 ));
             }
             w.value

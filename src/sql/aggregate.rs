@@ -87,9 +87,7 @@ pub(crate) fn centered_cte(
     let d = |v: f64| dialect.double(v);
     let mut cols = vec!["*".to_string()];
     for i in 0..plan.items.len() {
-        let item = layout.items.get(i).ok_or(SqlError::Layout {
-            what: format!("item {i}"),
-        })?;
+        let item = layout.items.get(i).ok_or(SqlError::Layout { item: i })?;
         let e = format!("(x{i} - {})", d(item.center));
         cols.push(format!("{e} AS e{i}"));
         cols.push(format!("w * {e} AS we{i}"));

@@ -39,17 +39,58 @@ pub struct SqlOptions {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SqlError {
     #[error("table name `{name}`: {reason}\n  help: pass --table as `table`, `schema.table` or `catalog.schema.table`; each part is quoted, so any other characters are fine")]
-    TableName { name: String, reason: String },
+    TableName {
+        name: String,
+        reason: TableNameProblem,
+    },
     #[error("node `{node}` names unknown input `{input}`")]
     UnknownInput { node: String, input: String },
     #[error("node `{node}` depends on itself through its inputs")]
     Cycle { node: String },
-    #[error("the moments layout has no {what}")]
-    Layout { what: String },
+    #[error("the moments layout has no item {item}")]
+    Layout { item: usize },
     #[error("the model uses a column named `{column}`, which the sample adds\n  help: rename that column in the data and the model")]
     SampleColumn { column: String },
     #[error("--sample must be at least 1")]
     EmptySample,
+}
+
+/// What is wrong with a `--table` name.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TableNameProblem {
+    #[error("a part between dots is empty")]
+    EmptyPart,
+    #[error("it contains the control character {0:?}")]
+    Control(char),
+}
+
+/// The Chinese text of each error; English is `Display`.
+impl crate::diag::Localized for SqlError {
+    fn message(&self, lang: crate::model::Lang) -> String {
+        if lang == crate::model::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            SqlError::TableName { name, reason } => {
+                let reason = match reason {
+                    TableNameProblem::EmptyPart => "点号之间有一段为空".to_string(),
+                    TableNameProblem::Control(c) => format!("含有控制字符 {c:?}"),
+                };
+                format!(
+                    "表名 `{name}`：{reason}\n  提示：--table 写成 `table`、`schema.table` 或 `catalog.schema.table`；每一段都会加引号，其他字符都可以用"
+                )
+            }
+            SqlError::UnknownInput { node, input } => {
+                format!("节点 `{node}` 的输入 `{input}` 不存在")
+            }
+            SqlError::Cycle { node } => format!("节点 `{node}` 通过其输入依赖于自身"),
+            SqlError::Layout { item } => format!("矩表布局中没有第 {item} 个题项"),
+            SqlError::SampleColumn { column } => format!(
+                "模型用到了名为 `{column}` 的列，而抽样会添加同名列\n  提示：请在数据和模型中给该列改名"
+            ),
+            SqlError::EmptySample => "--sample 至少为 1".to_string(),
+        }
+    }
 }
 
 /// The query for `model` on `table` (a dotted name, each part quoted): the moments

@@ -1,7 +1,7 @@
 //! The `--table` name: dotted parts (`catalog.schema.table`), each quoted, so no
 //! name can change the query around it.
 
-use super::{Dialect, SqlError};
+use super::{Dialect, SqlError, TableNameProblem};
 
 /// The quoted table reference for `name`, split at every `.`.
 pub fn table_reference(dialect: Dialect, name: &str) -> Result<String, SqlError> {
@@ -9,13 +9,13 @@ pub fn table_reference(dialect: Dialect, name: &str) -> Result<String, SqlError>
     if parts.iter().any(|p| p.is_empty()) {
         return Err(SqlError::TableName {
             name: name.to_string(),
-            reason: "a part between dots is empty".to_string(),
+            reason: TableNameProblem::EmptyPart,
         });
     }
     if let Some(c) = name.chars().find(|c| c.is_control()) {
         return Err(SqlError::TableName {
             name: name.escape_debug().to_string(),
-            reason: format!("it contains the control character {:?}", c),
+            reason: TableNameProblem::Control(c),
         });
     }
     Ok(parts

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_saphyr::Spanned;
 
 use crate::analysis::SliceKey;
-use crate::diag::{did_you_mean, Loc};
+use crate::diag::{did_you_mean_in, help_line, suggest, Both, Loc, Localized};
 use crate::model::{Metric, Model, Node};
 use crate::yaml::parse_yaml;
 
@@ -16,18 +16,43 @@ use crate::yaml::parse_yaml;
 #[error("{loc}: {message}{}", if help.is_empty() { String::new() } else { format!("\n  help: {help}") })]
 pub struct ScenarioError {
     pub loc: Loc,
+    /// English; `Display` shows it.
     pub message: String,
     pub help: String,
+    /// The same (message, help) in Chinese (see [`Localized`]); boxed to keep
+    /// every `Result` small.
+    pub zh: Box<(String, String)>,
 }
 
 impl ScenarioError {
-    fn new(loc: Loc, message: impl Into<String>, help: impl Into<String>) -> Self {
+    fn new(loc: Loc, message: Both, help: Both) -> Self {
         Self {
             loc,
-            message: message.into(),
-            help: help.into(),
+            message: message.en,
+            help: help.en,
+            zh: Box::new((message.zh, help.zh)),
         }
     }
+}
+
+impl Localized for ScenarioError {
+    fn message(&self, lang: crate::model::Lang) -> String {
+        match lang {
+            crate::model::Lang::En => self.to_string(),
+            crate::model::Lang::Zh => {
+                format!("{}: {}{}", self.loc, self.zh.0, help_line(lang, &self.zh.1))
+            }
+        }
+    }
+}
+
+/// "did you mean `x`?" in both languages, or empty without a near name.
+fn did_you_mean_both<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Both {
+    let suggestion = suggest(name, candidates);
+    Both::new(
+        did_you_mean_in(crate::model::Lang::En, suggestion.as_deref()),
+        did_you_mean_in(crate::model::Lang::Zh, suggestion.as_deref()),
+    )
 }
 
 /// How one driver moves.
@@ -130,8 +155,18 @@ struct RawMove {
 
 /// Read a scenario file (`name`, `set`, `shift`, `where`).
 pub fn parse_scenario(model: &Model, file: &str, text: &str) -> Result<Scenario, ScenarioError> {
-    let raw: RawScenario =
-        parse_yaml(file, text).map_err(|e| ScenarioError::new(e.loc.clone(), e.message, e.help))?;
+    let raw: RawScenario = parse_yaml(file, text).map_err(|e| {
+        // The YAML error says itself in Chinese, location first: keep its words.
+        let zh = e.message(crate::model::Lang::Zh);
+        let prefix = format!("{}: ", e.loc);
+        let zh = zh.strip_prefix(&prefix).unwrap_or(&zh).to_string();
+        ScenarioError {
+            loc: e.loc.clone(),
+            message: e.message,
+            help: e.help,
+            zh: Box::new((zh, String::new())),
+        }
+    })?;
     let _ = raw.description;
     let mut builder = Builder::new(model);
     let at = |l: serde_saphyr::Location| Loc::from_yaml(file, l);
@@ -152,11 +187,20 @@ pub fn parse_scenario(model: &Model, file: &str, text: &str) -> Result<Scenario,
             _ => {
                 return Err(ScenarioError::new(
                     loc,
-                    format!(
-                        "move of `{}` needs exactly one of `set` or `shift`",
-                        raw_move.driver.value
+                    Both::new(
+                        format!(
+                            "move of `{}` needs exactly one of `set` or `shift`",
+                            raw_move.driver.value
+                        ),
+                        format!(
+                            "`{}` 的移动必须且只能写 `set` 或 `shift` 之一",
+                            raw_move.driver.value
+                        ),
                     ),
-                    "e.g. `- {driver: response_time, shift: 0.4, where: {region: 华东}}`",
+                    Both::new(
+                        "e.g. `- {driver: response_time, shift: 0.4, where: {region: 华东}}`",
+                        "例如 `- {driver: response_time, shift: 0.4, where: {region: 华东}}`",
+                    ),
                 ))
             }
         };
@@ -222,8 +266,14 @@ pub fn scenario_from_flags(
         let Some((column, value)) = text.split_once('=') else {
             return Err(ScenarioError::new(
                 flag_loc("--where"),
-                format!("expected `column=value`, found `{text}`"),
-                "for example `--where region=华东`",
+                Both::new(
+                    format!("expected `column=value`, found `{text}`"),
+                    format!("应写成 `column=value`，实际是 `{text}`"),
+                ),
+                Both::new(
+                    "for example `--where region=华东`",
+                    "例如 `--where region=华东`",
+                ),
             ));
         };
         builder.filter(column.trim(), value.trim(), flag_loc("--where"))?;
@@ -248,16 +298,25 @@ fn split_number<'a>(flag: &str, text: &'a str) -> Result<(&'a str, f64), Scenari
     let Some((id, value)) = text.split_once('=') else {
         return Err(ScenarioError::new(
             loc,
-            format!("expected `driver=value`, found `{text}`"),
-            format!("for example `{flag} response_time=4.2`"),
+            Both::new(
+                format!("expected `driver=value`, found `{text}`"),
+                format!("应写成 `driver=value`，实际是 `{text}`"),
+            ),
+            Both::new(
+                format!("for example `{flag} response_time=4.2`"),
+                format!("例如 `{flag} response_time=4.2`"),
+            ),
         ));
     };
     match value.trim().parse::<f64>() {
         Ok(v) if v.is_finite() => Ok((id.trim(), v)),
         _ => Err(ScenarioError::new(
             loc,
-            format!("`{}` is not a number in `{text}`", value.trim()),
-            String::new(),
+            Both::new(
+                format!("`{}` is not a number in `{text}`", value.trim()),
+                format!("`{text}` 中的 `{}` 不是数字", value.trim()),
+            ),
+            Both::default(),
         )),
     }
 }
@@ -282,16 +341,25 @@ impl<'m> Builder<'m> {
         let Some(index) = model.node_index(id) else {
             return Err(ScenarioError::new(
                 loc.clone(),
-                format!("unknown driver `{id}`"),
-                did_you_mean(id, model.node_ids()),
+                Both::new(
+                    format!("unknown driver `{id}`"),
+                    format!("未知的驱动因素 `{id}`"),
+                ),
+                did_you_mean_both(id, model.node_ids()),
             ));
         };
         let node = &model.nodes[index];
         if node.outcome {
             return Err(ScenarioError::new(
                 loc.clone(),
-                format!("`{id}` is an outcome, not a driver"),
-                "a scenario moves drivers; outcomes follow from them",
+                Both::new(
+                    format!("`{id}` is an outcome, not a driver"),
+                    format!("`{id}` 是结果指标，不是驱动因素"),
+                ),
+                Both::new(
+                    "a scenario moves drivers; outcomes follow from them",
+                    "情景只移动驱动因素；结果指标随之变化",
+                ),
             ));
         }
         let (low, high) = match node.metric {
@@ -301,13 +369,27 @@ impl<'m> Builder<'m> {
         match kind {
             MoveKind::Set(v) if !(low..=high).contains(&v) => Err(ScenarioError::new(
                 loc.clone(),
-                format!("{v} is outside the scale of `{id}` ({low}–{high})"),
-                "set a score on the driver's own scale",
+                Both::new(
+                    format!("{v} is outside the scale of `{id}` ({low}–{high})"),
+                    format!("{v} 超出了 `{id}` 的量表范围（{low}–{high}）"),
+                ),
+                Both::new(
+                    "set a score on the driver's own scale",
+                    "请按该驱动因素自己的量表设定分数",
+                ),
             )),
             MoveKind::Shift(d) if d.abs() > high - low => Err(ScenarioError::new(
                 loc.clone(),
-                format!("a shift of {d} is larger than the whole scale of `{id}` ({low}–{high})"),
-                "shift by score points on the driver's own scale, e.g. +0.3",
+                Both::new(
+                    format!(
+                        "a shift of {d} is larger than the whole scale of `{id}` ({low}–{high})"
+                    ),
+                    format!("变动 {d} 比 `{id}` 的整个量表（{low}–{high}）还大"),
+                ),
+                Both::new(
+                    "shift by score points on the driver's own scale, e.g. +0.3",
+                    "请按该驱动因素自己量表上的分数变动，例如 +0.3",
+                ),
             )),
             _ => Ok(index),
         }
@@ -334,8 +416,14 @@ impl<'m> Builder<'m> {
         {
             return Err(ScenarioError::new(
                 loc,
-                format!("`{id}` is moved twice"),
-                "give each driver either `set` or `shift`, not both (once per slice)",
+                Both::new(
+                    format!("`{id}` is moved twice"),
+                    format!("`{id}` 被移动了两次"),
+                ),
+                Both::new(
+                    "give each driver either `set` or `shift`, not both (once per slice)",
+                    "每个驱动因素只写 `set` 或 `shift` 之一，不要两者都写（每个切片一次）",
+                ),
             ));
         }
         self.moves.push(Move {
@@ -369,13 +457,19 @@ impl<'m> Builder<'m> {
     fn check_column(&self, column: &str, loc: Loc) -> Result<(), ScenarioError> {
         let segments = &self.model.segments;
         if !segments.iter().any(|s| s == column) {
-            let help = match did_you_mean(column, segments.iter().map(String::as_str)) {
-                hint if hint.is_empty() => format!("segment columns: {}", segments.join(", ")),
+            let help = match did_you_mean_both(column, segments.iter().map(String::as_str)) {
+                hint if hint.is_empty() => Both::new(
+                    format!("segment columns: {}", segments.join(", ")),
+                    format!("细分列：{}", segments.join(", ")),
+                ),
                 hint => hint,
             };
             return Err(ScenarioError::new(
                 loc,
-                format!("`{column}` is not a segment column of the model"),
+                Both::new(
+                    format!("`{column}` is not a segment column of the model"),
+                    format!("`{column}` 不是模型的细分列"),
+                ),
                 help,
             ));
         }

@@ -336,3 +336,182 @@ fn a_what_if_filter_nobody_matches_is_chinese() {
         &["no respondent in the latest wave has `region` = `华冬`\n  help: did you mean `华东`?"],
     );
 }
+
+#[test]
+fn bad_what_if_flags_are_chinese() {
+    both(
+        &[
+            "whatif",
+            "fixtures/telecom",
+            "--shift",
+            "network=0.3",
+            "--where",
+            "regio=华东",
+        ],
+        "--where",
+        &["`regio` 不是模型的细分列", "提示：是不是 `region`？"],
+        &["--where: `regio` is not a segment column of the model\n  help: did you mean `region`?"],
+    );
+    both(
+        &["whatif", "fixtures/telecom", "--shift", "network=abc"],
+        "--shift",
+        &["`network=abc` 中的 `abc` 不是数字"],
+        &["--shift: `abc` is not a number in `network=abc`"],
+    );
+    both(
+        &["whatif", "fixtures/telecom", "--shift", "netwrk=0.3"],
+        "--shift",
+        &["未知的驱动因素 `netwrk`", "提示：是不是 `network`？"],
+        &["--shift: unknown driver `netwrk`\n  help: did you mean `network`?"],
+    );
+    both(
+        &["whatif", "fixtures/telecom", "--set", "network=9"],
+        "--set",
+        &["9 超出了 `network` 的量表范围（1–5）", "提示：请按"],
+        &["--set: 9 is outside the scale of `network` (1–5)"],
+    );
+}
+
+#[test]
+fn a_bad_scenario_file_is_chinese_with_its_line() {
+    let dir = project(|_, text| text);
+    let file = dir.path().join("scenario.yaml");
+    std::fs::write(&file, "shift:\n  network: 0.3\n  netwrk: 1\n").expect("write");
+    let scenario = file.display().to_string();
+    both(
+        &["whatif", &path(&dir), "--scenario", &scenario],
+        &format!("{scenario}:3:11"),
+        &["未知的驱动因素 `netwrk`", "提示：是不是 `network`？"],
+        &["unknown driver `netwrk`\n  help: did you mean `network`?"],
+    );
+    std::fs::write(&file, "shft:\n  network: 0.3\n").expect("write");
+    both(
+        &["whatif", &path(&dir), "--scenario", &scenario],
+        &format!("{scenario}:1:1"),
+        &["未知的键 `shft`", "提示：是不是 `shift`？"],
+        &["unknown field `shft`\n  help: did you mean `shift`?"],
+    );
+}
+
+/// Runs a command without `--lang` under `SATTRACE_LANG=zh`: exit 2, Chinese with
+/// every `zh` part and no English prose; then in English with every `en` part.
+fn both_by_env(args: &[&str], zh: &[&str], en: &[&str]) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sattrace"))
+        .args(args)
+        .env("SATTRACE_LANG", "zh")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.starts_with("错误："), "{args:?}: {stderr}");
+    for part in zh {
+        assert!(stderr.contains(part), "{args:?} lacks {part:?}: {stderr}");
+    }
+    let words = english_words(&stderr);
+    assert!(
+        words.is_empty(),
+        "{args:?} leaks English {words:?}: {stderr}"
+    );
+    let (code, _, stderr) = run(args);
+    assert_eq!(code, 2, "{args:?}: {stderr}");
+    for part in en {
+        assert!(stderr.contains(part), "{args:?} lacks {part:?}: {stderr}");
+    }
+}
+
+#[test]
+fn bad_sql_flags_are_chinese() {
+    let sql = ["sql", "fixtures/telecom", "--dialect", "duckdb"];
+    both_by_env(
+        &[&sql[..], &["--table", "a..b"]].concat(),
+        &["表名 `a..b`：点号之间有一段为空", "提示：--table 写成"],
+        &["error: table name `a..b`: a part between dots is empty\n  help: pass --table as"],
+    );
+    both_by_env(
+        &[&sql[..], &["--table", "t", "--sample", "0"]].concat(),
+        &["--sample 至少为 1"],
+        &["error: --sample must be at least 1"],
+    );
+}
+
+#[test]
+fn a_bad_simulate_spec_is_chinese_with_its_line() {
+    let dir = project(|_, text| text);
+    let spec = std::fs::read_to_string("fixtures/telecom/simulate.yaml").expect("spec");
+    let spec = spec.replacen(
+        "service: {response_time: 0.55",
+        "service: {respons_time: 0.55",
+        1,
+    );
+    let line = spec
+        .lines()
+        .position(|l| l.contains("respons_time"))
+        .expect("edited")
+        + 1;
+    std::fs::write(dir.path().join("simulate.yaml"), spec).expect("write");
+    let model = dir.path().join("model.yaml").display().to_string();
+    let at = format!("{}/simulate.yaml:{line}:13", path(&dir));
+    let args = ["simulate", "--model", &model, "--n", "5"];
+    both_by_env(
+        &args,
+        &[
+            &at,
+            "`respons_time` 不是 `service` 的输入",
+            "提示：是不是 `response_time`？",
+        ],
+        &[&format!(
+            "{at}: `respons_time` is not an input of `service`\n  help: did you mean `response_time`?"
+        )],
+    );
+}
+
+#[test]
+fn bad_rule_values_are_chinese() {
+    let dir = project(|name, text| match name {
+        "rules/service.yaml" => text.replacen("    cost: 3\n", "    cost: -1\n", 1),
+        _ => text,
+    });
+    let at = format!("{}/rules/service.yaml:11:11", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &[
+            "规则 `peak-hour-staffing` 的成本为 -1",
+            "提示：`cost` 必须是",
+        ],
+        &["rule `peak-hour-staffing` has cost -1\n  help: `cost` must be a number"],
+    );
+    let dir = project(|name, text| match name {
+        "rules/service.yaml" => text.replacen("    duration: 90\n", "    duration: 99999\n", 1),
+        _ => text,
+    });
+    let at = format!("{}/rules/service.yaml:12:15", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &[
+            "规则 `peak-hour-staffing` 的周期为 99999",
+            "提示：`duration` 是以天计",
+        ],
+        &["rule `peak-hour-staffing` has duration 99999"],
+    );
+}
+
+#[test]
+fn an_unknown_field_in_a_rule_expression_is_chinese() {
+    let dir = project(|name, text| match name {
+        "rules/service.yaml" => text.replacen(
+            "when: driver.gap >= 0.3 && driver.importance >= 0.1",
+            "when: driver.gapp >= 0.3 && driver.importance >= 0.1",
+            1,
+        ),
+        _ => text,
+    });
+    let at = format!("{}/rules/service.yaml:6:18", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &["`driver` 没有字段 `gapp`", "提示：是不是 `gap`？"],
+        &["`driver` has no field `gapp`\n  help: did you mean `gap`?"],
+    );
+}
