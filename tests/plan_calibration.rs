@@ -8,11 +8,14 @@
 //! stated probabilities must match the observed rate of reaching. Figures are
 //! printed (`--nocapture`) and recorded in docs/whatif.md.
 
+mod support;
+
+use support::read_simulated;
+
 use sattrace::actions::recommend;
-use sattrace::analysis::{analyze, Analysis, AnalysisOptions};
-use sattrace::data::{ingest, IngestOptions, Survey};
+use sattrace::analysis::{Analysis, AnalysisOptions};
 use sattrace::graph::DriverGraph;
-use sattrace::model::{load_model, Model};
+use sattrace::model::load_model;
 use sattrace::plan::{
     plan_evaluated, reach_probabilities, scenario_of, whatif_evaluator, Date, PlanRequest, Status,
 };
@@ -23,17 +26,6 @@ use sattrace::whatif::{delta_to_index, score_to_index, Bootstrap, MoveKind};
 const SEEDS: u64 = 50;
 const ROWS: usize = 1500;
 const REPLICATES: usize = 40;
-
-fn read(model: &Model, graph: &DriverGraph, csv: &[u8]) -> (Survey, Analysis) {
-    let options = IngestOptions {
-        keep_respondents: true,
-        item_moments: true,
-        ..IngestOptions::default()
-    };
-    let survey = ingest(model, graph.order(), "sim.csv", csv, &options).expect("ingest");
-    let analysis = analyze(model, graph, &survey, &AnalysisOptions::default()).expect("analysis");
-    (survey, analysis)
-}
 
 fn whole_index(analysis: &Analysis, node: usize) -> f64 {
     analysis
@@ -77,7 +69,7 @@ fn plan_reach_probabilities_match_how_often_re_simulated_plans_reach() {
     for seed in 1..=SEEDS {
         let mut csv = Vec::new();
         simulate_shifted(&model, &spec, ROWS, seed, &[], &mut csv).expect("simulate");
-        let (survey, analysis) = read(&model, &graph, &csv);
+        let (survey, analysis) = read_simulated(&model, &graph, &csv);
         let latest = analysis
             .latest_wave()
             .cloned()
@@ -162,7 +154,7 @@ fn plan_reach_probabilities_match_how_often_re_simulated_plans_reach() {
             .collect();
         let mut moved = Vec::new();
         simulate_shifted(&model, &spec, ROWS, seed, &shifts, &mut moved).expect("simulate");
-        let (_, truth) = read(&model, &graph, &moved);
+        let (_, truth) = read_simulated(&model, &graph, &moved);
         for (t, target) in result.targets.iter().enumerate() {
             let node = &model.nodes[target.node];
             let goal = score_to_index(node, target.value);

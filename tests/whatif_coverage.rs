@@ -5,10 +5,13 @@
 //! rarely and fail the test; intervals far too wide fail the width check. The
 //! figures are printed (`--nocapture`) and recorded in docs/whatif.md.
 
-use sattrace::analysis::{analyze, Analysis, AnalysisOptions, SliceKey};
-use sattrace::data::{ingest, IngestOptions, Survey};
+mod support;
+
+use support::read_simulated;
+
+use sattrace::analysis::{Analysis, AnalysisOptions, SliceKey};
 use sattrace::graph::DriverGraph;
-use sattrace::model::{load_model, Model};
+use sattrace::model::load_model;
 use sattrace::simulate::{load_spec, simulate_shifted, LatentShift, SimSpec};
 use sattrace::whatif::{change_intervals, scenario_from_flags, Bootstrap, ChangeIntervals};
 
@@ -41,17 +44,6 @@ const SEEDS: u64 = 50;
 const ROWS: usize = 1000;
 const REPLICATES: usize = 60;
 const LEVEL: f64 = 0.9;
-
-fn read(model: &Model, graph: &DriverGraph, csv: &[u8]) -> (Survey, Analysis) {
-    let options = IngestOptions {
-        keep_respondents: true,
-        item_moments: true,
-        ..IngestOptions::default()
-    };
-    let survey = ingest(model, graph.order(), "sim.csv", csv, &options).expect("ingest");
-    let analysis = analyze(model, graph, &survey, &AnalysisOptions::default()).expect("analysis");
-    (survey, analysis)
-}
 
 fn score(analysis: &Analysis, segment: &SliceKey, node: usize) -> f64 {
     analysis
@@ -102,7 +94,7 @@ fn whatif_intervals_cover_the_true_change_near_the_nominal_rate() {
     for seed in 1..=SEEDS {
         let mut base = Vec::new();
         simulate_shifted(&model, &spec, ROWS, seed, &[], &mut base).expect("simulate");
-        let (survey, analysis) = read(&model, &graph, &base);
+        let (survey, analysis) = read_simulated(&model, &graph, &base);
         let mut table = survey.clone();
         table.respondents = None;
         // One bootstrap per scenario and mode, shared by its outcomes.
@@ -120,7 +112,7 @@ fn whatif_intervals_cover_the_true_change_near_the_nominal_rate() {
             };
             let mut moved = Vec::new();
             simulate_shifted(&model, &spec, ROWS, seed, &[shift], &mut moved).expect("simulate");
-            let (_, truth) = read(&model, &graph, &moved);
+            let (_, truth) = read_simulated(&model, &graph, &moved);
             let key = match case.channel {
                 Some(c) => SliceKey {
                     column: "channel".into(),
@@ -212,7 +204,7 @@ fn intervals_are_deterministic_by_seed() {
     let spec: SimSpec = load_spec("s.yaml", SPEC, &model).expect("spec");
     let mut csv = Vec::new();
     simulate_shifted(&model, &spec, 400, 7, &[], &mut csv).expect("simulate");
-    let (survey, _) = read(&model, &graph, &csv);
+    let (survey, _) = read_simulated(&model, &graph, &csv);
     let scenario =
         scenario_from_flags(&model, None, &[], &["speed=+1".to_string()], &[]).expect("scenario");
     let run = |seed: u64| {

@@ -7,10 +7,13 @@
 //! the change with `--moments` must be within the bound docs/whatif.md states.
 //! Figures are printed (`--nocapture`) and recorded there.
 
-use sattrace::analysis::{analyze, Analysis, AnalysisOptions, SliceKey};
-use sattrace::data::{ingest, IngestOptions, Survey};
+mod support;
+
+use support::read_simulated;
+
+use sattrace::analysis::{Analysis, SliceKey};
 use sattrace::graph::DriverGraph;
-use sattrace::model::{load_model, Model};
+use sattrace::model::load_model;
 use sattrace::simulate::{load_spec, simulate_shifted};
 use sattrace::whatif::{scenario_from_flags, what_if, what_if_aggregate};
 
@@ -46,17 +49,6 @@ segments:
     web: {{share: 0.4, effects: {{sat: {{service: 0.3, price: 0.45}}}}}}
 "
     )
-}
-
-fn read(model: &Model, graph: &DriverGraph, csv: &[u8]) -> (Survey, Analysis) {
-    let options = IngestOptions {
-        keep_respondents: true,
-        item_moments: true,
-        ..IngestOptions::default()
-    };
-    let survey = ingest(model, graph.order(), "sim.csv", csv, &options).expect("ingest");
-    let analysis = analyze(model, graph, &survey, &AnalysisOptions::default()).expect("analysis");
-    (survey, analysis)
 }
 
 fn index(analysis: &Analysis, key: &SliceKey, node: usize) -> f64 {
@@ -104,7 +96,7 @@ fn moments_mode_gives_the_rows_change_within_the_stated_bound() {
         let five = scale.contains("max: 5");
         let mut csv = Vec::new();
         simulate_shifted(&model, &spec, 6000, 3, &[], &mut csv).expect("simulate");
-        let (survey, analysis) = read(&model, &graph, &csv);
+        let (survey, analysis) = read_simulated(&model, &graph, &csv);
         let mut moments = survey.clone();
         moments.respondents = None;
         for (label, shifts, wheres) in scenarios {

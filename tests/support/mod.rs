@@ -66,3 +66,22 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// A simulated survey read as the commands read it (respondents and item moments
+/// kept), and its analysis: the start of every test against the simulated truth.
+pub fn read_simulated(
+    model: &sattrace::model::Model,
+    graph: &sattrace::graph::DriverGraph,
+    csv: &[u8],
+) -> (sattrace::data::Survey, sattrace::analysis::Analysis) {
+    use sattrace::analysis::{analyze, AnalysisOptions};
+    use sattrace::data::{ingest, IngestOptions};
+    let options = IngestOptions {
+        keep_respondents: true,
+        item_moments: true,
+        ..IngestOptions::default()
+    };
+    let survey = ingest(model, graph.order(), "sim.csv", csv, &options).expect("ingest");
+    let analysis = analyze(model, graph, &survey, &AnalysisOptions::default()).expect("analysis");
+    (survey, analysis)
+}
