@@ -7,7 +7,7 @@ Used by tests/engines.rs. One process per engine runs every job, so Spark starts
 
 ENGINE is duckdb, spark or postgres (a throwaway server is started). JOBS.json is a list of
 {"csv": survey CSV, "table": dotted table name, "sql": query file, "out": result CSV},
-"parquet": true (DuckDB only) to load the CSV through a typed Parquet file,
+"parquet": true to load the CSV through a typed Parquet file (written by DuckDB),
 and, for a sample query, "reference": what `reference_sample` needs to draw the
 same sample in plain Python.
 Each survey is loaded with every column as text (as a warehouse table of strings
@@ -58,6 +58,21 @@ def literal(text):
     return "'" + text.replace("'", "''") + "'"
 
 
+def write_parquet(job):
+    """A typed table as a data lake holds it: the job's CSV written to Parquet
+    with DuckDB's inferred types (empty and `NA` fields as NULL). Returns its path."""
+    import duckdb
+
+    parquet = job["out"] + ".parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * FROM read_csv({literal(job['csv'])}, header = true, "
+        f"nullstr = ['', 'NA'])) TO {literal(parquet)} (FORMAT parquet)"
+    )
+    con.close()
+    return parquet
+
+
 def run_duckdb(jobs):
     try:
         import duckdb
@@ -73,14 +88,8 @@ def run_duckdb(jobs):
             raise SystemExit("duckdb jobs take `table` or `schema.table`")
         table = ".".join(quote(p) for p in parts)
         if job.get("parquet"):
-            # A typed table as a data lake holds it: the CSV written to Parquet
-            # with DuckDB's inferred types (empty and `NA` fields as NULL).
-            parquet = literal(job["out"] + ".parquet")
-            con.execute(
-                f"COPY (SELECT * FROM read_csv({literal(job['csv'])}, header = true, "
-                f"nullstr = ['', 'NA'])) TO {parquet} (FORMAT parquet)"
-            )
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({parquet})")
+            parquet = write_parquet(job)
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({literal(parquet)})")
         else:
             con.execute(
                 f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, all_varchar = true)",
@@ -118,9 +127,16 @@ def run_spark(jobs):
     spark.sparkContext.setLogLevel("ERROR")
     try:
         for job in jobs:
-            frame = spark.read.csv(
-                job["csv"], header=True, inferSchema=False, escape='"', multiLine=True
-            )
+            if job.get("parquet"):
+                try:
+                    frame = spark.read.parquet(write_parquet(job))
+                except ImportError:
+                    print("the Python package `duckdb` (writes the Parquet file) is not installed", file=sys.stderr)
+                    sys.exit(3)
+            else:
+                frame = spark.read.csv(
+                    job["csv"], header=True, inferSchema=False, escape='"', multiLine=True
+                )
             parts = job["table"].split(".")
             if parts == [parts[0]]:
                 frame.createOrReplaceTempView(parts[0])
