@@ -46,6 +46,12 @@ def spark_run(source, data, query, out):
     else:
         frame = spark.read.parquet(data)
     frame.createOrReplaceTempView("responses")
+    # `-- spark: key=value` lines at the top of the query set Spark settings
+    # (bench/sql_paired.sh turns code generation off this way, as docs/sql.md says).
+    for line in query.splitlines():
+        if line.startswith("-- spark: "):
+            key, _, value = line[len("-- spark: "):].partition("=")
+            spark.conf.set(key.strip(), value.strip())
     result = spark.sql(query.strip().rstrip(";"))
     import csv
 
