@@ -3,8 +3,9 @@
 # machine whose speed drifts (other jobs) shifts both alike; prints each run, the
 # medians and the median of the per-pair ratios A/B (wall and user+sys CPU).
 #
-#   bench/sql_paired.sh duckdb   # 1,000,000 × 24, typed Parquet:
-#                                #   --typed vs hand-written 325 sums; text form vs --typed
+#   bench/sql_paired.sh duckdb   # 1,000,000 × 24, typed Parquet: --typed vs hand-written
+#                                #   325 sums; --typed vs a hand-written query of the same 706
+#                                #   columns (bench/sql_handwritten_full.py); text form vs --typed
 #   bench/sql_paired.sh spark    # 20,000 rows (ROWS=…), Parquet, one Spark process a run
 #                                #   (cold JVM each time; wall only, GNU time does not see the
 #                                #   JVM's CPU): --typed vs hand-written 325 sums, both with
@@ -30,6 +31,7 @@ python3 bench/sql_engines.py to_parquet "$data" "$work/s.parquet"
 "$bin" sql bench/model --dialect "$engine" --table responses -o "$work/text.sql"
 "$bin" sql bench/model --dialect "$engine" --table responses --typed -o "$work/typed.sql"
 python3 bench/sql_handwritten.py > "$work/hand.sql"
+python3 bench/sql_handwritten_full.py > "$work/hand_full.sql"
 if [ "$engine" = spark ]; then
   # Both queries with code generation off (docs/sql.md, `## Spark`).
   for q in typed hand; do
@@ -66,5 +68,6 @@ PY
 uptime
 pair typed "$work/typed.sql" hand "$work/hand.sql"
 uptime
+[ "$engine" = duckdb ] && pair typed "$work/typed.sql" handfull "$work/hand_full.sql" && uptime
 [ "$engine" = duckdb ] && pair text "$work/text.sql" typed "$work/typed.sql" && uptime
 exit 0
