@@ -81,7 +81,7 @@ pub struct ImportanceArgs {
     #[arg(long, value_delimiter = ',')]
     pub formative: Vec<String>,
     /// Language of the node labels in the table.
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = super::values::parser::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 }
 

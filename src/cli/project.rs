@@ -29,10 +29,10 @@ pub struct ProjectArgs {
     #[arg(long)]
     pub no_default_rules: bool,
     /// Survey file encoding; `auto` reads UTF-8 and falls back to GB18030 (GBK).
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_parser = super::values::parser::<Encoding>(), default_value = "auto")]
     pub encoding: Encoding,
     /// What to do with values outside their scale or not numbers.
-    #[arg(long, value_enum, default_value = "error")]
+    #[arg(long, value_parser = super::values::parser::<OnInvalid>(), default_value = "error")]
     pub on_invalid: OnInvalid,
     /// Analyse a moments table (`sattrace moments`, or the query of `sattrace sql`)
     /// instead of reading the survey.

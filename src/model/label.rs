@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Output language for labels and rule texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]
     Zh,
