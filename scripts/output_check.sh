@@ -12,7 +12,9 @@
 #   cargo build --release && scripts/output_check.sh target/release/sattrace /tmp/after
 #   diff -r /tmp/before /tmp/after && echo "no output changed"
 # Bootstraps run with --threads 1 (results never depend on threads) and few
-# replicates, so the whole check takes seconds.
+# replicates, so the whole check takes seconds with a release build (about ten
+# minutes with a debug build on a busy machine; QUICK=1 skips two renderings of the
+# slowest command).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "$1")
@@ -66,10 +68,48 @@ for fmt in table json; do
   run "lmg20.importance.dominance.$fmt" importance --model bench/kda/lmg20/model.yaml --data "$data/lmg20.csv" --method dominance --format $fmt
 done
 
-# Help texts (value lists come from the library enums).
-for c in importance analyze report whatif plan; do
+# Help texts, long and short (value lists come from the library enums through the CLI).
+for c in importance analyze report whatif plan check simulate test graph schema moments sql serve; do
   run "help.$c" $c --help
+  run "help.$c.short" $c -h
 done
+run help.top --help
+run help.moments-merge moments merge --help
+
+# Flag values: a misspelt value lists the right ones; aliases still parse.
+run err.value.lang analyze $T --lang fr
+run err.value.format analyze $T --format yaml
+run err.value.importance analyze $T --importance olss
+run err.value.table analyze $T --format csv --table scorez
+run err.value.encoding analyze $T --encoding latin1
+run err.value.on-invalid analyze $T --on-invalid ignore
+run err.value.dialect sql $T --dialect mysql --table t
+run err.value.check-format check $T --format xml
+run err.value.plan-format plan $T --format html
+run err.value.whatif-lang whatif $T --shift network=1 --lang de
+run telecom.analyze.gbk analyze $T --encoding gbk --format json
+run telecom.analyze.utf8.skip analyze $T --encoding utf8 --on-invalid skip --format json
+
+# CSV tables, lint, generated SQL.
+for tab in summary scores roots actions importance changes; do
+  run "telecom.analyze.csv.$tab" analyze $T --format csv --table $tab --lang en
+done
+for fmt in human json sarif github; do
+  run "telecom.check.$fmt" check $T --format $fmt
+done
+for d in duckdb spark postgres; do
+  run "telecom.sql.$d" sql $T --dialect $d --table survey
+done
+
+# A moments table instead of the survey: the same commands through the other input.
+M="$data/telecom.moments.csv"
+for fmt in table json; do
+  run "telecom.analyze.moments.$fmt" analyze $T --moments "$M" --format $fmt --lang en
+  run "telecom.whatif.moments.$fmt" whatif $T --moments "$M" --scenario $T/scenarios/staffing.yaml --format $fmt --lang en
+  run "telecom.plan.moments.$fmt" plan $T --moments "$M" --target satisfaction=4.0 --due 2027-06-30 --today 2026-07-01 --format $fmt --lang en
+done
+run telecom.report.moments.md report $T --moments "$M" --format md --lang en --today 2026-07-01
+run telecom.test test $T
 
 # Errors: the message and the exit code.
 run telecom.importance.err.unknown-driver importance $T --drivers network,netwrk
@@ -92,7 +132,10 @@ for fmt in table json md; do
   run "ecsi.analyze.$fmt" analyze $E --format $fmt
   run "ecsi.analyze.pls.$fmt" analyze $E --importance pls --format $fmt
   run "plan60.analyze.$fmt" analyze bench/plan60 --format $fmt
-  run "plan60.plan.$fmt" plan bench/plan60 --today 2026-07-01 --format $fmt
+  # The 60-driver plan is the slow one (minutes in a debug build): QUICK=1 keeps one format.
+  if [ -z "${QUICK:-}" ] || [ "$fmt" = json ]; then
+    run "plan60.plan.$fmt" plan bench/plan60 --today 2026-07-01 --format $fmt
+  fi
   run "model.analyze.$fmt" analyze --model bench/model/model.yaml --data "$data/model.csv" --format $fmt
   run "model.whatif.$fmt" whatif --model bench/model/model.yaml --data "$data/model.csv" --shift d1=0.3 --shift d4=-0.2 --format $fmt
 done

@@ -17,6 +17,7 @@ pub mod graph;
 pub mod importance;
 pub mod model;
 pub mod moments;
+pub mod pipeline;
 pub mod plan;
 pub mod report;
 pub mod rules;

@@ -6,8 +6,8 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::diag::Lang;
 use crate::diag::{did_you_mean, did_you_mean_in, help_line, help_suffix, Loc, Localized};
-use crate::model::Lang;
 
 /// A YAML file that could not be read into the expected shape. `message` and
 /// `help` are the English text; `kind` says it in other languages.

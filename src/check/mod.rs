@@ -95,18 +95,7 @@ fn known(model: Option<&Model>) -> (Known, Vec<(String, Vec<String>)>) {
     let Some(model) = model else {
         return (Known::default(), Vec::new());
     };
-    let mut tags: Vec<String> = model
-        .nodes
-        .iter()
-        .flat_map(|n| n.tags.iter().cloned())
-        .collect();
-    tags.sort();
-    tags.dedup();
-    let known = Known {
-        drivers: model.nodes.iter().map(|n| n.id.clone()).collect(),
-        tags,
-        segment_columns: model.segments.clone(),
-    };
+    let known = Known::of_model(model);
     let driver_tags = model
         .nodes
         .iter()

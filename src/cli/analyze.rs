@@ -32,13 +32,13 @@ pub struct AnalyzeArgs {
     pub project: ProjectArgs,
     /// Importance method for every estimated node, overriding `weights: {method: …}`
     /// in the model (effects used for root causes and uplift stay OLS).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::values::parser::<sattrace::model::Method>())]
     pub importance: Option<sattrace::model::Method>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: AnalyzeFormat,
     /// The table `--format csv` writes.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::values::parser::<TableId>())]
     pub table: Option<TableId>,
     /// Start CSV output with a UTF-8 byte-order mark, so Excel reads Chinese text right.
     #[arg(long)]
@@ -47,7 +47,7 @@ pub struct AnalyzeArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Language of labels and action texts.
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = super::values::parser::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 }
 

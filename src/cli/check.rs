@@ -20,7 +20,7 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, value_parser = super::values::parser::<CheckFormat>(), default_value = "human")]
     pub format: CheckFormat,
     /// The lowest severity that fails the run (exit 1).
     #[arg(long, value_enum, default_value = "error")]

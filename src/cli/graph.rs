@@ -28,7 +28,7 @@ pub struct GraphArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Language of labels.
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = super::values::parser::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 }
 

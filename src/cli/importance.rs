@@ -11,7 +11,7 @@ use indicatif::ProgressBar;
 
 use super::output::write_output;
 use super::progress;
-use super::project::{Project, ProjectArgs};
+use super::project::{Needs, Project, ProjectArgs};
 use super::Exit;
 use sattrace::data::Survey;
 use sattrace::importance::by_group::{self, pls, Options, Progress, Spec};
@@ -81,7 +81,7 @@ pub struct ImportanceArgs {
     #[arg(long, value_delimiter = ',')]
     pub formative: Vec<String>,
     /// Language of the node labels in the table.
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = super::values::parser::<Lang>(), default_value = "zh")]
     pub lang: Lang,
 }
 
@@ -218,12 +218,16 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
     // Rows are needed for the bootstrap and for listwise deletion over the chosen
     // variables only when some rows are incomplete. A moments table has no rows:
     // its complete-case block is listwise over every model node.
-    let from_table = args.project.moments.is_some();
+    let from_table = project.is_table();
     if args.missing == Missing::Pairwise && from_table {
-        return Err(super::moments::needs_rows("--missing pairwise"));
+        return Err(super::project::needs_rows("--missing pairwise"));
     }
     options.check()?;
-    let survey = project.ingest(&args.project, !from_table || args.bootstrap > 0, false)?;
+    let survey = project.read_survey(Needs {
+        respondents: !from_table || args.bootstrap > 0,
+        rows_required: true,
+        ..Needs::default()
+    })?;
     if from_table
         && survey
             .cells
@@ -291,8 +295,14 @@ fn json(result: &impl serde::Serialize) -> anyhow::Result<Vec<u8>> {
 /// (for each row's cell) its respondent rows. From `--moments FILE` when given.
 fn read_survey(project: &Project, args: &ImportanceArgs) -> anyhow::Result<Survey> {
     let rows = args.bootstrap > 0;
-    if args.project.moments.is_some() && rows {
-        return Err(super::moments::needs_rows("--bootstrap"));
+    if project.is_table() && rows {
+        return Err(super::project::needs_rows("--bootstrap"));
     }
-    project.ingest_with(&args.project, rows, rows, true)
+    project.read_survey(Needs {
+        respondents: rows,
+        items: rows,
+        item_moments: true,
+        rows_required: true,
+        progress: false,
+    })
 }

@@ -20,6 +20,7 @@ mod simulate;
 mod sql;
 mod test;
 mod uncertainty;
+mod values;
 mod whatif;
 mod writer;
 

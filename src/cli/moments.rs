@@ -1,15 +1,15 @@
 //! `sattrace moments`: the moments table of a project's survey by sattrace's own
-//! pass, `sattrace moments merge` to add tables, and loading a table for
-//! `--moments FILE` on the analysis commands.
+//! pass, and `sattrace moments merge` to add tables. Loading a table for
+//! `--moments FILE` on the analysis commands is the project's job (`project.rs`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
 use super::output::write_output;
-use super::project::{Project, ProjectArgs};
+use super::project::{read_table, ProjectArgs};
 use super::Exit;
-use sattrace::data::{IngestOptions, OnInvalid, Survey};
+use sattrace::data::{IngestOptions, OnInvalid};
 use sattrace::moments::{Layout, MomentsTable};
 
 #[derive(Debug, Args)]
@@ -120,38 +120,4 @@ fn run_merge(args: &MergeArgs) -> anyhow::Result<Exit> {
     table.to_csv(&layout, &mut bytes)?;
     write_output(args.output.as_deref(), &bytes, &inputs)?;
     Ok(Exit::Ok)
-}
-
-fn read_table(layout: &Layout, path: &Path) -> anyhow::Result<MomentsTable> {
-    let name = path.display().to_string();
-    let file = super::writer::open(path)?;
-    MomentsTable::from_csv(layout, std::io::BufReader::new(file), &name)
-        .map_err(anyhow::Error::from)
-}
-
-/// The survey of `--moments FILE`: the table as per-cell moments, without any
-/// respondent rows. Invalid counts are refused unless `--on-invalid skip`.
-pub fn survey_from_table(
-    project: &Project,
-    path: &Path,
-    on_invalid: OnInvalid,
-) -> anyhow::Result<Survey> {
-    let layout = Layout::new(&project.model).map_err(anyhow::Error::from)?;
-    let table = read_table(&layout, path)?;
-    table
-        .into_survey(
-            &layout,
-            &path.display().to_string(),
-            on_invalid == OnInvalid::Skip,
-        )
-        .map_err(anyhow::Error::from)
-}
-
-/// The message for commands that need respondent rows but were given a table.
-pub fn needs_rows(what: &str) -> anyhow::Error {
-    super::lang::Said::error(format!(
-        "{what} needs respondent-level rows, which a moments table does not have\n  help: draw a stratified sample in the engine with `sattrace sql --sample N --seed S`, save it as CSV and pass it with --data instead of --moments"
-    ), format!(
-        "{what} 需要受访者级别的数据行，而矩表（moments table）没有\n  提示：用 `sattrace sql --sample N --seed S` 在数据引擎中抽取分层样本，另存为 CSV，并用 --data 代替 --moments 传入"
-    ))
 }

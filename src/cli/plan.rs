@@ -41,7 +41,7 @@ pub struct PlanArgs {
     #[arg(long)]
     pub today: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_parser = super::values::parser::<Format>(), default_value = "table")]
     pub format: Format,
     /// Write to this file (atomically) instead of stdout.
     #[arg(short, long)]
@@ -51,7 +51,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     pub scenario_out: Option<PathBuf>,
     /// Language of labels.
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = super::values::parser::<Lang>(), default_value = "zh")]
     pub lang: Lang,
     #[command(flatten)]
     pub uncertainty: UncertaintyArgs,

@@ -1,13 +1,15 @@
-//! Finding and reading a project's files: `model.yaml`, its survey, `rules/*.yaml`.
+//! Finding and reading a project's files: `model.yaml`, its survey or moments
+//! table (the one place that chooses between them), `rules/*.yaml`.
 
 use super::lang::{ContextIn, Said};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use sattrace::data::{Encoding, OnInvalid};
+use sattrace::data::{Encoding, OnInvalid, Survey};
 use sattrace::graph::DriverGraph;
 use sattrace::model::{load_model, Model};
+use sattrace::moments::{Layout, MomentsTable};
 
 /// Where a project's files are; shared by every subcommand that reads a project.
 #[derive(Debug, Clone, Args)]
@@ -29,10 +31,10 @@ pub struct ProjectArgs {
     #[arg(long)]
     pub no_default_rules: bool,
     /// Survey file encoding; `auto` reads UTF-8 and falls back to GB18030 (GBK).
-    #[arg(long, value_enum, default_value = "auto")]
+    #[arg(long, value_parser = super::values::parser::<Encoding>(), default_value = "auto")]
     pub encoding: Encoding,
     /// What to do with values outside their scale or not numbers.
-    #[arg(long, value_enum, default_value = "error")]
+    #[arg(long, value_parser = super::values::parser::<OnInvalid>(), default_value = "error")]
     pub on_invalid: OnInvalid,
     /// Analyse a moments table (`sattrace moments`, or the query of `sattrace sql`)
     /// instead of reading the survey.
@@ -40,11 +42,40 @@ pub struct ProjectArgs {
     pub moments: Option<PathBuf>,
 }
 
+/// Where a project's survey comes from, decided once when the project is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// A survey file read in one pass (CSV, workbook or SPSS).
+    Survey,
+    /// A moments table (`--moments FILE`): per-cell moments, no respondent rows.
+    Moments,
+}
+
+/// What a command reads from the survey beyond each cell's moments.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Needs {
+    /// Respondent rows (bootstrap, respondent-level what-if).
+    pub respondents: bool,
+    /// Item rows (the PLS bootstrap).
+    pub items: bool,
+    /// Item moments (PLS, corrected effects); a moments table has them already.
+    pub item_moments: bool,
+    /// The rows asked for are required, so a moments table is refused; otherwise
+    /// a table is read without them (a what-if on it runs in aggregate mode).
+    pub rows_required: bool,
+    /// A progress bar over the bytes read.
+    pub progress: bool,
+}
+
 /// A loaded, validated project.
 pub struct Project {
     pub model: Model,
     pub graph: DriverGraph,
+    /// The survey file, or the moments table when `input` is [`Input::Moments`].
     pub data_path: PathBuf,
+    pub input: Input,
+    pub encoding: Encoding,
+    pub on_invalid: OnInvalid,
     /// Rule files as (name for messages, text); empty means the built-in pack.
     pub rule_files: Vec<(String, String)>,
     /// Every file read, so outputs never overwrite one.
@@ -135,6 +166,13 @@ impl ProjectArgs {
             model,
             graph,
             data_path,
+            input: if self.moments.is_some() {
+                Input::Moments
+            } else {
+                Input::Survey
+            },
+            encoding: self.encoding,
+            on_invalid: self.on_invalid,
             rule_files,
             inputs,
         })
@@ -142,43 +180,31 @@ impl ProjectArgs {
 }
 
 impl Project {
-    /// Read the project's survey in one pass, keeping respondent or item rows when
-    /// a method needs them.
-    pub fn ingest(
-        &self,
-        args: &ProjectArgs,
-        keep_respondents: bool,
-        keep_items: bool,
-    ) -> anyhow::Result<sattrace::data::Survey> {
-        self.ingest_with(args, keep_respondents, keep_items, false)
-    }
-
-    /// [`Project::ingest`], also accumulating item moments when `item_moments` (the
-    /// PLS path model's input; a moments table has them already).
-    pub fn ingest_with(
-        &self,
-        args: &ProjectArgs,
-        keep_respondents: bool,
-        keep_items: bool,
-        item_moments: bool,
-    ) -> anyhow::Result<sattrace::data::Survey> {
-        if let Some(path) = &args.moments {
-            if keep_items {
-                return Err(super::moments::needs_rows("--method pls (item rows)"));
+    /// Read the project's survey, whichever input it has: the one place that
+    /// chooses between a survey pass and a moments table.
+    pub fn read_survey(&self, needs: Needs) -> anyhow::Result<Survey> {
+        if self.input == Input::Moments {
+            if needs.rows_required && needs.items {
+                return Err(needs_rows("--method pls (item rows)"));
             }
-            if keep_respondents {
-                return Err(super::moments::needs_rows("--bootstrap"));
+            if needs.rows_required && needs.respondents {
+                return Err(needs_rows("--bootstrap"));
             }
-            return super::moments::survey_from_table(self, path, args.on_invalid);
+            return survey_from_table(self, &self.data_path, self.on_invalid);
         }
         let options = sattrace::data::IngestOptions {
-            encoding: args.encoding,
-            on_invalid: args.on_invalid,
-            keep_respondents,
-            keep_items,
-            item_moments,
+            encoding: self.encoding,
+            on_invalid: self.on_invalid,
+            keep_respondents: needs.respondents,
+            keep_items: needs.items,
+            item_moments: needs.item_moments,
         };
-        ingest_file(self, &options, false)
+        ingest_file(self, &options, needs.progress)
+    }
+
+    /// Whether the survey is a moments table (no respondent rows).
+    pub fn is_table(&self) -> bool {
+        self.input == Input::Moments
     }
 }
 
@@ -188,7 +214,7 @@ pub fn ingest_file(
     project: &Project,
     options: &sattrace::data::IngestOptions,
     progress: bool,
-) -> anyhow::Result<sattrace::data::Survey> {
+) -> anyhow::Result<Survey> {
     let data_name = project.data_path.display().to_string();
     let file = std::fs::File::open(&project.data_path)
         .with_context_in(|| super::writer::cannot_read(&project.data_path))?;
@@ -266,4 +292,39 @@ pub fn no_rules_at(path: &Path) -> anyhow::Error {
         format!("no rule file or directory at `{}`", path.display()),
         format!("`{}` 处没有规则文件或目录", path.display()),
     )
+}
+
+/// A moments table file read against the model's column layout.
+pub fn read_table(layout: &Layout, path: &Path) -> anyhow::Result<MomentsTable> {
+    let name = path.display().to_string();
+    let file = super::writer::open(path)?;
+    MomentsTable::from_csv(layout, std::io::BufReader::new(file), &name)
+        .map_err(anyhow::Error::from)
+}
+
+/// The survey of `--moments FILE`: the table as per-cell moments, without any
+/// respondent rows. Invalid counts are refused unless `--on-invalid skip`.
+fn survey_from_table(
+    project: &Project,
+    path: &Path,
+    on_invalid: OnInvalid,
+) -> anyhow::Result<Survey> {
+    let layout = Layout::new(&project.model).map_err(anyhow::Error::from)?;
+    let table = read_table(&layout, path)?;
+    table
+        .into_survey(
+            &layout,
+            &path.display().to_string(),
+            on_invalid == OnInvalid::Skip,
+        )
+        .map_err(anyhow::Error::from)
+}
+
+/// The message for commands that need respondent rows but were given a table.
+pub fn needs_rows(what: &str) -> anyhow::Error {
+    Said::error(format!(
+        "{what} needs respondent-level rows, which a moments table does not have\n  help: draw a stratified sample in the engine with `sattrace sql --sample N --seed S`, save it as CSV and pass it with --data instead of --moments"
+    ), format!(
+        "{what} 需要受访者级别的数据行，而矩表（moments table）没有\n  提示：用 `sattrace sql --sample N --seed S` 在数据引擎中抽取分层样本，另存为 CSV，并用 --data 代替 --moments 传入"
+    ))
 }

@@ -82,7 +82,7 @@ pub struct ReportArgs {
     pub project: ProjectArgs,
     /// Importance method for every estimated node, overriding `weights: {method: …}`
     /// in the model (effects used for root causes and uplift stay OLS).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::values::parser::<sattrace::model::Method>())]
     pub importance: Option<sattrace::model::Method>,
     /// Output format.
     #[arg(long, value_enum, default_value = "html")]
@@ -97,7 +97,7 @@ pub struct ReportArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Language of labels and action texts.
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = super::values::parser::<Lang>(), default_value = "zh")]
     pub lang: Lang,
     /// Add a what-if section for this scenario file (repeatable).
     #[arg(long)]

@@ -21,7 +21,7 @@ pub struct SqlArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// The SQL engine the query is written for.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::values::parser::<Dialect>())]
     pub dialect: Dialect,
     /// The table holding the survey responses, one row per respondent with the
     /// survey's column names: `table`, `schema.table` or `catalog.schema.table`.

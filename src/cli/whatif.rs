@@ -41,13 +41,13 @@ pub struct WhatIfArgs {
     #[arg(long, value_name = "WAVE")]
     pub wave: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(long, value_parser = super::values::parser::<Format>(), default_value = "table")]
     pub format: Format,
     /// Write to this file (atomically) instead of stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Language of labels.
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = super::values::parser::<Lang>(), default_value = "zh")]
     pub lang: Lang,
     #[command(flatten)]
     pub uncertainty: UncertaintyArgs,

@@ -4,7 +4,14 @@
 //! The English text of every error is its `Display`, so logs, tests and JSON keep
 //! one stable wording; [`Localized::message`] with [`Lang::En`] returns exactly it.
 
-use crate::model::Lang;
+/// The language a reader reads: labels, rule texts and messages. It lives here, at
+/// the bottom, so `yaml` and `diag` need nothing above them (`model` re-exports it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
 
 /// An error (or any message) that can be said in each language.
 pub trait Localized {

@@ -14,7 +14,7 @@ mod terminal;
 pub use code::Code;
 pub use diagnostic::{sort_diagnostics, Diagnostic, Related, Severity};
 pub use lines::TextLines;
-pub use localize::{did_you_mean_in, help_line, Both, Localized};
+pub use localize::{did_you_mean_in, help_line, Both, Lang, Localized};
 pub use suggest::{did_you_mean, suggest, MAX_SUGGEST_CHARS};
 pub use terminal::{clip_quoted, for_terminal, neutralise, MAX_ECHO_CHARS};
 

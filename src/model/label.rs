@@ -2,13 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Output language for labels and rule texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+/// Output language for labels and rule texts (defined in `diag`, below `model` and
+/// `yaml`, which both need it).
+pub use crate::diag::Lang;
 
 /// A display text: `label: 客服响应时间` or `label: {zh: 客服响应时间, en: Support response time}`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]

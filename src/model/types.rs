@@ -116,7 +116,6 @@ impl Direction {
     serde::Serialize,
     serde::Deserialize,
     schemars::JsonSchema,
-    clap::ValueEnum,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Method {

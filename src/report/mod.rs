@@ -35,7 +35,7 @@ use crate::graph::DriverGraph;
 use crate::model::{Lang, Model};
 
 /// Output formats of `analyze`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     #[default]
     Table,

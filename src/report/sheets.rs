@@ -6,7 +6,7 @@ use super::json::{AnalysisJson, DriverJson};
 use crate::model::Lang;
 
 /// A table of the analysis, chosen with `--table` for `--format csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TableId {
     /// Run facts: model, data, rows, skipped values, waves, notes.
     Summary,

@@ -46,6 +46,25 @@ pub struct Known {
     pub segment_columns: Vec<String>,
 }
 
+impl Known {
+    /// What `model` declares: its node ids, its tags (sorted, once each) and its
+    /// segment columns.
+    pub fn of_model(model: &crate::model::Model) -> Known {
+        let mut tags: Vec<String> = model
+            .nodes
+            .iter()
+            .flat_map(|n| n.tags.iter().cloned())
+            .collect();
+        tags.sort();
+        tags.dedup();
+        Known {
+            drivers: model.nodes.iter().map(|n| n.id.clone()).collect(),
+            tags,
+            segment_columns: model.segments.clone(),
+        }
+    }
+}
+
 /// The JSON Schema of a rule file (`sattrace schema rules`).
 pub fn json_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(file::RawFile)).unwrap_or_default()

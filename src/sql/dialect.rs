@@ -2,7 +2,7 @@
 //! string and number literals, text casts, trimming and a guarded number cast.
 
 /// The SQL engines a query can be generated for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     /// DuckDB (also over Parquet or CSV files through a view).
     Duckdb,

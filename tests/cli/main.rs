@@ -5,10 +5,14 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod analyze;
 mod analyze_importance;
 mod cases;
+mod check;
+mod default_rules;
 mod errors_zh;
 mod graph;
+mod hygiene;
 mod importance;
 mod importance_pls;
 mod importance_plsc;
@@ -16,4 +20,6 @@ mod importance_waves;
 mod moments;
 mod pls_data;
 mod pls_mode;
+mod rule_tests;
+mod waves;
 mod zh;

@@ -13,7 +13,7 @@ use super::Source;
 use crate::diag::Diagnostic;
 
 /// Output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckFormat {
     /// rustc-style source snippets with carets.
     Human,

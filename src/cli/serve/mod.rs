@@ -36,7 +36,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub host: Option<String>,
     /// Language of the page (switchable on it).
-    #[arg(long, value_enum, default_value = "zh")]
+    #[arg(long, value_parser = crate::cli::values::parser::<Lang>(), default_value = "zh")]
     pub lang: Lang,
     /// The bootstrap of intervals and P(reach), as `whatif`/`plan` take it; its
     /// replicates are made once per load, in the background.

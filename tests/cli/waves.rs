@@ -1,9 +1,7 @@
 //! Wave changes in the `analyze` JSON: the example's built-in decline of support
 //! response time is significant and its target off track.
 
-mod support;
-
-use support::run;
+use crate::support::run;
 
 #[test]
 fn example_wave_changes() {

@@ -1,8 +1,7 @@
 //! Issue 17 items 10, 19, 20: what sattrace prints about users' files cannot drive
 //! the terminal, and a name longer than people write is not echoed in full.
 
-mod support;
-use support::run;
+use crate::support::run;
 
 #[test]
 fn escape_sequences_in_a_path_are_shown_not_obeyed() {

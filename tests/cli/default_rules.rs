@@ -6,8 +6,7 @@ use std::path::Path;
 
 use sattrace::rules::{default_rules, load_rules, Known, RuleEngine};
 
-mod support;
-use support::run;
+use crate::support::run;
 
 /// The telecom example's model and survey, with no `rules/` directory.
 fn project_without_rules() -> tempfile::TempDir {

@@ -1,8 +1,7 @@
 //! `sattrace analyze` end to end: the bundled example as snapshots, byte-identical
 //! output, and one test per kind of bad input (exit code 2, located message).
 
-mod support;
-use support::run;
+use crate::support::run;
 
 /// Expects exit 2 and each English text (`analyze` speaks Chinese by default).
 fn fails_with(args: &[&str], expected: &[&str]) {

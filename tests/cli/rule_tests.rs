@@ -1,8 +1,7 @@
 //! `sattrace test` end to end: the default pack and the example pass with full
 //! coverage, a broken test fails with a readable diff, JUnit XML is well formed.
 
-mod support;
-use support::run;
+use crate::support::run;
 
 #[test]
 fn default_pack_passes_with_full_coverage() {
