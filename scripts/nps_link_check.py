@@ -12,7 +12,8 @@ moved by 10 index points on its latent, as `simulate --shift` does.
 Printed: the true change of satisfaction and NPS; the linear prediction (the
 disattenuated slope of NPS on satisfaction times the true satisfaction change); the
 calibrated single logistic on each respondent's fitted value (what `whatif` does);
-and a two-threshold (promoter / detractor) logistic calibrated the same way.
+a two-threshold (promoter / detractor) logistic calibrated the same way; and the
+true NPS change per point of satisfaction change for shifts of 1, 5, 10 and 20.
 """
 import numpy as np
 rng=np.random.default_rng(1)
@@ -69,3 +70,6 @@ dE=100*(sig(l-tp)*(1-sig(l-tp))+sig(td-l)*(1-sig(td-l)))
 k2=1/np.mean(dE)
 ordinal=np.mean(E(l+k2*push)-E(l))
 print("p",p,"d",d,"ordinal",ordinal)
+for sh in [1,5,10,20]:
+    s1,v1s=observe(sh)
+    print("shift",sh,"dsat",s1.mean()-sat0.mean(),"dnps",v1s.mean()-v0.mean(),"ratio",(v1s.mean()-v0.mean())/(s1.mean()-sat0.mean()))
