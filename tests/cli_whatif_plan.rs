@@ -449,3 +449,50 @@ fn sixty_candidates_runner_ups_are_shown_as_their_difference_from_the_plan() {
         }
     }
 }
+
+/// `--min-probability P` (issue 14: "ask the plan to reach its targets with that
+/// probability"): on the example, satisfaction 4.02 is reached by response time
+/// alone with a bootstrap probability well below 0.9; asked for 0.9, the plan adds
+/// first-contact resolution and says the probability is met.
+#[test]
+fn min_probability_adds_an_action_until_the_targets_are_likely() {
+    let base = [
+        "plan",
+        "fixtures/telecom",
+        "--target",
+        "satisfaction=4.02",
+        "--target",
+        "nps=30",
+        "--due",
+        "2027-06-30",
+        "--today",
+        "2026-07-01",
+        "--format",
+        "json",
+        "--bootstrap",
+        "100",
+    ];
+    let plan = |extra: &[&str]| -> serde_json::Value {
+        let (code, stdout, stderr) = run(&[&base[..], extra].concat());
+        assert_eq!(code, 0, "{stderr}");
+        serde_json::from_str(&stdout).expect("json")
+    };
+    let drivers = |json: &serde_json::Value| -> Vec<String> {
+        json["plans"][0]["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .map(|a| a["driver"].as_str().expect("driver").to_string())
+            .collect()
+    };
+    let plain = plan(&[]);
+    assert_eq!(drivers(&plain), ["response_time"]);
+    let lowest = plain["plans"][0]["probability_all"].as_f64().expect("p");
+    assert!(lowest < 0.9, "{lowest}");
+    let sure = plan(&["--min-probability", "0.9"]);
+    assert_eq!(drivers(&sure), ["response_time", "resolution"]);
+    assert_eq!(sure["probability"]["min_probability_met"], true);
+    for p in sure["plans"][0]["projected"].as_array().expect("projected") {
+        assert!(p["probability"].as_f64().expect("p") >= 0.9, "{p}");
+    }
+}
