@@ -15,7 +15,7 @@ use support::read_simulated;
 use sattrace::actions::recommend;
 use sattrace::analysis::{Analysis, AnalysisOptions};
 use sattrace::graph::DriverGraph;
-use sattrace::model::load_model;
+use sattrace::model::{load_model, Metric};
 use sattrace::plan::{
     plan_evaluated, reach_probabilities, scenario_of, whatif_evaluator, Date, PlanRequest, Status,
 };
@@ -38,17 +38,11 @@ fn whole_index(analysis: &Analysis, node: usize) -> f64 {
 
 #[test]
 fn plan_reach_probabilities_match_how_often_re_simulated_plans_reach() {
-    // The single-item `service` is measured with the reliability its generator
-    // gives it (latent variance ≈ 120 index points², item error 5² plus the 1–5
-    // rounding's 25²/12 ≈ 77: 120 / 197 ≈ 0.61). Treated as exact (the example's
-    // model.yaml), every effect through it is attenuated and plans under-promise
-    // (true change ≈ 1.8× the projection); this test is about the probabilities.
-    let model_text = std::fs::read_to_string("fixtures/telecom/model.yaml")
-        .expect("model")
-        .replace(
-            "    items: [q_service]\n",
-            "    items: [q_service]\n    reliability: 0.61\n",
-        );
+    // The example declares the reliability its generator gives the single-item
+    // `service` (0.61, see its model.yaml); without it every effect through
+    // `service` is attenuated and plans under-promise (true change ≈ 1.8× the
+    // projection, docs/whatif.md).
+    let model_text = std::fs::read_to_string("fixtures/telecom/model.yaml").expect("model");
     assert!(model_text.contains("reliability: 0.61"));
     let model = load_model("fixtures/telecom/model.yaml", &model_text).expect("model");
     let spec_text = std::fs::read_to_string("fixtures/telecom/simulate.yaml").expect("spec");
@@ -66,6 +60,8 @@ fn plan_reach_probabilities_match_how_often_re_simulated_plans_reach() {
     let mut pairs: Vec<(f64, bool)> = Vec::new();
     // True change over the plan's projected change, per target (is the plan biased?).
     let mut ratios: Vec<f64> = Vec::new();
+    // The same, per outcome (satisfaction, NPS).
+    let mut by_outcome: Vec<(String, Vec<f64>)> = Vec::new();
     for seed in 1..=SEEDS {
         let mut csv = Vec::new();
         simulate_shifted(&model, &spec, ROWS, seed, &[], &mut csv).expect("simulate");
@@ -113,6 +109,21 @@ fn plan_reach_probabilities_match_how_often_re_simulated_plans_reach() {
         }
         // Only the chosen plan is re-simulated.
         result.plans.truncate(1);
+        // Sharp targets: each is moved to a point the plan only just reaches, a
+        // fraction 0.7–1.0 of the plan's own projected gain, so the bootstrap puts
+        // the goal inside its distribution and the stated probabilities spread over
+        // 0.5–1 instead of sitting at 1 (actions come in whole steps, so the plan
+        // for the asked-for target usually overshoots it).
+        for (t, target) in result.targets.iter_mut().enumerate() {
+            let node = &model.nodes[target.node];
+            let u = 0.7 + 0.3 * ((seed * 37 + t as u64 * 17) % 29) as f64 / 28.0;
+            let goal = whole_index(&analysis, target.node)
+                + node.direction.sign() * u * result.plans[0].gain[t].abs();
+            target.value = match node.metric {
+                Metric::Mean => node.scale.from_index(goal),
+                _ => goal,
+            };
+        }
         let boot = Bootstrap {
             replicates: REPLICATES,
             seed: 500 + seed,
@@ -162,9 +173,13 @@ fn plan_reach_probabilities_match_how_often_re_simulated_plans_reach() {
             let before = whole_index(&analysis, target.node);
             let projected = result.plans[0].gain[t];
             if projected.abs() > 1e-9 {
-                ratios.push(
-                    node.direction.sign() * (whole_index(&truth, target.node) - before) / projected,
-                );
+                let ratio =
+                    node.direction.sign() * (whole_index(&truth, target.node) - before) / projected;
+                ratios.push(ratio);
+                match by_outcome.iter_mut().find(|(id, _)| *id == node.id) {
+                    Some((_, list)) => list.push(ratio),
+                    None => by_outcome.push((node.id.clone(), vec![ratio])),
+                }
             }
             pairs.push((probabilities.plans[0][t], reached));
         }
@@ -185,7 +200,14 @@ fn plan_reach_probabilities_match_how_often_re_simulated_plans_reach() {
             ratios[ratios.len() / 2]
         );
     }
-    for (low, high) in [(0.0, 0.5), (0.5, 0.8), (0.8, 0.95), (0.95, 1.01)] {
+    for (id, list) in &mut by_outcome {
+        list.sort_by(f64::total_cmp);
+        println!(
+            "  {id}: median true / projected {:.3}",
+            list[list.len() / 2]
+        );
+    }
+    for (low, high) in [(0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)] {
         let bin: Vec<&(f64, bool)> = pairs.iter().filter(|p| p.0 >= low && p.0 < high).collect();
         if bin.is_empty() {
             continue;
@@ -199,11 +221,16 @@ fn plan_reach_probabilities_match_how_often_re_simulated_plans_reach() {
     }
     assert!(n >= 60.0, "only {n} plan targets");
     // Tolerance: with ~100 targets (two per seed, correlated within a seed), one
-    // binomial standard error of the observed rate is about 0.05 at 0.75; the
+    // binomial standard error of the observed rate is about 0.04 at 0.85; the
     // generator's truth also differs from the what-if model by a few per cent of
-    // the change (docs/whatif.md, "Recovery"). 0.15 is three standard errors.
+    // the change (docs/whatif.md, "Calibration of P(reach)"). Measured: stated
+    // 0.833, reached 0.910; before the mean nodes' end calibration 0.839 / 0.950.
     assert!(
-        (stated - observed).abs() < 0.15,
+        (stated - observed).abs() < 0.1,
         "stated {stated} against observed {observed}"
     );
+    // The plans' bias: median true / projected change was 1.144 before the mean
+    // nodes' end calibration, 1.064 after (docs/whatif.md).
+    let median = ratios[ratios.len() / 2];
+    assert!(median < 1.1, "true / projected change median {median}");
 }

@@ -1,4 +1,5 @@
-//! The latent response of NPS and rates is calibrated over the respondents it is
+//! The latent response of NPS and rates, and the clamped response of a mean node
+//! with respondents at its top, are calibrated over the respondents they are
 //! applied to: a small shift moves the outcome by exactly the linear effect, and a
 //! scenario that moves nothing changes nothing (docs/whatif.md).
 
@@ -17,6 +18,7 @@ drivers:
   - {id: x, items: [a]}
   - {id: rec, items: [r], metric: nps, scale: {min: 0, max: 10}, inputs: [x], outcome: true}
   - {id: stay, items: [s], metric: rate, scale: {min: 0, max: 1}, inputs: [x], outcome: true}
+  - {id: y, items: [m], inputs: [x], outcome: true}
 ";
 
 /// A deterministic pseudo-random stream (splitmix64), so the data need no crate.
@@ -28,10 +30,12 @@ fn next(state: &mut u64) -> f64 {
     ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// x spread over 10–90; the recommend item and the 0/1 rate follow x with noise.
+/// x spread over 10–90; the recommend item, the 0/1 rate and the 0–100 mean item
+/// follow x with noise (the mean item is clamped at 100, where about a quarter of
+/// the respondents sit).
 fn setup(seed: u64, rows: usize) -> (Model, DriverGraph, Survey, Analysis) {
     let mut state = seed;
-    let mut text = String::from("region,a,r,s\n");
+    let mut text = String::from("region,a,r,s,m\n");
     for i in 0..rows {
         let x = 10.0 + (80.0 * next(&mut state)).round();
         let r = ((x / 10.0) + 3.0 * (next(&mut state) - 0.5) * 2.0)
@@ -39,8 +43,11 @@ fn setup(seed: u64, rows: usize) -> (Model, DriverGraph, Survey, Analysis) {
             .clamp(0.0, 10.0);
         let p = (0.1 + 0.8 * x / 100.0).clamp(0.0, 1.0);
         let s = u8::from(next(&mut state) < p);
+        let m = (x + 25.0 + 40.0 * (next(&mut state) - 0.5))
+            .round()
+            .clamp(0.0, 100.0);
         let region = if i % 3 == 0 { "south" } else { "north" };
-        text.push_str(&format!("{region},{x},{r},{s}\n"));
+        text.push_str(&format!("{region},{x},{r},{s},{m}\n"));
     }
     let model = load_model("m.yaml", MODEL).expect("model");
     let graph = DriverGraph::build(&model).expect("graph");
@@ -87,14 +94,15 @@ fn effect(analysis: &Analysis, segment: &str, model: &Model, id: &str) -> f64 {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(12))]
 
-    /// d(outcome)/d(shift) at 0 is the slice's linear effect, for NPS and a rate,
-    /// on the whole sample and on a segment (with its own effects).
+    /// d(outcome)/d(shift) at 0 is the slice's linear effect, for NPS, a rate and a
+    /// mean node with respondents at its top, on the whole sample and on a segment
+    /// (with its own effects).
     #[test]
     fn small_shift_equals_the_linear_effect(seed in 0u64..1000) {
         let data = setup(seed, 300);
         // One-sided, so the curvature (second order) stays below 1e-6 relative.
         let delta = 1e-5;
-        for id in ["rec", "stay"] {
+        for id in ["rec", "stay", "y"] {
             let whole = change(&data, &format!("x=+{delta}"), &[], "all", id);
             let linear = effect(&data.3, "all", &data.0, id) * delta;
             prop_assert!(((whole - linear) / linear).abs() < 1e-6, "{id}: {whole} vs {linear}");

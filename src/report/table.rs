@@ -310,6 +310,16 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .replace("{importance}", &importance_meaning(method, lang))
         .replace("总体满意度", model.nodes[primary].label.text(lang, &model.nodes[primary].id))
     )?;
+    // How the quadrants are split (issue 14: say it where the labels are read).
+    writeln!(
+        out,
+        "{}",
+        t(
+            lang,
+            "象限：以各驱动因素效应的平均值和指数的平均值为界划分（等于平均值算作高）；低于自身目标的驱动因素不会标为“可能过度”，而是“低优先”。",
+            "quadrant: split at the drivers' mean effect and mean index (at a mean counts as high); a driver below its own target is never \"overkill\", it is \"low priority\" instead."
+        )
+    )?;
     if let Some(line) = correction_line(model, &all.effects.correction, lang) {
         writeln!(out, "{line}")?;
     }

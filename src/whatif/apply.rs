@@ -110,6 +110,7 @@ pub fn apply(
         moves.len(),
         &applies,
     );
+    let rooms = room(model, &inputs, respondents, &active, moves.len(), &applies);
 
     let mut change = vec![vec![0.0f64; count]; moves.len()];
     let mut own = vec![0.0f64; moves.len()];
@@ -167,7 +168,19 @@ pub fn apply(
                         old + (moved - q) * span
                     }
                 }
-                _ => (old + on.iter().map(|&k| own[k]).sum::<f64>()).clamp(low, high),
+                _ => {
+                    // A mean node below a move: the push is scaled up by the share
+                    // of respondents with room in its direction (`room`), so that
+                    // those at the scale's end, who cannot move, are not counted
+                    // against the effect twice.
+                    if let (Some(factors), false) = (rooms[node].as_ref(), direct_moves) {
+                        for &k in &on {
+                            let (up, down) = factors[k];
+                            own[k] *= if own[k] > 0.0 { up } else { down };
+                        }
+                    }
+                    (old + on.iter().map(|&k| own[k]).sum::<f64>()).clamp(low, high)
+                }
             };
             // The actual change is shared among the moves by their own parts.
             let total: f64 = on.iter().map(|&k| own[k]).sum();
@@ -245,6 +258,76 @@ fn calibrate(
                 per_move
                     .into_iter()
                     .map(|(w, v)| if v > 0.0 { w / v } else { 1.0 })
+                    .collect()
+            })
+        })
+        .collect()
+}
+
+/// Per `mean` node with inputs below a move, per move: `(1 / share with room above,
+/// 1 / share with room below)` over the respondents the move applies to (who
+/// answered the node), weighted. The node's effects are regression slopes over all
+/// respondents, those at the scale's end included, so they already carry the end's
+/// flattening: a respondent at the top adds nothing to `cov(x, y)`'s growth. Clamping
+/// each respondent at the end *and* using the full-sample slope would count it twice
+/// (a small push would move the mean by `share below the top × b`, not `b`). Scaled
+/// by these factors a small push moves the weighted mean of the node by exactly the
+/// linear effect, as the latent nodes' calibration does; a large one still bends
+/// where respondents reach the end. `None` for other nodes.
+fn room(
+    model: &Model,
+    inputs: &[Vec<usize>],
+    respondents: &Respondents,
+    active: &[usize],
+    moves: usize,
+    applies: &dyn Fn(usize, usize) -> bool,
+) -> Vec<Option<Vec<(f64, f64)>>> {
+    let count = model.nodes.len();
+    // Per node, per move: (weight, weight below the top, weight above the bottom).
+    let mut sums: Vec<Option<Vec<(f64, f64, f64)>>> = (0..count)
+        .map(|node| {
+            let mean = active.contains(&node)
+                && model.nodes[node].metric == Metric::Mean
+                && !inputs[node].is_empty();
+            mean.then(|| vec![(0.0, 0.0, 0.0); moves])
+        })
+        .collect();
+    for row in 0..respondents.len() {
+        let cell = respondents.cells[row] as usize;
+        let values = respondents.row(row);
+        if values.len() != count {
+            continue;
+        }
+        let w = f64::from(respondents.weights[row]);
+        for (node, sum) in sums.iter_mut().enumerate() {
+            let Some(sum) = sum.as_mut() else { continue };
+            let x = f64::from(values[node]);
+            if x.is_nan() {
+                continue;
+            }
+            let (low, high) = model.nodes[node].index_range();
+            // Values are stored as f32: an answer at the end is within rounding of it.
+            let tolerance = 1e-4 * (high - low);
+            for (k, s) in sum.iter_mut().enumerate() {
+                if applies(k, cell) {
+                    s.0 += w;
+                    if x < high - tolerance {
+                        s.1 += w;
+                    }
+                    if x > low + tolerance {
+                        s.2 += w;
+                    }
+                }
+            }
+        }
+    }
+    let factor = |w: f64, part: f64| if part > 0.0 { w / part } else { 1.0 };
+    sums.into_iter()
+        .map(|s| {
+            s.map(|per_move| {
+                per_move
+                    .into_iter()
+                    .map(|(w, up, down)| (factor(w, up), factor(w, down)))
                     .collect()
             })
         })
