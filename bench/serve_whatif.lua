@@ -20,10 +20,20 @@ request = function()
   return wrk.format("POST", "/api/whatif", {["Content-Type"] = "application/json"}, body)
 end
 
+-- EXPECT_INTERVALS=ready: every answer must say it carries the intervals.
+local expect = os.getenv("EXPECT_INTERVALS")
+local unexpected = 0
+
 response = function(status, headers, body)
   if status ~= 200 then
     non200 = non200 + 1
     if non200 <= 3 then io.stderr:write("non-200: " .. status .. " " .. body .. "\n") end
+  end
+  if expect and headers["x-sattrace-intervals"] ~= expect then
+    unexpected = unexpected + 1
+    if unexpected <= 3 then
+      io.stderr:write("intervals: " .. tostring(headers["x-sattrace-intervals"]) .. ", expected " .. expect .. "\n")
+    end
   end
 end
 

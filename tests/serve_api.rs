@@ -657,6 +657,42 @@ fn the_wave_picker_runs_whatif_wave_and_refuses_unknown_waves() {
 }
 
 #[test]
+fn the_wave_picker_runs_plan_wave() {
+    let (_guard, project) = telecom_copy();
+    let server = Server::start(&project, &["--lang", "en"]);
+    let p = dir(&project);
+    let plan =
+        r#"{"targets": {"nps": 30}, "due": "2027-06-30", "today": "2026-12-01", "wave": "2025H2"}"#;
+    let api = server.post("/api/plan?lang=en", plan);
+    assert_eq!(api.status, 200, "{}", api.text());
+    let args = [
+        "plan",
+        p,
+        "--target",
+        "nps=30",
+        "--due",
+        "2027-06-30",
+        "--today",
+        "2026-12-01",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ];
+    let earlier: Vec<&str> = args.iter().copied().chain(["--wave", "2025H2"]).collect();
+    let (expected, _) = cli_any(&earlier);
+    assert_eq!(api.text(), String::from_utf8_lossy(&expected));
+    // The wave matters: the earlier wave's plan starts from its own scores.
+    let (latest, _) = cli_any(&args);
+    assert_ne!(expected, latest);
+    let named = server.post("/api/plan?lang=en", &plan.replace("2025H2", "2026H1"));
+    assert_eq!(named.text(), String::from_utf8_lossy(&latest));
+    let unknown = server.post("/api/plan", &plan.replace("2025H2", "2025H3"));
+    assert_eq!(unknown.status, 400, "{}", unknown.text());
+    assert_eq!(unknown.json()["error"], "invalid_wave");
+}
+
+#[test]
 fn whatif_answers_carry_the_root_causes_before_and_after() {
     let (_guard, project) = telecom_copy();
     let server = Server::start(&project, &[]);

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::output::write_output;
-use super::pipeline::{run_pipeline, Outcome};
+use super::pipeline::{run_pipeline_at, Outcome};
 use super::progress;
 use super::project::ProjectArgs;
 use super::uncertainty::{replicates, UncertaintyArgs};
@@ -40,6 +40,10 @@ pub struct PlanArgs {
     /// today + their duration is on or before the due date.
     #[arg(long)]
     pub today: Option<String>,
+    /// Plan on the survey as it stood at this wave (that wave and the earlier
+    /// ones; default: the latest), as `whatif --wave` runs on it.
+    #[arg(long, value_name = "WAVE")]
+    pub wave: Option<String>,
     /// Output format.
     #[arg(long, value_parser = super::values::parser::<Format>(), default_value = "table")]
     pub format: Format,
@@ -335,7 +339,11 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
     )?;
     // Respondent rows for the exact (what-if) evaluation; a moments table has none,
     // and its plans are evaluated on cell means.
-    let pipeline = run_pipeline(&args.project, args.project.moments.is_none())?;
+    let pipeline = run_pipeline_at(
+        &args.project,
+        args.project.moments.is_none(),
+        args.wave.as_deref(),
+    )?;
     let model = &pipeline.project.model;
     // The search reports now and then; the spinner shows it on a terminal only, so
     // stdout and piped stderr stay byte-identical.

@@ -10,8 +10,10 @@ use crate::data::{NodeMoments, Survey};
 use crate::graph::{DriverGraph, EdgeEffects};
 use crate::model::Model;
 
-use super::pseudo::pseudo_respondents;
-use super::{apply, delta_to_index, Applied, Basis, MoveKind, Scenario};
+use super::apply::apply_with;
+use super::propensity::Propensities;
+use super::pseudo::{pseudo_respondents, Pseudo};
+use super::{delta_to_index, Applied, Basis, MoveKind, Scenario};
 
 /// Apply `scenario` to a survey known by its moments: the row engine runs on
 /// pseudo-respondents drawn from each selected cell's means and covariance
@@ -31,7 +33,33 @@ pub fn apply_to_moments(
         .map(|c| selected.iter().any(|s| s.get(c).copied().unwrap_or(false)))
         .collect();
     let pseudo = pseudo_respondents(model, survey, &wanted);
-    let run = apply(
+    apply_to_pseudo(
+        model, graph, survey, &pseudo, basis, scenario, selected, None,
+    )
+}
+
+/// [`apply_to_moments`] on pseudo-respondents already drawn for (at least) the
+/// selected cells: each cell's draws are its own stream, so rows drawn for more
+/// cells than selected change nothing (the bootstrap draws them once per
+/// replicate for every cell of the latest wave, with their propensities).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the row engine's inputs plus the kept pseudo-respondents and propensities"
+)]
+pub(super) fn apply_to_pseudo(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    pseudo: &Pseudo,
+    basis: &Basis,
+    scenario: &Scenario,
+    selected: &[Vec<bool>],
+    propensities: Option<&Propensities>,
+) -> Applied {
+    let wanted: Vec<bool> = (0..survey.cells.len())
+        .map(|c| selected.iter().any(|s| s.get(c).copied().unwrap_or(false)))
+        .collect();
+    let run = apply_with(
         model,
         graph,
         survey,
@@ -39,6 +67,7 @@ pub fn apply_to_moments(
         basis,
         scenario,
         selected,
+        propensities,
     );
     let mut cells: Vec<Vec<NodeMoments>> = survey
         .cells

@@ -8,6 +8,7 @@ use crate::data::{NodeMoments, Respondents, Survey};
 use crate::graph::{DriverGraph, EdgeEffects};
 use crate::model::{Metric, Model};
 
+use super::propensity::Propensities;
 use super::{delta_to_index, MoveKind, Scenario};
 
 /// Propensities are kept this far from 0 and 1 so their logit is finite.
@@ -39,7 +40,7 @@ pub struct Applied {
 
 /// A respondent's propensity on a latent node (NPS, rate or top-2-box with inputs):
 /// the whole-sample fitted value `a + Σ b·x` as a share of the node's range.
-fn propensity(
+pub(super) fn propensity(
     model: &Model,
     inputs: &[usize],
     basis: &Basis,
@@ -73,6 +74,34 @@ pub fn apply(
     basis: &Basis,
     scenario: &Scenario,
     selected: &[Vec<bool>],
+) -> Applied {
+    apply_with(
+        model,
+        graph,
+        survey,
+        respondents,
+        basis,
+        scenario,
+        selected,
+        None,
+    )
+}
+
+/// [`apply`] with the rows' propensities already worked out under `basis` (the
+/// bootstrap keeps them per replicate); `None`: worked out here.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "apply's inputs plus the kept propensities"
+)]
+pub(super) fn apply_with(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    respondents: &Respondents,
+    basis: &Basis,
+    scenario: &Scenario,
+    selected: &[Vec<bool>],
+    cached: Option<&Propensities>,
 ) -> Applied {
     let count = model.nodes.len();
     let moves = &scenario.moves;
@@ -109,15 +138,20 @@ pub fn apply(
         &active,
         moves.len(),
         &applies,
+        cached,
     );
     let rooms = room(model, &inputs, respondents, &active, moves.len(), &applies);
 
     let mut change = vec![vec![0.0f64; count]; moves.len()];
     let mut own = vec![0.0f64; moves.len()];
     let mut moved_rows = 0u64;
+    // The moves of each cell, looked up once rather than per row.
+    let on_cell: Vec<Vec<usize>> = (0..survey.cells.len())
+        .map(|cell| (0..moves.len()).filter(|&k| applies(k, cell)).collect())
+        .collect();
     for row in 0..respondents.len() {
         let cell = respondents.cells[row] as usize;
-        let on: Vec<usize> = (0..moves.len()).filter(|&k| applies(k, cell)).collect();
+        let on = on_cell.get(cell).map_or(&[][..], Vec::as_slice);
         let values = respondents.row(row);
         if on.is_empty() || values.len() != count {
             continue;
@@ -133,7 +167,7 @@ pub fn apply(
             let (low, high) = model.nodes[node].index_range();
             // Each move's own part of this node's change before clamping.
             let direct_moves = on.iter().any(|&k| moves[k].node == node);
-            for &k in &on {
+            for &k in on {
                 own[k] = if direct_moves {
                     match (moves[k].node == node, moves[k].kind) {
                         (false, _) => 0.0,
@@ -154,7 +188,7 @@ pub fn apply(
                 Some(slope) if !direct_moves => {
                     // Latent: the logit moves by Σ slope_k · push_k / range.
                     let span = high - low;
-                    for &k in &on {
+                    for &k in on {
                         own[k] *= slope[k];
                     }
                     let push: f64 = on.iter().map(|&k| own[k]).sum();
@@ -162,9 +196,15 @@ pub fn apply(
                         // logistic(logit(q)) is q only to rounding: no push, no change.
                         old
                     } else {
-                        let q =
-                            propensity(model, &inputs[node], basis, node, values).unwrap_or(0.5);
-                        let moved = logistic((q / (1.0 - q)).ln() + push / span);
+                        let (q, logit) = match cached.and_then(|c| c.of(node, row)) {
+                            Some(known) => known,
+                            None => {
+                                let q = propensity(model, &inputs[node], basis, node, values)
+                                    .unwrap_or(0.5);
+                                (q, (q / (1.0 - q)).ln())
+                            }
+                        };
+                        let moved = logistic(logit + push / span);
                         old + (moved - q) * span
                     }
                 }
@@ -184,7 +224,7 @@ pub fn apply(
             };
             // The actual change is shared among the moves by their own parts.
             let total: f64 = on.iter().map(|&k| own[k]).sum();
-            for &k in &on {
+            for &k in on {
                 change[k][node] = if total != 0.0 {
                     (new - old) * own[k] / total
                 } else {
@@ -197,7 +237,7 @@ pub fn apply(
                 }
             }
         }
-        for &k in &on {
+        for &k in on {
             for &node in &active {
                 change[k][node] = 0.0;
             }
@@ -211,6 +251,10 @@ pub fn apply(
 /// moves the weighted mean of those respondents' expected values by exactly the
 /// linear effect (d q / d logit = q(1 − q) for each of them). `None` for nodes
 /// that respond linearly.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "apply's inputs plus the kept propensities"
+)]
 fn calibrate(
     model: &Model,
     inputs: &[Vec<usize>],
@@ -219,6 +263,7 @@ fn calibrate(
     active: &[usize],
     moves: usize,
     applies: &dyn Fn(usize, usize) -> bool,
+    cached: Option<&Propensities>,
 ) -> Vec<Option<Vec<f64>>> {
     let count = model.nodes.len();
     let mut sums: Vec<Option<Vec<(f64, f64)>>> = (0..count)
@@ -232,7 +277,9 @@ fn calibrate(
     for row in 0..respondents.len() {
         let cell = respondents.cells[row] as usize;
         let values = respondents.row(row);
-        if values.len() != count {
+        // A row no move applies to adds nothing: skipped before its propensities
+        // (most rows of a segment's or one wave's what-if).
+        if values.len() != count || !(0..moves).any(|k| applies(k, cell)) {
             continue;
         }
         let w = f64::from(respondents.weights[row]);
@@ -241,7 +288,9 @@ fn calibrate(
             if f64::from(values[node]).is_nan() {
                 continue;
             }
-            let Some(q) = propensity(model, &inputs[node], basis, node, values) else {
+            let known = cached.and_then(|c| c.of(node, row)).map(|(q, _)| q);
+            let Some(q) = known.or_else(|| propensity(model, &inputs[node], basis, node, values))
+            else {
                 continue;
             };
             for (k, s) in sum.iter_mut().enumerate() {

@@ -23,11 +23,12 @@ use crate::analysis::{analyze, score_node, Analysis, AnalysisOptions, SliceKey};
 use crate::data::{Cell, CrossMoments, ItemMoments, Moments, NodeMoments, Respondents, Survey};
 use crate::graph::DriverGraph;
 use crate::importance::interval::percentile;
-use crate::model::Model;
+use crate::model::{Metric, Model};
 use crate::stats::rng::Rng;
 
-use super::pseudo::{cell_distribution, cholesky};
-use super::{applied, slice_moments, Scenario, WhatIfError};
+use super::propensity::Propensities;
+use super::pseudo::{cell_distribution, cholesky, pseudo_respondents, Pseudo};
+use super::{applied_on, slice_moments, whole_means, Basis, Scenario, WhatIfError};
 
 /// Replicates when `--bootstrap` is not given.
 pub const DEFAULT_REPLICATES: usize = 200;
@@ -334,6 +335,86 @@ pub struct Replicates {
     /// Per kept replicate, in replicate order: its number, its survey (when small
     /// enough to keep) and its analysis.
     kept: Vec<(u64, Option<Survey>, Analysis)>,
+    /// Per kept replicate whose survey is kept: what its what-ifs need that does
+    /// not depend on the scenario ([`Baseline`]), made with the replicate.
+    baselines: Vec<Option<Result<Baseline, WhatIfError>>>,
+}
+
+/// What a what-if on one replicate needs that does not depend on the scenario:
+/// the whole sample's means (the propensities' intercepts), and every slice's
+/// node moments and scores before any move. Made once per replicate, so a what-if
+/// only moves its respondents and scores the nodes that moved.
+#[derive(Debug, Clone)]
+struct Baseline {
+    /// The level the scores were made at.
+    level: f64,
+    means: Vec<f64>,
+    /// Every slice of the latest wave: its node moments before any move.
+    before: Vec<(SliceKey, Vec<NodeMoments>)>,
+    /// Parallel to `before`: each node's score (`None`: none).
+    scores: Vec<Vec<Option<f64>>>,
+    /// A parametric replicate (no respondent rows): the pseudo-respondents of
+    /// every cell of its latest wave, which the aggregate what-if would draw again
+    /// for each scenario.
+    pseudo: Option<Pseudo>,
+    /// The propensities of its rows (or pseudo-respondents) under its own effects.
+    propensities: Option<Propensities>,
+}
+
+impl Baseline {
+    fn new(
+        model: &Model,
+        graph: &DriverGraph,
+        survey: &Survey,
+        analysis: &Analysis,
+        level: f64,
+    ) -> Result<Self, WhatIfError> {
+        let latest = analysis
+            .latest_wave()
+            .cloned()
+            .ok_or(WhatIfError::NoBaseline)?;
+        let means = whole_means(model, survey, &latest)?;
+        let base: Vec<Vec<NodeMoments>> = survey
+            .cells
+            .iter()
+            .map(|c| c.moments.nodes.clone())
+            .collect();
+        let before = slice_moments(survey, &base, &latest);
+        let scores = before
+            .iter()
+            .map(|(_, b)| scores(model, b, level))
+            .collect();
+        let pseudo = survey.respondents.is_none().then(|| {
+            let wanted: Vec<bool> = survey.cells.iter().map(|c| c.key.wave == latest).collect();
+            pseudo_respondents(model, survey, &wanted)
+        });
+        // The basis the what-if moves with: the whole sample's effects and means.
+        let propensities = analysis
+            .latest()
+            .find(|s| s.key.is_all())
+            .zip(
+                survey
+                    .respondents
+                    .as_ref()
+                    .or(pseudo.as_ref().map(|p| &p.rows)),
+            )
+            .map(|(whole, rows)| {
+                let basis = Basis {
+                    direct: whole.effects.direct.clone(),
+                    means: means.clone(),
+                    moves: Vec::new(),
+                };
+                Propensities::new(model, graph, rows, &basis)
+            });
+        Ok(Baseline {
+            level,
+            means,
+            before,
+            scores,
+            pseudo,
+            propensities,
+        })
+    }
 }
 
 impl Replicates {
@@ -352,20 +433,39 @@ impl Replicates {
         // A parametric replicate keeps no rows: its survey is as small as the table.
         let rows = resampler.respondents.map_or(0, |r| r.values.len());
         let keep = rows.saturating_mul(4).saturating_mul(boot.replicates) <= KEEP_BYTES;
-        let run = |r: usize| -> Result<Option<(u64, Option<Survey>, Analysis)>, WhatIfError> {
+        type Slot = (
+            u64,
+            Option<Survey>,
+            Analysis,
+            Option<Result<Baseline, WhatIfError>>,
+        );
+        let run = |r: usize| -> Result<Option<Slot>, WhatIfError> {
             if !go_on() {
                 return Err(WhatIfError::Stopped);
             }
             let replicate = resampler.replicate(boot.seed, r as u64);
-            let analysis = analyze(model, graph, &replicate, options).ok();
-            Ok(analysis.map(|a| (r as u64, keep.then_some(replicate), a)))
+            let Ok(analysis) = analyze(model, graph, &replicate, options) else {
+                return Ok(None);
+            };
+            let baseline =
+                keep.then(|| Baseline::new(model, graph, &replicate, &analysis, boot.level));
+            Ok(Some((
+                r as u64,
+                keep.then_some(replicate),
+                analysis,
+                baseline,
+            )))
         };
         let slots = spread(boot.replicates, &run);
         let mut kept = Vec::with_capacity(slots.len());
+        let mut baselines = Vec::with_capacity(slots.len());
         let mut failed = 0;
         for slot in slots {
             match slot? {
-                Some(value) => kept.push(value),
+                Some((r, survey, analysis, baseline)) => {
+                    kept.push((r, survey, analysis));
+                    baselines.push(baseline);
+                }
                 None => failed += 1,
             }
         }
@@ -375,6 +475,7 @@ impl Replicates {
             failed,
             parametric: resampler.is_parametric(),
             kept,
+            baselines,
         })
     }
 
@@ -392,6 +493,40 @@ impl Replicates {
             match kept {
                 Some(replicate) => each(replicate, analysis),
                 None => each(&resampler.replicate(self.seed, *r), analysis),
+            }
+        };
+        spread(self.kept.len(), &run).into_iter().collect()
+    }
+
+    /// [`Replicates::map`] with each replicate's [`Baseline`] at `level`: the one
+    /// made with the replicate when it matches, else made now.
+    fn map_baseline<T: Send>(
+        &self,
+        model: &Model,
+        graph: &DriverGraph,
+        survey: &Survey,
+        level: f64,
+        each: &(dyn Fn(&Survey, &Analysis, &Baseline) -> Result<T, WhatIfError> + Sync),
+    ) -> Result<Vec<T>, WhatIfError> {
+        let resampler = Resampler::of(survey);
+        let run = |k: usize| -> Result<T, WhatIfError> {
+            let (r, kept, analysis) = &self.kept[k];
+            let made = self.baselines.get(k).and_then(Option::as_ref);
+            match (kept, made) {
+                (Some(replicate), Some(Ok(baseline))) if baseline.level == level => {
+                    each(replicate, analysis, baseline)
+                }
+                (Some(_), Some(Err(e))) => Err(e.clone()),
+                (Some(replicate), _) => each(
+                    replicate,
+                    analysis,
+                    &Baseline::new(model, graph, replicate, analysis, level)?,
+                ),
+                (None, _) => {
+                    let replicate = resampler.replicate(self.seed, *r);
+                    let baseline = Baseline::new(model, graph, &replicate, analysis, level)?;
+                    each(&replicate, analysis, &baseline)
+                }
             }
         };
         spread(self.kept.len(), &run).into_iter().collect()
@@ -464,6 +599,37 @@ fn scores(model: &Model, moments: &[NodeMoments], level: f64) -> Vec<Option<f64>
         .collect()
 }
 
+/// The score of a node whose values a scenario moved (`after`), given that it had
+/// one before (`before`): a what-if changes values, not who has one nor their
+/// weights, so all that [`score_node`] checks of the count, the weights and the
+/// level holds as it did before, and the score is the mean on the node's scale.
+/// Only the checks on the moved values are left, and the t quantile of the score's
+/// own interval (a third of the intervals' time, and not part of a change) is not
+/// computed. Equal to `score_node(node, after, level).map(|s| s.score)` (tested);
+/// moments whose rows or weights differ go through [`score_node`] itself.
+fn moved_score(
+    node: &crate::model::Node,
+    before: &NodeMoments,
+    after: &NodeMoments,
+    level: f64,
+) -> Option<f64> {
+    let same_rows = after.n == before.n && after.sw == before.sw && after.sw2 == before.sw2;
+    if !same_rows {
+        return score_node(node, after, level).map(|s| s.score);
+    }
+    let (mean, m2) = (after.mean()?, after.m2()?);
+    let valid = mean.is_finite()
+        && m2.is_finite()
+        && match node.metric {
+            Metric::Mean => true,
+            Metric::Nps => {
+                (mean * after.sw).is_finite() && (m2 + mean * mean * after.sw).is_finite()
+            }
+            Metric::Rate | Metric::Top2box => (0.0..=100.0).contains(&mean),
+        };
+    valid.then(|| node.score_from_index(mean))
+}
+
 /// Bootstrap intervals of the change `scenario` makes to every node of every slice
 /// of the latest wave: the respondent bootstrap, or the parametric one for a
 /// survey known by its moments ([`Resampler::of`]).
@@ -495,17 +661,25 @@ pub fn change_intervals_in(
     };
     // Per replicate: per slice, per node, the change (`None`: no score).
     type Changes = Vec<(SliceKey, Vec<Option<f64>>)>;
-    let one = |rs: &Survey, ra: &Analysis| -> Result<Changes, WhatIfError> {
-        let (moved, latest, _) = applied(model, graph, rs, ra, scenario, rs.respondents.as_ref())?;
-        let base: Vec<Vec<NodeMoments>> =
-            rs.cells.iter().map(|c| c.moments.nodes.clone()).collect();
-        let before = slice_moments(rs, &base, &latest);
+    let one = |rs: &Survey, ra: &Analysis, base: &Baseline| -> Result<Changes, WhatIfError> {
+        let (moved, latest, _) = applied_on(
+            model,
+            graph,
+            rs,
+            ra,
+            scenario,
+            rs.respondents.as_ref(),
+            base.means.clone(),
+            base.pseudo.as_ref(),
+            base.propensities.as_ref(),
+        )?;
         let after = slice_moments(rs, &moved.cells, &latest);
-        Ok(before
+        Ok(base
+            .before
             .iter()
+            .zip(&base.scores)
             .zip(&after)
-            .map(|((key, b), (_, a))| {
-                let before = scores(model, b, boot.level);
+            .map(|(((key, b), before), (_, a))| {
                 // A node whose moments the scenario left bit for bit as they were
                 // has the same score (a pure function of them): not scored again.
                 // Most nodes of most slices are such; scoring is half the time.
@@ -518,7 +692,7 @@ pub fn change_intervals_in(
                         let new = if a[i] == b[i] {
                             old
                         } else {
-                            score_node(node, &a[i], boot.level)?.score
+                            moved_score(node, &b[i], &a[i], boot.level)?
                         };
                         Some(new - old)
                     })
@@ -529,7 +703,7 @@ pub fn change_intervals_in(
     };
     let failed = replicates.failed;
     let replicates_parametric = replicates.parametric;
-    let replicates = replicates.map(survey, &one)?;
+    let replicates = replicates.map_baseline(model, graph, survey, boot.level, &one)?;
     let mut keys: Vec<SliceKey> = Vec::new();
     let mut samples: Vec<Vec<Vec<f64>>> = Vec::new();
     let mut missing: Vec<Vec<bool>> = Vec::new();
@@ -578,6 +752,62 @@ pub fn change_intervals_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `moved_score` gives `score_node`'s score (or its `None`) for every node of
+    /// the example, on moments moved as a what-if moves them (values replaced,
+    /// rows and weights kept) — including a node moved outside its range, a level
+    /// `score_node` refuses, and moments that lost their rows.
+    #[test]
+    fn moved_scores_equal_score_node() {
+        let text = std::fs::read_to_string("fixtures/telecom/model.yaml").expect("model");
+        let model = crate::model::load_model("model.yaml", &text).expect("valid");
+        let mut rng = Rng::new(5, 1);
+        let mut checked = 0;
+        for node in &model.nodes {
+            let (low, high) = node.index_range();
+            for trial in 0..60 {
+                let rows = [1usize, 2, 3, 8, 40][trial % 5];
+                let mut before = NodeMoments::default();
+                let mut values = Vec::new();
+                for _ in 0..rows {
+                    let w = if trial % 3 == 0 {
+                        1.0
+                    } else {
+                        0.2 + rng.uniform()
+                    };
+                    let v = low + (high - low) * rng.uniform();
+                    before.add(w, v);
+                    values.push((w, v));
+                }
+                let mut after = before;
+                for &(w, v) in values.iter().take(rows.div_ceil(2)) {
+                    // Beyond the range now and then (a clamp that did not happen).
+                    let moved = v + (high - low) * (rng.uniform() - 0.3);
+                    after.replace(w, v, moved);
+                }
+                let level = [0.95, 0.5, 1.0][trial % 3];
+                let expected = score_node(node, &after, level).map(|s| s.score);
+                if score_node(node, &before, level).is_none() {
+                    continue;
+                }
+                let got = moved_score(node, &before, &after, level);
+                assert_eq!(
+                    got.map(f64::to_bits),
+                    expected.map(f64::to_bits),
+                    "{} trial {trial}",
+                    node.id
+                );
+                // Different rows: the general path.
+                let fewer = NodeMoments::default();
+                assert_eq!(
+                    moved_score(node, &before, &fewer, level),
+                    score_node(node, &fewer, level).map(|s| s.score)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
 
     /// Bartlett's redraw is a Wishart with the right centre and spread: over many
     /// draws its covariance averages to the cell's (times (m − 1)/m) and the

@@ -7,6 +7,7 @@ mod aggregate;
 mod apply;
 mod bootstrap;
 mod diff;
+mod propensity;
 mod pseudo;
 mod scenario;
 
@@ -152,18 +153,63 @@ fn applied(
         .latest_wave()
         .cloned()
         .ok_or(WhatIfError::NoBaseline)?;
-    let whole = before
-        .latest()
-        .find(|s| s.key.is_all())
-        .ok_or(WhatIfError::NoBaseline)?;
-    let complete = slices(survey, Some(&latest))
+    let means = whole_means(model, survey, &latest)?;
+    applied_on(
+        model,
+        graph,
+        survey,
+        before,
+        scenario,
+        respondents,
+        means,
+        None,
+        None,
+    )
+}
+
+/// The means of every node over the complete cases of `latest`'s whole sample:
+/// the intercepts of the respondents' propensities. It does not depend on the
+/// scenario, so the bootstrap computes it once per replicate.
+fn whole_means(
+    model: &Model,
+    survey: &Survey,
+    latest: &Option<String>,
+) -> Result<Vec<f64>, WhatIfError> {
+    let complete = slices(survey, Some(latest))
         .into_iter()
         .next()
         .map(|(_, m)| m.complete)
         .ok_or(WhatIfError::NoBaseline)?;
-    let means: Vec<f64> = (0..model.nodes.len())
+    Ok((0..model.nodes.len())
         .map(|i| complete.mean(i).unwrap_or(0.0))
-        .collect();
+        .collect())
+}
+
+/// [`applied`] with the whole sample's means ([`whole_means`]) given, and without
+/// respondents the pseudo-respondents when already drawn.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the scenario's inputs plus what the bootstrap keeps per replicate"
+)]
+fn applied_on(
+    model: &Model,
+    graph: &DriverGraph,
+    survey: &Survey,
+    before: &Analysis,
+    scenario: &Scenario,
+    respondents: Option<&crate::data::Respondents>,
+    means: Vec<f64>,
+    pseudo: Option<&pseudo::Pseudo>,
+    propensities: Option<&propensity::Propensities>,
+) -> Result<(Applied, Option<String>, Vec<String>), WhatIfError> {
+    let latest = before
+        .latest_wave()
+        .cloned()
+        .ok_or(WhatIfError::NoBaseline)?;
+    let whole = before
+        .latest()
+        .find(|s| s.key.is_all())
+        .ok_or(WhatIfError::NoBaseline)?;
     // Each move: the cells it applies to, and the slice whose effects it flows through.
     let mut selected = Vec::with_capacity(scenario.moves.len());
     let mut effects = Vec::with_capacity(scenario.moves.len());
@@ -205,7 +251,7 @@ fn applied(
     };
     let scenario = &expanded;
     let applied = match respondents {
-        Some(respondents) => apply(
+        Some(respondents) => apply::apply_with(
             model,
             graph,
             survey,
@@ -213,8 +259,21 @@ fn applied(
             &basis,
             scenario,
             &selected,
+            propensities,
         ),
-        None => apply_to_moments(model, graph, survey, &basis, scenario, &selected),
+        None => match pseudo {
+            Some(pseudo) => aggregate::apply_to_pseudo(
+                model,
+                graph,
+                survey,
+                pseudo,
+                &basis,
+                scenario,
+                &selected,
+                propensities,
+            ),
+            None => apply_to_moments(model, graph, survey, &basis, scenario, &selected),
+        },
     };
     Ok((applied, latest, bases))
 }

@@ -85,6 +85,7 @@ pub(super) fn cell_distribution(survey: &Survey, cell: usize) -> Option<(Vec<f64
 
 /// Pseudo-respondents and, per cell and node, the summed weight of those who
 /// have a value there (what their summed change is divided by).
+#[derive(Debug, Clone)]
 pub struct Pseudo {
     pub rows: Respondents,
     pub present: Vec<Vec<f64>>,

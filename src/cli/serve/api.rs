@@ -265,11 +265,12 @@ async fn plan(
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let options = options(&shared, query)?;
-    let request: PlanBody = parse(&body(raw)?)?;
-    let request = request.to_request()?;
-    let (outcome, cache) = ready_with_boot(&shared)?;
-    let (boot, kept, intervals) = cache.now();
-    let (bytes, _) = blocking(move || {
+    let body: PlanBody = parse(&body(raw)?)?;
+    let request = body.to_request()?;
+    ready(&shared)?;
+    let (bytes, intervals) = blocking(move || {
+        let (outcome, cache) = at_wave(&shared, body.wave.as_deref())?;
+        let (boot, kept, intervals) = cache.now();
         super::super::plan::render_plan_with(
             &outcome,
             &request,
@@ -279,6 +280,7 @@ async fn plan(
             boot.as_ref().map(|b| (b, kept.as_deref())),
             None,
         )
+        .map(|(bytes, _)| (bytes, intervals))
         .map_err(ApiError::invalid)
     })
     .await?;
@@ -298,11 +300,12 @@ async fn export(
     let format = options.format.unwrap_or_else(|| "html".to_string());
     let lang = options.lang;
     let scenario = request.scenario.filter(|s| !s.is_empty());
+    let plan_wave = request.plan.as_ref().and_then(|p| p.wave.clone());
     let plan = request.plan.map(|p| p.to_request()).transpose()?;
     let (bytes, kind, extension) = blocking(move || {
-        // The view as of the scenario's wave; the JSON is the what-if's or plan's
-        // answer, with the same intervals.
-        let wave = scenario.as_ref().and_then(|s| s.wave.clone());
+        // The view as of the scenario's wave (else the plan's); the JSON is the
+        // what-if's or plan's answer, with the same intervals.
+        let wave = scenario.as_ref().and_then(|s| s.wave.clone()).or(plan_wave);
         let (outcome, cache) = at_wave(&shared, wave.as_deref())?;
         let (boot, kept, _) = cache.now();
         let scenarios = match &scenario {

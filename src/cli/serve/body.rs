@@ -43,6 +43,9 @@ pub struct PlanBody {
     pub budget: Option<f64>,
     #[serde(default)]
     pub today: Option<String>,
+    /// The wave to plan on (`plan --wave`; absent: the latest).
+    #[serde(default)]
+    pub wave: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -7,7 +7,7 @@
   const T = {
     zh: {
       whatif: "假设分析", segment: "细分", wave: "波次", reset: "复位",
-      wave_note: "假设分析基于所选波次（与 sattrace whatif --wave 相同；默认最新波次）。",
+      wave_note: "假设分析和计划基于所选波次（与 sattrace whatif/plan --wave 相同；默认最新波次）。",
       scenario_name: "场景名", save: "保存场景", load: "载入", saved: "已保存：",
       outcomes: "结果指标", moved: "驱动因素变化", actions: "行动排序",
       node: "指标", before: "之前", after: "之后", change: "变化",
@@ -29,7 +29,7 @@
     },
     en: {
       whatif: "What-if", segment: "Segment", wave: "Wave", reset: "Reset",
-      wave_note: "What-ifs run on the chosen wave (as sattrace whatif --wave does; the latest by default).",
+      wave_note: "What-ifs and plans run on the chosen wave (as sattrace whatif/plan --wave do; the latest by default).",
       scenario_name: "Scenario name", save: "Save scenario", load: "Load", saved: "Saved: ",
       outcomes: "Outcomes", moved: "Drivers moved", actions: "Action ranking",
       node: "Measure", before: "Before", after: "After", change: "Change",
@@ -354,7 +354,8 @@
     if ($("due").value.trim()) body.due = $("due").value.trim();
     if ($("budget").value.trim()) body.budget = Number($("budget").value);
     if ($("today").value.trim()) body.today = $("today").value.trim();
-    return body;
+    // The wave picker applies to the plan too (`sattrace plan --wave`).
+    return withWave(body);
   }
 
   async function runPlan(event) {
