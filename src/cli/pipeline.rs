@@ -228,6 +228,7 @@ mod tests {
                 loc: Loc::new("rules.yaml", i + 1, 5),
                 message: format!("rule `r{i}` stopped: `when` exceeded 10000 operations"),
                 help: String::new(),
+                zh: None,
             })
             .collect();
         let lines = failure_summary(&failures);
