@@ -172,6 +172,9 @@ fn rules_at_the_operation_cap_are_stopped_by_the_run_budget() {
         "{}",
         clip(&ran.stderr)
     );
+    // Item 20: warnings to a pipe carry no colours and no module path.
+    assert!(!ran.stderr.contains('\u{1b}'), "{}", clip(&ran.stderr));
+    assert!(!ran.stderr.contains("sattrace::"), "{}", clip(&ran.stderr));
     eprintln!("analyze with 300 capped rules: {:?}", ran.elapsed);
 }
 
