@@ -135,15 +135,16 @@ fn a_declared_header_row_and_a_wrong_sheet() {
     write(&model.replace("sheet: 数据", "sheet: 数据\nheader_row: 4"));
     let (code, _, stderr) = run(&args("fixtures/files/survey.xlsx"));
     assert_eq!(code, 2);
+    // `analyze` speaks Chinese by default; the place in the workbook is said in it too.
     assert!(
-        stderr.contains("survey.xlsx: sheet 数据, header row 4: column `"),
+        stderr.contains("survey.xlsx: 工作表 数据 表头第 4 行：表头中没有列 `"),
         "{stderr}"
     );
 
     write(&model.replace("sheet: 数据", "sheet: Data"));
     let (code, _, stderr) = run(&args("fixtures/files/survey.xlsx"));
     assert_eq!(code, 2);
-    assert!(stderr.contains("no sheet `Data`"), "{stderr}");
+    assert!(stderr.contains("没有工作表 `Data`"), "{stderr}");
     assert!(stderr.contains("`About`, `数据`"), "{stderr}");
 
     write(&model.replace("sheet: 数据", "sheet: 数据\nheader_row: 0"));

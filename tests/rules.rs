@@ -1,9 +1,15 @@
 //! Rule files: loading, located errors, the sandbox, evaluation, and the default pack.
 
+#![allow(
+    clippy::result_large_err,
+    reason = "RuleError carries its text in two languages (128 bytes); these helpers return it as the library does"
+)]
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use sattrace::model::load_model;
+use sattrace::diag::Localized;
+use sattrace::model::{load_model, Lang};
 use sattrace::rules::{
     default_rules, load_rules, Context, Evaluation, Expect, Facts, Known, Match, OutcomeFacts,
     RuleEngine, RuleError, RuleSet, RuleSource, SegmentFacts, WaveFacts,
@@ -441,6 +447,43 @@ fn unknown_driver_computed_at_run_time_is_an_evaluation_error() {
         err.message()
             .contains("unknown driver `network2`, did you mean `network`?"),
         "{err}"
+    );
+    let zh = Localized::message(&err, Lang::Zh);
+    assert!(
+        zh.starts_with("r.yaml:5:")
+            && zh.contains("规则 `r1`：未知的驱动因素 `network2`，是不是 `network`？"),
+        "{zh}"
+    );
+}
+
+/// Errors raised while rules run are said in Chinese too: a sandbox limit, a
+/// value of the wrong type, and Rhai's own run-time errors, location kept.
+#[test]
+fn evaluation_errors_are_said_in_chinese() {
+    let zh = |when: &str, label: &str| {
+        let mut driver = response_time(3.0, 0.2);
+        driver.label = label.to_string();
+        let err = evaluate(&one_rule(when, ""), driver, 1.0).expect_err("fails");
+        let (en, zh) = (err.to_string(), Localized::message(&err, Lang::Zh));
+        assert_eq!(en.split(": ").next(), zh.split(": ").next(), "{en} / {zh}");
+        assert!(!zh.contains("help"), "{zh}");
+        zh
+    };
+    let limit = zh("driver.label + driver.label != \"\"", &"客".repeat(600));
+    assert!(
+        limit.contains("规则 `r1` 已停止：`when` 超出了字符串长度限制"),
+        "{limit}"
+    );
+    assert!(limit.contains("提示：规则表达式必须简短"), "{limit}");
+    let not_bool = zh("if driver.gap > 0.1 { 1 } else { 2 }", "x");
+    assert!(
+        not_bool.contains("必须是 true 或 false，而不是整数"),
+        "{not_bool}"
+    );
+    let bounds = zh("driver.gap > [1, 2][driver.label.len() + 4]", "x");
+    assert!(
+        bounds.contains("`when` 运行出错：列表下标 5 越界"),
+        "{bounds}"
     );
 }
 

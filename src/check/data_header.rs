@@ -21,7 +21,7 @@ pub fn check_data_header(model: &Model, file: &str, head: &[u8]) -> Vec<Diagnost
         return vec![Diagnostic::error(
             Code::MissingColumn,
             &Loc::new(file, 0, 0),
-            format!("this is not a text (CSV) file but {kind}"),
+            format!("this is not a text (CSV) file but {}", kind.0),
         )
         .with_help("name the file by its format (e.g. `survey.xlsx`, `survey.sav`); sattrace reads workbooks and SPSS files directly")];
     }

@@ -153,7 +153,7 @@ fn probable_plan(
             result,
             boot.level,
         )
-        .map_err(anyhow::Error::msg)
+        .map_err(anyhow::Error::from)
     };
     let mut result = evaluated_plan(pipeline, request, progress).map_err(|e| smart_error(&e))?;
     result.probabilities = Some(probabilities(&result)?);

@@ -9,7 +9,6 @@ use super::lang::Said;
 use sattrace::diag::Localized;
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
 use clap::{Args, ValueEnum};
 
 use super::output::write_output;
@@ -205,11 +204,11 @@ fn test_project(
             item_moments: sattrace::analysis::needs_item_moments(model, None),
         };
         let survey = super::project::ingest_file(&project, &options, false)?;
-        let analysis = analyze(model, &project.graph, &survey, &AnalysisOptions::default())
-            .map_err(anyhow::Error::msg)?;
-        let recommendations = recommend(model, &project.graph, &analysis, &rules, engine);
-        if let Some(failure) = recommendations.failures.first() {
-            bail!("{failure}");
+        // Typed errors, so they are printed in the run's language.
+        let analysis = analyze(model, &project.graph, &survey, &AnalysisOptions::default())?;
+        let mut recommendations = recommend(model, &project.graph, &analysis, &rules, engine);
+        if !recommendations.failures.is_empty() {
+            return Err(recommendations.failures.swap_remove(0).into());
         }
         let actual: Vec<ActualAction> = recommendations
             .actions
@@ -222,7 +221,7 @@ fn test_project(
             .collect();
         for path in &scenario_files {
             let name = path.display().to_string();
-            let scenario = parse_scenario(&name, &read_text(path)?).map_err(anyhow::Error::msg)?;
+            let scenario = parse_scenario(&name, &read_text(path)?)?;
             let case = check_scenario(&name, &scenario, &actual);
             for a in &actual {
                 fired.push((a.rule.clone(), case.name.clone()));

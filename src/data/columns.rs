@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::DataError;
-use crate::diag::did_you_mean;
-use crate::model::{Metric, Model, Scale, Weights};
+use crate::diag::{did_you_mean_in, suggest, Both};
+use crate::model::{Lang, Metric, Model, Scale, Weights};
 
 /// One item column of a node.
 #[derive(Debug, Clone, Copy)]
@@ -92,15 +92,21 @@ impl Columns {
 
         // Every column the model uses, with what uses it and, for an item, where the
         // model asks for it (the fix may be in model.yaml), in model order.
-        let wanted: Vec<(&str, String)> = model
-            .named_columns()
+        let wanted: Vec<(&str, Both)> = model
+            .named_columns_both()
             .into_iter()
             .map(|(column, used_by, at)| match at {
-                Some(at) => (column, format!("{used_by}, {at}")),
+                Some(at) => (
+                    column,
+                    Both::new(
+                        format!("{}, {at}", used_by.en),
+                        format!("{}，{at}", used_by.zh),
+                    ),
+                ),
                 None => (column, used_by),
             })
             .collect();
-        let mut missing: Vec<(&str, &str)> = Vec::new();
+        let mut missing: Vec<(&str, &Both)> = Vec::new();
         for (column, used_by) in &wanted {
             if let Some(&(first, second)) = duplicates.get(column) {
                 return Err(DataError::DuplicateColumn {
@@ -123,29 +129,38 @@ impl Columns {
                 .map(String::as_str)
                 .filter(|h| !used.contains(h))
                 .collect();
-            let suggestion = did_you_mean(column, unmatched.iter().copied());
-            let help = if !suggestion.is_empty() {
-                suggestion
-            } else if !unmatched.is_empty() && unmatched.len() <= 3 {
-                // Not alike in spelling, but few headers are left over: a renamed
-                // column is most likely one of them.
-                let names: Vec<String> = unmatched.iter().map(|h| format!("`{h}`")).collect();
-                format!(
-                    "the header's columns the model does not use: {}; if `{column}` was renamed, rename it back in the data or in the model",
-                    names.join(", ")
-                )
-            } else {
-                format!(
-                    "the header has {}; rename the column in the data or in the model",
-                    list_columns(&header)
-                )
+            let help = match suggest(column, unmatched.iter().copied()) {
+                Some(s) => Both::new(
+                    did_you_mean_in(Lang::En, Some(&s)),
+                    did_you_mean_in(Lang::Zh, Some(&s)),
+                ),
+                None if !unmatched.is_empty() && unmatched.len() <= 3 => {
+                    // Not alike in spelling, but few headers are left over: a
+                    // renamed column is most likely one of them.
+                    let names: Vec<String> = unmatched.iter().map(|h| format!("`{h}`")).collect();
+                    let names = names.join(", ");
+                    Both::new(
+                        format!("the header's columns the model does not use: {names}; if `{column}` was renamed, rename it back in the data or in the model"),
+                        format!("表头中模型没有用到的列：{names}；如果 `{column}` 被改了名，请在数据或模型中把名字改回来"),
+                    )
+                }
+                None => {
+                    let list = list_columns(&header);
+                    Both::new(
+                        format!(
+                            "the header has {}; rename the column in the data or in the model",
+                            list.en
+                        ),
+                        format!("表头中有 {}；请在数据或模型中重命名该列", list.zh),
+                    )
+                }
             };
             return Err(DataError::MissingColumn {
                 file: file.to_string(),
                 column: column.to_string(),
-                used_by: used_by.to_string(),
+                used_by: Box::new((*used_by).clone()),
                 others: missing.iter().skip(1).map(|(c, _)| c.to_string()).collect(),
-                help,
+                help: Box::new(help),
             });
         }
         let field = |name: &str| first_at.get(name).copied().unwrap_or(0);
@@ -271,15 +286,20 @@ fn example_missing_token(tokens: &[String]) -> Option<String> {
         .map(|t| t.to_string())
 }
 
-fn list_columns(header: &[String]) -> String {
+fn list_columns(header: &[String]) -> Both {
     const SHOWN: usize = 12;
-    let mut list: Vec<String> = header
+    let list: Vec<String> = header
         .iter()
         .take(SHOWN)
         .map(|c| format!("`{c}`"))
         .collect();
+    let list = list.join(", ");
     if header.len() > SHOWN {
-        list.push(format!("… ({} columns)", header.len()));
+        Both::new(
+            format!("{list}, … ({} columns)", header.len()),
+            format!("{list}, …（共 {} 列）", header.len()),
+        )
+    } else {
+        Both::same(list)
     }
-    list.join(", ")
 }

@@ -48,16 +48,19 @@ pub(crate) struct Sniffed {
     pub delimiter: u8,
     /// The kind of binary file this is when it is not text at all (a workbook or SPSS
     /// file with a `.csv` name).
-    pub binary: Option<&'static str>,
+    pub binary: Option<(&'static str, &'static str)>,
 }
 
 pub(crate) fn sniff(head: &[u8]) -> Sniffed {
     let binary = if head.starts_with(b"PK\x03\x04") {
-        Some("an Excel workbook (.xlsx) or another zip archive")
+        Some((
+            "an Excel workbook (.xlsx) or another zip archive",
+            "Excel 工作簿（.xlsx）或其他 zip 压缩包",
+        ))
     } else if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        Some("an old Excel workbook (.xls)")
+        Some(("an old Excel workbook (.xls)", "旧版 Excel 工作簿（.xls）"))
     } else if head.starts_with(b"$FL2") || head.starts_with(b"$FL3") {
-        Some("an SPSS data file (.sav)")
+        Some(("an SPSS data file (.sav)", "SPSS 数据文件（.sav）"))
     } else {
         None
     };

@@ -1,7 +1,7 @@
 //! Why a survey could not be read. Every variant names the file, and the row and
 //! column when there is one; `Display` is a lowercase message and a help line.
 
-use crate::diag::Loc;
+use crate::diag::{Both, Loc};
 
 /// A survey ingest error.
 #[derive(Debug, thiserror::Error)]
@@ -32,15 +32,15 @@ pub enum DataError {
     },
 
     /// A column the model names is not in the header.
-    #[error("{file}:1: column `{column}` ({used_by}) is not in the header{}\n  help: {help}", others_suffix(.others))]
+    #[error("{file}:1: column `{column}` ({}) is not in the header{}\n  help: {}", .used_by.en, others_suffix(.others), .help.en)]
     MissingColumn {
         file: String,
         column: String,
         /// What uses it: "an item of driver `network`", "the weight column", …
-        used_by: String,
+        used_by: Box<Both>,
         /// Other missing columns, after the first.
         others: Box<[String]>,
-        help: String,
+        help: Box<Both>,
     },
 
     /// A respondent id seen on an earlier row (`--on-invalid error`).
@@ -111,6 +111,8 @@ pub enum DataError {
         /// Sheet row and column (1-based) when the problem is in one cell or row.
         row: Option<u64>,
         column_number: Option<u64>,
+        /// In Chinese: the place and message (after `file: `), and the help.
+        zh: Box<(String, String)>,
     },
 
     /// The caller's `eval_order` is not a topological order of the model's nodes.
@@ -156,6 +158,14 @@ fn at_prefix(at: &str) -> String {
     }
 }
 
+fn at_prefix_zh(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("{at}：")
+    }
+}
+
 fn shown_value(value: &str) -> String {
     if value.trim().is_empty() {
         "an empty value".to_string()
@@ -189,6 +199,28 @@ fn encoding_loc(file: &str, row: &Option<u64>, column_number: &Option<u64>) -> S
 }
 
 impl DataError {
+    /// A problem in a workbook or SPSS file ([`DataError::File`]), said in both
+    /// languages; `at` is the place in the file (`Sheet1!D17`) or empty.
+    pub(crate) fn file_error(
+        file: &str,
+        at: Both,
+        message: Both,
+        help: Both,
+        row: Option<u64>,
+        column_number: Option<u64>,
+    ) -> Self {
+        let zh = format!("{}{}", at_prefix_zh(&at.zh), message.zh);
+        DataError::File {
+            file: file.to_string(),
+            at: at.en.into(),
+            message: message.en.into(),
+            help: help.en.into(),
+            row,
+            column_number,
+            zh: Box::new((zh, help.zh)),
+        }
+    }
+
     /// The survey file, as given by the caller.
     pub fn file(&self) -> &str {
         match self {
@@ -258,8 +290,8 @@ impl DataError {
 }
 
 /// The Chinese text of each error; English is `Display`. Names, values, paths and
-/// row/column positions stay as they are. Free text made elsewhere (`used_by`,
-/// the help of a missing column, a workbook's message) is quoted as written.
+/// row/column positions stay as they are. Text made where the error is raised
+/// (what uses a missing column, a workbook's message) is made in both languages.
 impl crate::diag::Localized for DataError {
     fn message(&self, lang: crate::model::Lang) -> String {
         use crate::model::Lang;
@@ -302,8 +334,8 @@ impl crate::diag::Localized for DataError {
                     format!("（另外还缺少：{}）", list.join(", "))
                 };
                 (
-                    format!("{file}:1: 表头中没有列 `{column}`（{used_by}）{also}"),
-                    help.clone(),
+                    format!("{file}:1: 表头中没有列 `{column}`（{}）{also}", used_by.zh),
+                    help.zh.clone(),
                 )
             }
             DataError::RepeatedId {
@@ -384,13 +416,7 @@ impl crate::diag::Localized for DataError {
                     .into(),
                 )
             }
-            DataError::File {
-                file,
-                at,
-                message,
-                help,
-                ..
-            } => (format!("{file}: {}{message}", at_prefix(at)), help.to_string()),
+            DataError::File { file, zh, .. } => (format!("{file}: {}", zh.0), zh.1.clone()),
             DataError::EvalOrder { file, message } => (
                 format!("{file}: 内部错误：{message}"),
                 "这是 sattrace 的缺陷，请报告".into(),
@@ -427,9 +453,9 @@ mod tests {
         let e = DataError::MissingColumn {
             file: "s.csv".into(),
             column: "q1".into(),
-            used_by: "an item of driver `x`".into(),
+            used_by: Box::new(Both::same("an item of driver `x`")),
             others: vec!["q2".to_string()].into(),
-            help: "did you mean `q_1`?".into(),
+            help: Box::new(Both::same("did you mean `q_1`?")),
         };
         assert_eq!(
             e.to_string(),
@@ -460,9 +486,9 @@ mod tests {
             DataError::MissingColumn {
                 file: f(),
                 column: "q1".into(),
-                used_by: "x".into(),
+                used_by: Box::new(Both::new("x", "某题项")),
                 others: Box::new([]),
-                help: String::new(),
+                help: Box::default(),
             },
             DataError::RepeatedId {
                 file: f(),
@@ -500,14 +526,14 @@ mod tests {
                 column_number: Some(2),
                 forced: false,
             },
-            DataError::File {
-                file: f(),
-                at: "Sheet1!D17".into(),
-                message: "m".into(),
-                help: "h".into(),
-                row: None,
-                column_number: None,
-            },
+            DataError::file_error(
+                "s.csv",
+                Both::same("Sheet1!D17"),
+                Both::new("m", "某问题"),
+                Both::new("h", "某提示"),
+                None,
+                None,
+            ),
             DataError::EvalOrder {
                 file: f(),
                 message: "m".into(),

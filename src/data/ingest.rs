@@ -17,6 +17,7 @@ use super::lines::LineIndex;
 use super::parse::MissingTokens;
 use super::row::{encoding_error, RowReader, Shared};
 use super::{DataError, IngestOptions, Survey};
+use crate::diag::Both;
 use crate::model::Model;
 
 /// Read a survey CSV into moments per cell (segment values × wave).
@@ -43,14 +44,20 @@ pub fn ingest<R: Read>(
             source: e,
         })?;
     if let Some(kind) = sniffed.binary {
-        return Err(DataError::File {
-            file: source.to_string(),
-            at: "".into(),
-            message: format!("this is not a text (CSV) file but {kind}").into(),
-            help: "name the file by its format (e.g. `survey.xlsx`, `survey.sav`) in `data:` or on the command line; sattrace reads workbooks and SPSS files directly".into(),
-            row: None,
-            column_number: None,
-        });
+        return Err(DataError::file_error(
+            source,
+            Both::default(),
+            Both::new(
+                format!("this is not a text (CSV) file but {}", kind.0),
+                format!("这不是文本（CSV）文件，而是{}", kind.1),
+            ),
+            Both::new(
+                "name the file by its format (e.g. `survey.xlsx`, `survey.sav`) in `data:` or on the command line; sattrace reads workbooks and SPSS files directly",
+                "请按格式给文件命名（例如 `survey.xlsx`、`survey.sav`），写在 `data:` 或命令行中；sattrace 可以直接读取工作簿和 SPSS 文件",
+            ),
+            None,
+            None,
+        ));
     }
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(sniffed.delimiter)

@@ -19,6 +19,7 @@ use super::sav_encoding::{decode, file_encoding};
 use super::sheet::number_text;
 use super::zsav::{compressed_length, MultiZlib, Payload};
 use super::{DataError, IngestOptions, Survey};
+use crate::diag::Both;
 use crate::model::Model;
 
 /// One variable of the dictionary.
@@ -70,16 +71,25 @@ struct RawText {
     code_page: Option<i32>,
 }
 
-fn bad(file: &str, message: impl Into<String>) -> DataError {
-    DataError::File {
-        file: file.to_string(),
-        at: "".into(),
-        message: message.into().into(),
-        help: "check that the file is an SPSS .sav or .zsav file; save it again from SPSS or PSPP, or export it as CSV".into(),
-        row: None,
-        column_number: None,
-    }
+fn bad(file: &str, message: impl Into<Both>) -> DataError {
+    DataError::file_error(
+        file,
+        Both::default(),
+        message.into(),
+        Both::new(
+            "check that the file is an SPSS .sav or .zsav file; save it again from SPSS or PSPP, or export it as CSV",
+            "请确认文件是 SPSS 的 .sav 或 .zsav 文件；用 SPSS 或 PSPP 重新保存，或导出为 CSV",
+        ),
+        None,
+        None,
+    )
 }
+
+const ENDS_IN_DICTIONARY: (&str, &str) = (
+    "the file ends inside its dictionary",
+    "文件在变量字典中途结束",
+);
+const ENDS_IN_CASE: (&str, &str) = ("the file ends inside a case", "文件在一条个案中途结束");
 
 struct Input<R> {
     inner: R,
@@ -95,9 +105,9 @@ impl<R: Read> Input<R> {
         let read = (&mut self.inner)
             .take(n as u64)
             .read_to_end(&mut buf)
-            .map_err(|_| bad(&self.file, "the file ends inside its dictionary"))?;
+            .map_err(|_| bad(&self.file, ENDS_IN_DICTIONARY))?;
         if read < n {
-            return Err(bad(&self.file, "the file ends inside its dictionary"));
+            return Err(bad(&self.file, ENDS_IN_DICTIONARY));
         }
         Ok(buf)
     }
@@ -106,7 +116,7 @@ impl<R: Read> Input<R> {
         let mut buf = [0u8; N];
         self.inner
             .read_exact(&mut buf)
-            .map_err(|_| bad(&self.file, "the file ends inside its dictionary"))?;
+            .map_err(|_| bad(&self.file, ENDS_IN_DICTIONARY))?;
         Ok(buf)
     }
 
@@ -150,7 +160,10 @@ impl<R: Read> Input<R> {
             .ok_or_else(|| {
                 bad(
                     &self.file,
-                    format!("the dictionary has a bad {what} count ({n})"),
+                    Both::new(
+                        format!("the dictionary has a bad {what} count ({n})"),
+                        format!("变量字典中的计数无效（{n}）"),
+                    ),
                 )
             })
     }
@@ -261,7 +274,10 @@ fn payload<R: Read>(mut input: Input<R>, zlib: bool) -> Result<Input<Payload<R>>
     let length = compressed_length(header, trailer).ok_or_else(|| {
         bad(
             &input.file,
-            format!("the ZLIB header's offsets make no sense (header at {header}, trailer at {trailer})"),
+            Both::new(
+                format!("the ZLIB header's offsets make no sense (header at {header}, trailer at {trailer})"),
+                format!("ZLIB 头中的偏移量不合理（头在 {header}，尾在 {trailer}）"),
+            ),
         )
     })?;
     let blocks = std::io::BufReader::new(input.inner.take(length));
@@ -280,7 +296,10 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
         _ => {
             return Err(bad(
                 &input.file,
-                "this is not an SPSS system file (no `$FL2` or `$FL3` at its start)",
+                (
+                    "this is not an SPSS system file (no `$FL2` or `$FL3` at its start)",
+                    "这不是 SPSS 系统文件（开头没有 `$FL2` 或 `$FL3`）",
+                ),
             ))
         }
     };
@@ -301,7 +320,12 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
     if !known {
         return Err(bad(
             &input.file,
-            format!("unknown compression {compression} (0 none, 1 bytecode, 2 zlib in a .zsav)"),
+            Both::new(
+                format!(
+                    "unknown compression {compression} (0 none, 1 bytecode, 2 zlib in a .zsav)"
+                ),
+                format!("未知的压缩方式 {compression}（0 不压缩，1 字节码，2 .zsav 中的 zlib）"),
+            ),
         ));
     }
     let mut variables: Vec<Variable> = Vec::new();
@@ -365,7 +389,10 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
                 if input.i32()? != 4 {
                     return Err(bad(
                         &input.file,
-                        "a value-label record is not followed by its variables",
+                        (
+                            "a value-label record is not followed by its variables",
+                            "值标签记录后面没有跟着它的变量",
+                        ),
                     ));
                 }
                 let n = input.count("labelled variable")?;
@@ -413,7 +440,10 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
             other => {
                 return Err(bad(
                     &input.file,
-                    format!("unknown dictionary record type {other}"),
+                    Both::new(
+                        format!("unknown dictionary record type {other}"),
+                        format!("未知的变量字典记录类型 {other}"),
+                    ),
                 ));
             }
         }
@@ -458,15 +488,18 @@ fn read_dictionary<R: Read>(input: &mut Input<R>) -> Result<Dictionary, DataErro
     })
 }
 
-fn unsupported_encoding(file: &str, message: String) -> DataError {
-    DataError::File {
-        file: file.to_string(),
-        at: "".into(),
-        message: message.into(),
-        help: "save the file again in Unicode (SPSS: SET UNICODE=ON before SAVE; PSPP: SAVE /UNICODE) or in a Windows code page, or export it as CSV".into(),
-        row: None,
-        column_number: None,
-    }
+fn unsupported_encoding(file: &str, message: Both) -> DataError {
+    DataError::file_error(
+        file,
+        Both::default(),
+        message,
+        Both::new(
+            "save the file again in Unicode (SPSS: SET UNICODE=ON before SAVE; PSPP: SAVE /UNICODE) or in a Windows code page, or export it as CSV",
+            "请以 Unicode（SPSS：SAVE 之前 SET UNICODE=ON；PSPP：SAVE /UNICODE）或 Windows 代码页重新保存，或导出为 CSV",
+        ),
+        None,
+        None,
+    )
 }
 
 /// Join each very long string's pieces into its first variable. A string of width
@@ -532,10 +565,17 @@ enum Segment {
 
 impl<R: Read> SavRecords<R> {
     fn segment(&mut self) -> Result<Segment, DataError> {
-        let truncated = |file: &str| bad(file, "the file ends inside a case");
+        let truncated = |file: &str| bad(file, ENDS_IN_CASE);
         // Inflating a `.zsav` block can fail on damaged data: say so, not "ends".
-        let damaged =
-            |file: &str, e: std::io::Error| bad(file, format!("the cases cannot be read: {e}"));
+        let damaged = |file: &str, e: std::io::Error| {
+            bad(
+                file,
+                Both::new(
+                    format!("the cases cannot be read: {e}"),
+                    format!("无法读取个案数据：`{e}`"),
+                ),
+            )
+        };
         if !self.dictionary.compressed {
             let mut b = [0u8; 8];
             return match read_full(&mut self.input.inner, &mut b) {
@@ -607,9 +647,7 @@ impl<R: Read> Records for SavRecords<R> {
                         self.finished = true;
                         return Ok(None);
                     }
-                    Segment::End => {
-                        return Err(bad(&self.input.file, "the file ends inside a case"))
-                    }
+                    Segment::End => return Err(bad(&self.input.file, ENDS_IN_CASE)),
                     Segment::Number(x) => Some(x),
                     Segment::Bytes(b) => Some(self.input.float(b)),
                     Segment::Missing => None,
@@ -644,9 +682,7 @@ impl<R: Read> Records for SavRecords<R> {
                             Segment::Number(_) | Segment::Missing => {
                                 bytes.extend_from_slice(b"        ")
                             }
-                            Segment::End => {
-                                return Err(bad(&self.input.file, "the file ends inside a case"))
-                            }
+                            Segment::End => return Err(bad(&self.input.file, ENDS_IN_CASE)),
                         }
                     }
                     bytes.truncate(start + piece_width.min(255));

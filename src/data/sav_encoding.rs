@@ -11,7 +11,7 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 pub(super) fn file_encoding(
     name: Option<&[u8]>,
     code_page: Option<i32>,
-) -> Result<&'static Encoding, String> {
+) -> Result<&'static Encoding, crate::diag::Both> {
     // The name is more precise than the number (PSPP and SPSS write both).
     if let Some(name) = name {
         let name = String::from_utf8_lossy(name);
@@ -20,7 +20,10 @@ pub(super) fn file_encoding(
             return Encoding::for_label(name.as_bytes())
                 .filter(usable)
                 .ok_or_else(|| {
-                    format!("its text is in the character encoding `{name}`, which sattrace cannot decode")
+                    crate::diag::Both::new(
+                        format!("its text is in the character encoding `{name}`, which sattrace cannot decode"),
+                        format!("其中文本使用字符编码 `{name}`，sattrace 无法解码"),
+                    )
                 });
         }
     }
@@ -32,7 +35,10 @@ pub(super) fn file_encoding(
                 4 => " (DEC Kanji)".to_string(),
                 _ => String::new(),
             };
-            format!("its text is in code page {code}{what}, which sattrace cannot decode")
+            crate::diag::Both::new(
+                format!("its text is in code page {code}{what}, which sattrace cannot decode"),
+                format!("其中文本使用代码页 {code}{what}，sattrace 无法解码"),
+            )
         }),
     }
 }
@@ -102,17 +108,19 @@ mod tests {
 
     #[test]
     fn unknown_code_pages_and_names_are_named_in_the_error() {
-        let e = file_encoding(None, Some(9999)).err().unwrap_or_default();
+        let e = file_encoding(None, Some(9999)).err().unwrap_or_default().en;
         assert!(e.contains("code page 9999"), "{e}");
-        let e = file_encoding(None, Some(1)).err().unwrap_or_default();
+        let e = file_encoding(None, Some(1)).err().unwrap_or_default().en;
         assert!(e.contains("code page 1 (EBCDIC)"), "{e}");
         let e = file_encoding(Some(b"x-mac-klingon"), Some(65001))
             .err()
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .en;
         assert!(e.contains("`x-mac-klingon`"), "{e}");
         let e = file_encoding(Some(b"UTF-16"), None)
             .err()
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .en;
         assert!(e.contains("`UTF-16`"), "{e}");
     }
 }

@@ -3,6 +3,7 @@
 //! they cover, and a row becomes the same text fields a CSV line would have.
 
 use super::DataError;
+use crate::diag::Both;
 
 /// One cell's content, as the row reader will see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,13 +127,24 @@ impl<S: CellStream> SheetRows<S> {
             };
             let row = first.0;
             if self.last_row.is_some_and(|last| row < last) {
-                return Err(self.out_of_order.take().unwrap_or_else(|| DataError::File {
-                    file: self.file.clone(),
-                    at: format!("sheet `{}`", self.sheet).into(),
-                    message: format!("row {} comes after a later row in the file", row + 1).into(),
-                    help: "open the file in a spreadsheet program and save it again, or export the sheet as CSV".into(),
-                    row: Some(u64::from(row) + 1),
-                    column_number: None,
+                return Err(self.out_of_order.take().unwrap_or_else(|| {
+                    DataError::file_error(
+                        &self.file,
+                        Both::new(
+                            format!("sheet `{}`", self.sheet),
+                            format!("工作表 `{}`", self.sheet),
+                        ),
+                        Both::new(
+                            format!("row {} comes after a later row in the file", row + 1),
+                            format!("第 {} 行出现在文件中更靠后的行之后", row + 1),
+                        ),
+                        Both::new(
+                            "open the file in a spreadsheet program and save it again, or export the sheet as CSV",
+                            "请用电子表格程序打开文件并重新保存，或把工作表导出为 CSV",
+                        ),
+                        Some(u64::from(row) + 1),
+                        None,
+                    )
                 }));
             }
             self.last_row = Some(row);

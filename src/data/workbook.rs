@@ -19,6 +19,7 @@ use super::sheet::{
     cell_name, date_text, number_text, sheet_ref, CellStream, SheetRow, SheetRows, Span, Value,
 };
 use super::{DataError, IngestOptions, Survey};
+use crate::diag::{Both, Localized};
 use crate::model::Model;
 
 /// The workbook formats read.
@@ -150,23 +151,28 @@ impl CellStream for Dyn<'_> {
 fn open_error(file: &str, e: &dyn std::fmt::Display, password: bool) -> DataError {
     let (message, help) = if password {
         (
-            "the workbook is password-protected (encrypted), so it cannot be read".to_string(),
-            "open it in Excel or LibreOffice, remove the password to open (File › Info › Protect Workbook › Encrypt with Password), save, and try again",
+            Both::new(
+                "the workbook is password-protected (encrypted), so it cannot be read",
+                "工作簿有密码保护（已加密），无法读取",
+            ),
+            Both::new(
+                "open it in Excel or LibreOffice, remove the password to open (File › Info › Protect Workbook › Encrypt with Password), save, and try again",
+                "请在 Excel 或 LibreOffice 中打开，去掉打开密码（文件 › 信息 › 保护工作簿 › 用密码进行加密），保存后重试",
+            ),
         )
     } else {
         (
-            format!("cannot read the workbook: {e}"),
-            "check that the file is an .xlsx, .xls or .ods workbook; open it in a spreadsheet program and save it again, or export the sheet as CSV",
+            Both::new(
+                format!("cannot read the workbook: {e}"),
+                format!("无法读取工作簿（读取器报告：`{e}`）"),
+            ),
+            Both::new(
+                "check that the file is an .xlsx, .xls or .ods workbook; open it in a spreadsheet program and save it again, or export the sheet as CSV",
+                "请确认文件是 .xlsx、.xls 或 .ods 工作簿；用电子表格程序打开并重新保存，或把工作表导出为 CSV",
+            ),
         )
     };
-    DataError::File {
-        file: file.to_string(),
-        at: "".into(),
-        message: message.into(),
-        help: help.into(),
-        row: None,
-        column_number: None,
-    }
+    DataError::file_error(file, Both::default(), message, help, None, None)
 }
 
 /// Refuse archives whose members would expand out of proportion (zip bombs)
@@ -203,17 +209,20 @@ fn check_archive<RS: Read + Seek>(reader: &mut RS, file: &str) -> Result<(), Dat
     reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
     match verdict {
         None => Ok(()),
-        Some((name, size, packed)) => Err(DataError::File {
-            file: file.to_string(),
-            at: "".into(),
-            message: format!(
-                "the workbook member `{name}` would expand from {packed} to {size} bytes; refusing to read it (a zip bomb?)"
-            )
-            .into(),
-            help: "a survey sheet is far smaller; re-export the data from the survey platform, or save the sheet as CSV".into(),
-            row: None,
-            column_number: None,
-        }),
+        Some((name, size, packed)) => Err(DataError::file_error(
+            file,
+            Both::default(),
+            Both::new(
+                format!("the workbook member `{name}` would expand from {packed} to {size} bytes; refusing to read it (a zip bomb?)"),
+                format!("工作簿成员 `{name}` 会从 {packed} 字节膨胀到 {size} 字节，拒绝读取（是否为压缩炸弹？）"),
+            ),
+            Both::new(
+                "a survey sheet is far smaller; re-export the data from the survey platform, or save the sheet as CSV",
+                "问卷工作表远比这小；请从问卷平台重新导出数据，或把工作表另存为 CSV",
+            ),
+            None,
+            None,
+        )),
     }
 }
 
@@ -231,27 +240,40 @@ fn choose_sheet(model: &Model, file: &str, names: &[String]) -> Result<String, D
             if names.iter().any(|n| n == wanted) {
                 return Ok(wanted.clone());
             }
-            let hint = crate::diag::did_you_mean(wanted, names.iter().map(String::as_str));
-            Err(DataError::File {
-                file: file.to_string(),
-                at: "".into(),
-                message: format!("the workbook has no sheet `{wanted}` (named by `sheet:`)").into(),
-                help: if hint.is_empty() {
-                    format!("set `sheet:` in the model to one of {}", listed()).into()
-                } else {
-                    format!("{hint} the sheets are {}", listed()).into()
+            let hint = crate::diag::suggest(wanted, names.iter().map(String::as_str));
+            Err(DataError::file_error(
+                file,
+                Both::default(),
+                Both::new(
+                    format!("the workbook has no sheet `{wanted}` (named by `sheet:`)"),
+                    format!("工作簿中没有工作表 `{wanted}`（由 `sheet:` 指定）"),
+                ),
+                match hint {
+                    None => Both::new(
+                        format!("set `sheet:` in the model to one of {}", listed()),
+                        format!("请把模型中的 `sheet:` 设为其中之一：{}", listed()),
+                    ),
+                    Some(s) => Both::new(
+                        format!("did you mean `{s}`? the sheets are {}", listed()),
+                        format!("是不是 `{s}`？工作表有：{}", listed()),
+                    ),
                 },
-                row: None,
-                column_number: None,
-            })
+                None,
+                None,
+            ))
         }
-        None => names.first().cloned().ok_or_else(|| DataError::File {
-            file: file.to_string(),
-            at: "".into(),
-            message: "the workbook has no sheets".into(),
-            help: "export the survey data again from the survey platform".into(),
-            row: None,
-            column_number: None,
+        None => names.first().cloned().ok_or_else(|| {
+            DataError::file_error(
+                file,
+                Both::default(),
+                Both::new("the workbook has no sheets", "工作簿中没有工作表"),
+                Both::new(
+                    "export the survey data again from the survey platform",
+                    "请从问卷平台重新导出问卷数据",
+                ),
+                None,
+                None,
+            )
         }),
     }
 }
@@ -295,7 +317,22 @@ fn find_header<S: CellStream>(
                     }
                 }
             }
-            .ok_or_else(|| sheet_error(file, sheet, format!("row {declared} (named by `header_row:`) is empty"), "set `header_row:` to the row holding the column names, or remove it to detect that row", Some(u64::from(declared)), None))?
+            .ok_or_else(|| {
+                sheet_error(
+                    file,
+                    sheet,
+                    Both::new(
+                        format!("row {declared} (named by `header_row:`) is empty"),
+                        format!("第 {declared} 行（由 `header_row:` 指定）是空的"),
+                    ),
+                    Both::new(
+                        "set `header_row:` to the row holding the column names, or remove it to detect that row",
+                        "请把 `header_row:` 设为列名所在的行，或删掉它以自动识别",
+                    ),
+                    Some(u64::from(declared)),
+                    None,
+                )
+            })?
         }
         None => {
             while seen.len() < HEADER_SEARCH_ROWS {
@@ -325,8 +362,11 @@ fn find_header<S: CellStream>(
                 return Err(sheet_error(
                     file,
                     sheet,
-                    "the sheet is empty".to_string(),
-                    "choose the sheet with the survey data with `sheet:` in the model",
+                    Both::new("the sheet is empty", "工作表是空的"),
+                    Both::new(
+                        "choose the sheet with the survey data with `sheet:` in the model",
+                        "请在模型中用 `sheet:` 选择存放问卷数据的工作表",
+                    ),
                     None,
                     None,
                 ));
@@ -353,19 +393,22 @@ fn find_header<S: CellStream>(
 fn sheet_error(
     file: &str,
     sheet: &str,
-    message: String,
-    help: &str,
+    message: Both,
+    help: Both,
     row: Option<u64>,
     column: Option<u64>,
 ) -> DataError {
-    DataError::File {
-        file: file.to_string(),
-        at: format!("sheet {}", sheet_ref(sheet)).into(),
-        message: message.into(),
-        help: help.into(),
+    DataError::file_error(
+        file,
+        Both::new(
+            format!("sheet {}", sheet_ref(sheet)),
+            format!("工作表 {}", sheet_ref(sheet)),
+        ),
+        message,
+        help,
         row,
-        column_number: column,
-    }
+        column,
+    )
 }
 
 fn read_sheet<S: CellStream>(
@@ -466,14 +509,24 @@ impl<S: CellStream> Records for SheetRecords<'_, S> {
             }
             for &field in &self.keys {
                 if let Some(Value::Error(e)) = cells.get(field) {
-                    return Err(DataError::File {
-                        file: self.file.to_string(),
-                        at: format!("{}!{}", sheet_ref(self.sheet), cell_name(u64::from(row), field as u64)).into(),
-                        message: format!("the segment or wave cell holds the spreadsheet error `{e}`").into(),
-                        help: "fix the formula or type the value into the cell, or pass `--on-invalid skip` to drop such rows after clearing it".into(),
-                        row: Some(u64::from(row) + 1),
-                        column_number: Some(field as u64 + 1),
-                    });
+                    return Err(DataError::file_error(
+                        self.file,
+                        Both::same(format!(
+                            "{}!{}",
+                            sheet_ref(self.sheet),
+                            cell_name(u64::from(row), field as u64)
+                        )),
+                        Both::new(
+                            format!("the segment or wave cell holds the spreadsheet error `{e}`"),
+                            format!("细分或波次单元格中是电子表格错误 `{e}`"),
+                        ),
+                        Both::new(
+                            "fix the formula or type the value into the cell, or pass `--on-invalid skip` to drop such rows after clearing it",
+                            "请修正公式或直接在单元格中填值；或清除它后使用 `--on-invalid skip` 丢弃这样的行",
+                        ),
+                        Some(u64::from(row) + 1),
+                        Some(field as u64 + 1),
+                    ));
                 }
             }
             record.clear();
@@ -488,48 +541,60 @@ impl<S: CellStream> Records for SheetRecords<'_, S> {
 /// Name the sheet and cell in an error the row reader raised with sheet row and
 /// column numbers (`Sheet1!D17`); header errors name the header row.
 fn locate(error: DataError, file: &str, sheet: &str, header_row: u64) -> DataError {
+    let sheet_at = sheet_ref(sheet);
     let at = match &error {
         DataError::File { .. } | DataError::Io { .. } | DataError::EvalOrder { .. } => {
             return error
         }
-        DataError::MissingColumn { .. } | DataError::DuplicateColumn { .. } => {
-            format!("sheet {}, header row {header_row}", sheet_ref(sheet))
-        }
+        DataError::MissingColumn { .. } | DataError::DuplicateColumn { .. } => Both::new(
+            format!("sheet {sheet_at}, header row {header_row}"),
+            format!("工作表 {sheet_at} 表头第 {header_row} 行"),
+        ),
         _ => match (error.row(), error.column_number()) {
             (Some(row), Some(column)) if row > 0 && column > 0 => {
-                format!("{}!{}", sheet_ref(sheet), cell_name(row - 1, column - 1))
+                Both::same(format!("{sheet_at}!{}", cell_name(row - 1, column - 1)))
             }
-            (Some(row), _) => format!("sheet {}, row {row}", sheet_ref(sheet)),
-            _ => format!("sheet {}", sheet_ref(sheet)),
+            (Some(row), _) => Both::new(
+                format!("sheet {sheet_at}, row {row}"),
+                format!("工作表 {sheet_at} 第 {row} 行"),
+            ),
+            _ => Both::new(format!("sheet {sheet_at}"), format!("工作表 {sheet_at}")),
         },
     };
-    let text = error.to_string();
-    let mut lines = text.lines();
-    let first = lines.next().unwrap_or_default();
-    let message = strip_location(first, file);
-    let help: Vec<&str> = lines
-        .map(|l| {
-            l.trim_start()
-                .strip_prefix("help: ")
-                .unwrap_or(l.trim_start())
-        })
-        .collect();
+    let (message, help) = split_message(&error.to_string(), file, "help: ");
+    let (message_zh, help_zh) =
+        split_message(&error.message(crate::model::Lang::Zh), file, "提示：");
     let header_error = matches!(
         error,
         DataError::MissingColumn { .. } | DataError::DuplicateColumn { .. }
     );
-    DataError::File {
-        file: file.to_string(),
-        at: at.into(),
-        message: message.into(),
-        help: help.join(" ").into(),
-        row: if header_error {
+    DataError::file_error(
+        file,
+        at,
+        Both::new(message, message_zh),
+        Both::new(help, help_zh),
+        if header_error {
             Some(header_row)
         } else {
             error.row()
         },
-        column_number: error.column_number(),
-    }
+        error.column_number(),
+    )
+}
+
+/// A message as printed, without its location, and its help lines joined.
+fn split_message(text: &str, file: &str, help_prefix: &str) -> (String, String) {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    let message = strip_location(first, file).to_string();
+    let help: Vec<&str> = lines
+        .map(|l| {
+            l.trim_start()
+                .strip_prefix(help_prefix)
+                .unwrap_or(l.trim_start())
+        })
+        .collect();
+    (message, help.join(" "))
 }
 
 /// `survey.xlsx:17:4: column …` → `column …`.

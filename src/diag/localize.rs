@@ -46,6 +46,12 @@ pub struct Both {
     pub zh: String,
 }
 
+impl From<(&str, &str)> for Both {
+    fn from((en, zh): (&str, &str)) -> Self {
+        Both::new(en, zh)
+    }
+}
+
 impl Both {
     pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
         Both {

@@ -294,17 +294,22 @@ impl Checker<'_> {
         }
         self.metric(node, metric, &scale, &here);
         let declared = self.weights(node, ids);
+        // `items: []` is pointed at; a node without `items` at its id.
+        let items_at = node
+            .items
+            .at
+            .map_or_else(|| here.clone(), |l| Loc::from_yaml(&here.file, l));
         if node.items.is_empty() && node.inputs.is_empty() {
             self.push(
                 Code::InvalidValue,
-                &here,
+                &items_at,
                 format!("`{id}` has neither `items` nor `inputs`"),
                 "give it the survey columns that measure it, or the drivers that feed it",
             );
         } else if node.items.is_empty() && !declared {
             self.push(
                 Code::InvalidValue,
-                &here,
+                &items_at,
                 format!("`{id}` has no items, so its effects cannot be estimated from data"),
                 "declare its input weights (`weights: {input: 0.4, …}`) or give it items",
             );

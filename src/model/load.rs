@@ -122,15 +122,20 @@ pub fn load_model(file: &str, text: &str) -> Result<Model, ModelError> {
         }
         check_metric(file, raw_node, metric, &scale)?;
         let weights = node_weights(file, raw_node, &all_ids)?;
+        // `items: []` is pointed at; a node without `items` at its id.
+        let items_at = raw_node
+            .items
+            .at
+            .map_or_else(|| at(&raw_node.id), |l| Loc::from_yaml(file, l));
         if raw_node.items.is_empty() && raw_node.inputs.is_empty() {
             return Err(ModelError::invalid(
-                at(&raw_node.id),
+                items_at.clone(),
                 K::NoItemsNorInputs { node: id },
             ));
         }
         if raw_node.items.is_empty() && !matches!(weights, Weights::Declared(_)) {
             return Err(ModelError::invalid(
-                at(&raw_node.id),
+                items_at,
                 K::NoItemsUndeclared { node: id },
             ));
         }

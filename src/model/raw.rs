@@ -67,7 +67,7 @@ pub(crate) struct RawNode {
     pub label: Option<Label>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
-    pub items: Vec<Spanned<String>>,
+    pub items: Items,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub reverse: Vec<Spanned<String>>,
@@ -111,4 +111,37 @@ pub(crate) enum RawWeights {
         method: Spanned<String>,
     },
     Declared(BTreeMap<String, f64>),
+}
+
+/// A node's `items`, and where the list is written: an empty list (`items: []`)
+/// has no item to point at, so its errors point at the list itself.
+#[derive(Default)]
+pub(crate) struct Items {
+    pub list: Vec<Spanned<String>>,
+    pub at: Option<serde_saphyr::Location>,
+}
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<Vec<Spanned<String>>>::deserialize(deserializer)?;
+        Ok(Items {
+            list: spanned.value,
+            at: Some(spanned.referenced),
+        })
+    }
+}
+
+impl std::ops::Deref for Items {
+    type Target = Vec<Spanned<String>>;
+    fn deref(&self) -> &Self::Target {
+        &self.list
+    }
+}
+
+impl<'a> IntoIterator for &'a Items {
+    type Item = &'a Spanned<String>;
+    type IntoIter = std::slice::Iter<'a, Spanned<String>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
 }

@@ -401,24 +401,44 @@ impl Model {
     /// "an item of driver `x`") and, for items, where the model names it: the one
     /// list both the ingest and `check --data` hold a header against.
     pub fn named_columns(&self) -> Vec<(&str, String, Option<&Loc>)> {
-        let mut out: Vec<(&str, String, Option<&Loc>)> = Vec::new();
+        self.named_columns_both()
+            .into_iter()
+            .map(|(column, used_by, at)| (column, used_by.en, at))
+            .collect()
+    }
+
+    /// [`Model::named_columns`] with what uses each column in English and Chinese.
+    pub fn named_columns_both(&self) -> Vec<(&str, crate::diag::Both, Option<&Loc>)> {
+        use crate::diag::Both;
+        let mut out: Vec<(&str, Both, Option<&Loc>)> = Vec::new();
         for s in &self.segments {
-            out.push((s, "a segment column".to_string(), None));
+            out.push((s, Both::new("a segment column", "细分列"), None));
         }
         let roles = [
-            (&self.wave, "the wave column"),
-            (&self.weight, "the weight column"),
-            (&self.respondent_id, "the respondent id column"),
+            (&self.wave, "the wave column", "波次列"),
+            (&self.weight, "the weight column", "权重列"),
+            (
+                &self.respondent_id,
+                "the respondent id column",
+                "受访者编号列",
+            ),
         ];
-        for (column, role) in roles {
+        for (column, en, zh) in roles {
             if let Some(c) = column {
-                out.push((c, role.to_string(), None));
+                out.push((c, Both::new(en, zh), None));
             }
         }
         for node in &self.nodes {
             for (k, item) in node.items.iter().enumerate() {
                 let at = node.item_locs.get(k).unwrap_or(&node.loc);
-                out.push((item, format!("an item of driver `{}`", node.id), Some(at)));
+                out.push((
+                    item,
+                    Both::new(
+                        format!("an item of driver `{}`", node.id),
+                        format!("驱动因素 `{}` 的题项", node.id),
+                    ),
+                    Some(at),
+                ));
             }
         }
         out

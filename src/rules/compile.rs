@@ -9,9 +9,10 @@ use super::error::{lowercase_first, RuleError};
 use super::library::Library;
 use super::names;
 use super::native::{translate, Native};
+use super::rhai_zh;
 use super::span::{ExprSpan, LineIndex};
 use super::Known;
-use crate::diag::{did_you_mean, did_you_mean_in, suggest, Both};
+use crate::diag::{did_you_mean_in, suggest, Both};
 use crate::model::Lang;
 
 /// A checked, optimized expression and where it is in its file.
@@ -40,16 +41,6 @@ pub(crate) struct Origin<'a> {
 }
 
 impl Origin<'_> {
-    pub(crate) fn error(&self, loc: crate::diag::Loc, message: String, help: String) -> RuleError {
-        RuleError::Compile {
-            rule: self.rule.to_string(),
-            loc,
-            message,
-            help,
-            zh: None,
-        }
-    }
-
     /// An error with its Chinese text.
     pub(crate) fn error_in(&self, loc: crate::diag::Loc, message: Both, help: Both) -> RuleError {
         RuleError::Compile {
@@ -80,10 +71,13 @@ pub(crate) fn compile(
     );
     let key = origin.key;
     if expr.value.trim().is_empty() {
-        return Err(vec![origin.error(
+        return Err(vec![origin.error_in(
             span.start(),
-            format!("`{key}` is empty"),
-            "write an expression, e.g. `driver.gap >= 0.3`".to_string(),
+            Both::new(format!("`{key}` is empty"), format!("`{key}` 是空的")),
+            Both::new(
+                "write an expression, e.g. `driver.gap >= 0.3`",
+                "请写一个表达式，例如 `driver.gap >= 0.3`",
+            ),
         )]);
     }
     let scope = compile_scope();
@@ -92,7 +86,7 @@ pub(crate) fn compile(
         .compile_expression_with_scope(&scope, &expr.value)
         .map_err(|e| {
             let (message, help) = parse_message(key, &e.0);
-            vec![origin.error(span.loc(e.1), message, help)]
+            vec![origin.error_in(span.loc(e.1), message, help)]
         })?;
     let (uses_functions, uses) = check_names(engine, library, &ast, origin, &span, known)?;
     let ast = engine
@@ -111,32 +105,53 @@ pub(crate) fn compile(
     })
 }
 
-fn parse_message(key: &str, error: &ParseErrorType) -> (String, String) {
+fn parse_message(key: &str, error: &ParseErrorType) -> (Both, Both) {
     match error {
         ParseErrorType::VariableUndefined(name) => (
-            format!("unknown name `{name}` in `{key}`"),
-            match did_you_mean(name, names::VARIABLES.iter().copied()) {
-                hint if hint.is_empty() => format!("names here: {}", names::VARIABLES.join(", ")),
-                hint => hint,
-            },
+            Both::new(
+                format!("unknown name `{name}` in `{key}`"),
+                format!("`{key}` 中有未知的名称 `{name}`"),
+            ),
+            near_or(
+                name,
+                names::VARIABLES,
+                Both::new(
+                    format!("names here: {}", names::VARIABLES.join(", ")),
+                    format!("这里可用的名称：{}", names::VARIABLES.join(", ")),
+                ),
+            ),
         ),
         ParseErrorType::BadInput(LexError::ImproperSymbol(name, _))
         | ParseErrorType::Reserved(name)
             if DISABLED.contains(&name.as_str()) =>
         {
             (
-                format!("`{name}` is not allowed in `{key}`"),
+                Both::new(
+                    format!("`{name}` is not allowed in `{key}`"),
+                    format!("`{key}` 中不允许使用 `{name}`"),
+                ),
                 if name == "eval" {
-                    "write the expression itself; rules cannot compile code at run time"
+                    Both::new(
+                        "write the expression itself; rules cannot compile code at run time",
+                        "请直接写出表达式；规则不能在运行时编译代码",
+                    )
                 } else {
-                    "rule expressions cannot print, import modules or use function pointers"
-                }
-                .to_string(),
+                    Both::new(
+                        "rule expressions cannot print, import modules or use function pointers",
+                        "规则表达式不能打印、导入模块或使用函数指针",
+                    )
+                },
             )
         }
         other => (
-            format!("syntax error in `{key}`: {}", lowercase_first(&other.to_string())),
-            "`when` and `priority` are single Rhai expressions: no loops, assignments, functions or closures".to_string(),
+            Both::new(
+                format!("syntax error in `{key}`: {}", lowercase_first(&other.to_string())),
+                format!("`{key}` 有语法错误：{}", rhai_zh::parse_error(other)),
+            ),
+            Both::new(
+                "`when` and `priority` are single Rhai expressions: no loops, assignments, functions or closures",
+                "`when` 和 `priority` 都是单个 Rhai 表达式：不能有循环、赋值、函数或闭包",
+            ),
         ),
     }
 }

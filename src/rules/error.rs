@@ -39,6 +39,8 @@ pub enum RuleError {
         loc: Loc,
         message: String,
         help: String,
+        /// The message and help in Chinese.
+        zh: Option<Box<(String, String)>>,
     },
     /// A `when` that plainly yields no boolean (a number, a text): it would fail every
     /// evaluation, so it is refused when the rules are loaded, by every command alike.
@@ -48,6 +50,8 @@ pub enum RuleError {
         loc: Loc,
         message: String,
         help: String,
+        /// The message and help in Chinese.
+        zh: Option<Box<(String, String)>>,
     },
     /// A rule was stopped because it exceeded a sandbox limit (operations, sizes, depth).
     #[error("{loc}: {message}{}", help_suffix(.help))]
@@ -56,6 +60,8 @@ pub enum RuleError {
         loc: Loc,
         message: String,
         help: String,
+        /// The message and help in Chinese.
+        zh: Option<Box<(String, String)>>,
     },
 }
 
@@ -79,7 +85,12 @@ impl RuleError {
 
     /// The same error with its Chinese message and help.
     pub(crate) fn with_zh(mut self, message: impl Into<String>, help: impl Into<String>) -> Self {
-        if let RuleError::Invalid { zh, .. } = &mut self {
+        if let RuleError::Invalid { zh, .. }
+        | RuleError::Compile { zh, .. }
+        | RuleError::Eval { zh, .. }
+        | RuleError::NotBoolean { zh, .. }
+        | RuleError::Limit { zh, .. } = &mut self
+        {
             *zh = Some(Box::new((message.into(), help.into())));
         }
         self
@@ -148,6 +159,15 @@ impl crate::diag::Localized for RuleError {
                 zh: Some(zh), loc, ..
             }
             | RuleError::Compile {
+                zh: Some(zh), loc, ..
+            }
+            | RuleError::Eval {
+                zh: Some(zh), loc, ..
+            }
+            | RuleError::NotBoolean {
+                zh: Some(zh), loc, ..
+            }
+            | RuleError::Limit {
                 zh: Some(zh), loc, ..
             } => {
                 return format!("{loc}: {}{}", zh.0, help_line(lang, &zh.1));

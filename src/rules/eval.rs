@@ -7,7 +7,10 @@ use super::context::{scope_for, Context};
 use super::engine::{RuleEngine, MAX_OPERATIONS, RUN_OPERATIONS};
 use super::error::{lowercase_first, RuleError};
 use super::functions::{install, Current, Installed};
+use super::rhai_zh;
 use super::rule::{Evaluation, Rule};
+use crate::diag::Both;
+use crate::model::Lang;
 
 impl Rule {
     /// Whether the rule fires on `ctx`, and its priority (the `priority` expression,
@@ -48,12 +51,22 @@ impl Rule {
         let fired = fired.as_bool().map_err(|type_name| {
             self.eval_error(
                 &self.when,
-                format!(
-                    "`when` of rule `{}` must be true or false, not {}",
-                    self.id,
-                    article(type_name)
+                Both::new(
+                    format!(
+                        "`when` of rule `{}` must be true or false, not {}",
+                        self.id,
+                        article(type_name, Lang::En)
+                    ),
+                    format!(
+                        "规则 `{}` 的 `when` 必须是 true 或 false，而不是{}",
+                        self.id,
+                        article(type_name, Lang::Zh)
+                    ),
                 ),
-                "compare something, e.g. `driver.gap >= 0.3`".to_string(),
+                Both::new(
+                    "compare something, e.g. `driver.gap >= 0.3`",
+                    "请写一个比较，例如 `driver.gap >= 0.3`",
+                ),
             )
         })?;
         let priority = match &self.priority {
@@ -66,19 +79,32 @@ impl Rule {
                     .map_err(|type_name| {
                         self.eval_error(
                             expr,
-                            format!(
-                                "`priority` of rule `{}` must be a number, not {}",
-                                self.id,
-                                article(type_name)
+                            Both::new(
+                                format!(
+                                    "`priority` of rule `{}` must be a number, not {}",
+                                    self.id,
+                                    article(type_name, Lang::En)
+                                ),
+                                format!(
+                                    "规则 `{}` 的 `priority` 必须是数，而不是{}",
+                                    self.id,
+                                    article(type_name, Lang::Zh)
+                                ),
                             ),
-                            "e.g. `uplift / cost`".to_string(),
+                            Both::new("e.g. `uplift / cost`", "例如 `uplift / cost`"),
                         )
                     })?;
                 if !number.is_finite() {
                     return Err(self.eval_error(
                         expr,
-                        format!("`priority` of rule `{}` is {number}", self.id),
-                        "guard divisions, e.g. `uplift / max(cost, 1.0)`".to_string(),
+                        Both::new(
+                            format!("`priority` of rule `{}` is {number}", self.id),
+                            format!("规则 `{}` 的 `priority` 是 {number}", self.id),
+                        ),
+                        Both::new(
+                            "guard divisions, e.g. `uplift / max(cost, 1.0)`",
+                            "请避免除以零，例如 `uplift / max(cost, 1.0)`",
+                        ),
                     ));
                 }
                 number
@@ -134,12 +160,13 @@ impl Rule {
             .map_err(|e| self.runtime_error(expr, *e))
     }
 
-    fn eval_error(&self, expr: &Compiled, message: String, help: String) -> RuleError {
+    fn eval_error(&self, expr: &Compiled, message: Both, help: Both) -> RuleError {
         RuleError::Eval {
             rule: self.id.clone(),
             loc: expr.span.start(),
-            message,
-            help,
+            message: message.en,
+            help: help.en,
+            zh: Some(Box::new((message.zh, help.zh))),
         }
     }
 
@@ -160,51 +187,106 @@ impl Rule {
         let rule = self.id.clone();
         let loc = expr.span.loc(position);
         let key = expr.key;
-        let limit = |what: String| RuleError::Limit {
-            rule: rule.clone(),
-            loc: loc.clone(),
-            message: format!("rule `{rule}` stopped: `{key}` {what}"),
-            help: "rule expressions must be short; simplify it".to_string(),
+        let limit = |what: Both| {
+            RuleError::Limit {
+                rule: rule.clone(),
+                loc: loc.clone(),
+                message: format!("rule `{rule}` stopped: `{key}` {}", what.en),
+                help: "rule expressions must be short; simplify it".to_string(),
+                zh: None,
+            }
+            .with_zh(
+                format!("规则 `{rule}` 已停止：`{key}` {}", what.zh),
+                "规则表达式必须简短；请简化它",
+            )
+        };
+        let eval = |message: Both, help: Both| {
+            RuleError::Eval {
+                rule: rule.clone(),
+                loc: loc.clone(),
+                message: message.en,
+                help: help.en,
+                zh: None,
+            }
+            .with_zh(message.zh, help.zh)
         };
         match error {
-            EvalAltResult::ErrorTooManyOperations(_) => {
-                limit(format!("exceeded {MAX_OPERATIONS} operations"))
-            }
-            EvalAltResult::ErrorTerminated(..) => limit(format!(
-                "was not run: the run's budget of {RUN_OPERATIONS} operations is spent"
+            EvalAltResult::ErrorTooManyOperations(_) => limit(Both::new(
+                format!("exceeded {MAX_OPERATIONS} operations"),
+                format!("超过了 {MAX_OPERATIONS} 次运算"),
             )),
-            EvalAltResult::ErrorDataTooLarge(what, _) => {
-                limit(format!("exceeded a size limit: {}", what.to_lowercase()))
+            EvalAltResult::ErrorTerminated(..) => limit(Both::new(
+                format!("was not run: the run's budget of {RUN_OPERATIONS} operations is spent"),
+                format!("没有运行：本次运行的 {RUN_OPERATIONS} 次运算预算已用完"),
+            )),
+            EvalAltResult::ErrorDataTooLarge(what, _) => limit(Both::new(
+                format!("exceeded a size limit: {}", what.to_lowercase()),
+                rhai_zh::data_too_large(&what),
+            )),
+            EvalAltResult::ErrorStackOverflow(_) => {
+                limit(Both::new("nests calls too deeply", "调用嵌套过深"))
             }
-            EvalAltResult::ErrorStackOverflow(_) => limit("nests calls too deeply".to_string()),
-            EvalAltResult::ErrorRuntime(value, _) => RuleError::Eval {
-                message: format!("rule `{rule}`: {value}"),
-                help: String::new(),
-                rule,
-                loc,
-            },
-            EvalAltResult::ErrorFunctionNotFound(signature, _) => RuleError::Eval {
-                message: format!("rule `{rule}`: no function `{signature}` in `{key}`"),
-                help: "functions here: score(id), gap(id), index(id), effect(id), has_tag(tag), abs, min, max, floor, ceiling, round, sqrt, len, contains".to_string(),
-                rule,
-                loc,
-            },
-            other => RuleError::Eval {
-                message: format!("rule `{rule}`: `{key}` failed: {}", lowercase_first(&other.to_string())),
-                help: String::new(),
-                rule,
-                loc,
-            },
+            EvalAltResult::ErrorRuntime(value, _) => {
+                // Our own functions raise their message in both languages.
+                let text = match value.clone().try_cast::<Both>() {
+                    Some(both) => both,
+                    None => Both::new(value.to_string(), format!("运行时错误：`{value}`")),
+                };
+                eval(
+                    Both::new(
+                        format!("rule `{rule}`: {}", text.en),
+                        format!("规则 `{rule}`：{}", text.zh),
+                    ),
+                    Both::default(),
+                )
+            }
+            EvalAltResult::ErrorFunctionNotFound(signature, _) => eval(
+                Both::new(
+                    format!("rule `{rule}`: no function `{signature}` in `{key}`"),
+                    format!("规则 `{rule}`：`{key}` 中没有函数 `{signature}`"),
+                ),
+                Both::new(
+                    format!("functions here: {FUNCTIONS}"),
+                    format!(
+                        "这里可用的函数：{}",
+                        FUNCTIONS
+                            .split(", ")
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                ),
+            ),
+            other => eval(
+                Both::new(
+                    format!(
+                        "rule `{rule}`: `{key}` failed: {}",
+                        lowercase_first(&other.to_string())
+                    ),
+                    format!(
+                        "规则 `{rule}`：`{key}` 运行出错：{}",
+                        rhai_zh::eval_error(&other)
+                    ),
+                ),
+                Both::default(),
+            ),
         }
     }
 }
 
-fn article(type_name: &str) -> String {
-    match type_name {
-        "()" => "nothing (`()`)".to_string(),
-        "i64" => "an integer".to_string(),
-        "f64" => "a number".to_string(),
-        "string" | "ImmutableString" => "a string".to_string(),
-        other => format!("`{other}`"),
+/// The functions a rule expression can call, for the help of an unknown one.
+const FUNCTIONS: &str = "score(id), gap(id), index(id), effect(id), has_tag(tag), abs, min, max, floor, ceiling, round, sqrt, len, contains";
+
+fn article(type_name: &str, lang: Lang) -> String {
+    match (type_name, lang) {
+        ("()", Lang::En) => "nothing (`()`)".to_string(),
+        ("()", Lang::Zh) => "空值（`()`）".to_string(),
+        ("i64", Lang::En) => "an integer".to_string(),
+        ("i64", Lang::Zh) => "整数".to_string(),
+        ("f64", Lang::En) => "a number".to_string(),
+        ("f64", Lang::Zh) => "数".to_string(),
+        ("string" | "ImmutableString", Lang::En) => "a string".to_string(),
+        ("string" | "ImmutableString", Lang::Zh) => "字符串".to_string(),
+        (other, _) => format!("`{other}`"),
     }
 }

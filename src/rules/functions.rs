@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use rhai::{Engine, EvalAltResult, Position};
 
 use super::context::{Context, Facts, OutcomeFacts};
-use crate::diag::did_you_mean;
+use crate::diag::{suggest, Both};
 
 #[derive(Debug, Clone, Copy)]
 struct Numbers {
@@ -147,8 +147,12 @@ impl Drop for Installed {
     }
 }
 
-fn runtime_error(message: String) -> Box<EvalAltResult> {
-    Box::new(EvalAltResult::ErrorRuntime(message.into(), Position::NONE))
+/// A run-time error in both languages: `eval.rs` takes the [`Both`] back out.
+fn runtime_error(message: Both) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(
+        rhai::Dynamic::from(message),
+        Position::NONE,
+    ))
 }
 
 fn driver_number(
@@ -158,16 +162,26 @@ fn driver_number(
     CURRENT.with(|c| {
         let current = c.borrow();
         let Some(current) = current.as_ref() else {
-            return Err(runtime_error(
-                "driver facts are not available here".to_string(),
-            ));
+            return Err(runtime_error(Both::new(
+                "driver facts are not available here",
+                "这里没有驱动因素的数据",
+            )));
         };
         match current.drivers.get(id) {
             Some(numbers) => Ok(pick(current, numbers)),
             None => {
-                let hint = did_you_mean(id, current.drivers.keys().map(String::as_str));
-                let sep = if hint.is_empty() { "" } else { ", " };
-                Err(runtime_error(format!("unknown driver `{id}`{sep}{hint}")))
+                let near = suggest(id, current.drivers.keys().map(String::as_str));
+                let (en, zh) = match near {
+                    Some(s) => (
+                        format!(", did you mean `{s}`?"),
+                        format!("，是不是 `{s}`？"),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                Err(runtime_error(Both::new(
+                    format!("unknown driver `{id}`{en}"),
+                    format!("未知的驱动因素 `{id}`{zh}"),
+                )))
             }
         }
     })

@@ -15,8 +15,10 @@ use rhai::{ASTNode, Expr, AST};
 use super::engine::RuleEngine;
 use super::error::{lowercase_first, RuleError};
 use super::native::Helpers;
+use super::rhai_zh;
 use super::RuleSource;
-use crate::diag::{did_you_mean, Loc};
+use crate::diag::{did_you_mean_in, suggest, Loc};
+use crate::model::Lang;
 
 /// Every helper function of the loaded library files.
 #[derive(Debug, Clone, Default)]
@@ -60,41 +62,65 @@ pub(crate) fn compile_library(
         let ast = match engine.engine.compile(source.text) {
             Ok(ast) => ast,
             Err(e) => {
-                errors.push(RuleError::invalid(
-                    loc(source.file, e.1),
-                    format!(
-                        "syntax error in helper library: {}",
-                        lowercase_first(&e.0.to_string())
+                errors.push(
+                    RuleError::invalid(
+                        loc(source.file, e.1),
+                        format!(
+                            "syntax error in helper library: {}",
+                            lowercase_first(&e.0.to_string())
+                        ),
+                        "a library holds only `fn name(args) { … }` definitions",
+                    )
+                    .with_zh(
+                        format!("辅助函数库有语法错误：{}", rhai_zh::parse_error(&e.0)),
+                        "辅助函数库中只能有 `fn 名称(参数) { … }` 形式的定义",
                     ),
-                    "a library holds only `fn name(args) { … }` definitions",
-                ));
+                );
                 continue;
             }
         };
         if let Some(first) = ast.statements().first() {
-            errors.push(RuleError::invalid(
-                loc(source.file, first.position()),
-                "a helper library may only define functions",
-                "move this statement into a function: `fn name(args) { … }`",
-            ));
+            errors.push(
+                RuleError::invalid(
+                    loc(source.file, first.position()),
+                    "a helper library may only define functions",
+                    "move this statement into a function: `fn name(args) { … }`",
+                )
+                .with_zh(
+                    "辅助函数库中只能定义函数",
+                    "请把这条语句移进一个函数：`fn 名称(参数) { … }`",
+                ),
+            );
             continue;
         }
         let mut ok = true;
         for f in ast.iter_functions() {
             let at = find_fn(source.file, source.text, f.name);
             if engine.functions.contains(f.name) {
-                errors.push(RuleError::invalid(
-                    at,
-                    format!("helper `{}` hides a built-in function", f.name),
-                    "give the helper another name",
-                ));
+                errors.push(
+                    RuleError::invalid(
+                        at,
+                        format!("helper `{}` hides a built-in function", f.name),
+                        "give the helper another name",
+                    )
+                    .with_zh(
+                        format!("辅助函数 `{}` 与内置函数同名", f.name),
+                        "请给辅助函数换个名字",
+                    ),
+                );
                 ok = false;
             } else if let Some(first) = library.functions.get(f.name) {
-                errors.push(RuleError::invalid(
-                    at,
-                    format!("helper `{}` is defined twice", f.name),
-                    format!("`{}` is already defined at {first}; helper names are shared by all library files", f.name),
-                ));
+                errors.push(
+                    RuleError::invalid(
+                        at,
+                        format!("helper `{}` is defined twice", f.name),
+                        format!("`{}` is already defined at {first}; helper names are shared by all library files", f.name),
+                    )
+                    .with_zh(
+                        format!("辅助函数 `{}` 定义了两次", f.name),
+                        format!("`{}` 已在 {first} 定义；所有辅助函数库文件共用函数名", f.name),
+                    ),
+                );
                 ok = false;
             } else {
                 library.functions.insert(f.name.to_string(), at);
@@ -134,11 +160,18 @@ fn check_calls(
                     .iter()
                     .map(String::as_str)
                     .chain(library.functions.keys().map(String::as_str));
-                errors.push(RuleError::invalid(
-                    loc(file, *pos),
-                    format!("unknown function `{name}` in helper library"),
-                    did_you_mean(name, names),
-                ));
+                let near = suggest(name, names);
+                errors.push(
+                    RuleError::invalid(
+                        loc(file, *pos),
+                        format!("unknown function `{name}` in helper library"),
+                        did_you_mean_in(Lang::En, near.as_deref()),
+                    )
+                    .with_zh(
+                        format!("辅助函数库中有未知的函数 `{name}`"),
+                        did_you_mean_in(Lang::Zh, near.as_deref()),
+                    ),
+                );
             }
         }
         true

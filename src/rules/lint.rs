@@ -112,7 +112,7 @@ fn quoted(names: &[String]) -> String {
 
 /// What the expression yields when that is plainly not a boolean: a literal, an
 /// arithmetic operation, a numeric field, a number variable or a driver function.
-pub(crate) fn non_boolean(ast: &rhai::AST) -> Option<&'static str> {
+pub(crate) fn non_boolean(ast: &rhai::AST) -> Option<Kind> {
     match ast.statements() {
         [Stmt::Expr(expr)] => kind_of(expr),
         [Stmt::FnCall(call, _)] => kind_of_call(call),
@@ -120,32 +120,59 @@ pub(crate) fn non_boolean(ast: &rhai::AST) -> Option<&'static str> {
     }
 }
 
-fn kind_of_call(call: &rhai::FnCallExpr) -> Option<&'static str> {
-    let name = call.name.as_str();
-    (["+", "-", "*", "/", "%", "**"].contains(&name) || names::DRIVER_FUNCTIONS.contains(&name))
-        .then_some("a number")
+/// A kind of value in English and Chinese.
+pub(crate) struct Kind {
+    pub en: &'static str,
+    pub zh: &'static str,
 }
 
-fn kind_of(expr: &Expr) -> Option<&'static str> {
+const NUMBER: Kind = Kind {
+    en: "a number",
+    zh: "一个数",
+};
+const TEXT: Kind = Kind {
+    en: "text",
+    zh: "文本",
+};
+const LIST: Kind = Kind {
+    en: "a list",
+    zh: "一个列表",
+};
+const MAP: Kind = Kind {
+    en: "a map",
+    zh: "一个映射",
+};
+const NOTHING: Kind = Kind {
+    en: "nothing",
+    zh: "空值",
+};
+
+fn kind_of_call(call: &rhai::FnCallExpr) -> Option<Kind> {
+    let name = call.name.as_str();
+    (["+", "-", "*", "/", "%", "**"].contains(&name) || names::DRIVER_FUNCTIONS.contains(&name))
+        .then_some(NUMBER)
+}
+
+fn kind_of(expr: &Expr) -> Option<Kind> {
     match expr {
-        Expr::IntegerConstant(..) | Expr::FloatConstant(..) => Some("a number"),
+        Expr::IntegerConstant(..) | Expr::FloatConstant(..) => Some(NUMBER),
         Expr::StringConstant(..) | Expr::CharConstant(..) | Expr::InterpolatedString(..) => {
-            Some("text")
+            Some(TEXT)
         }
-        Expr::Array(..) => Some("a list"),
-        Expr::Map(..) => Some("a map"),
-        Expr::Unit(..) => Some("nothing"),
+        Expr::Array(..) => Some(LIST),
+        Expr::Map(..) => Some(MAP),
+        Expr::Unit(..) => Some(NOTHING),
         Expr::FnCall(call, _) => kind_of_call(call),
-        Expr::Variable(x, ..) if names::NUMBERS.contains(&x.1.as_str()) => Some("a number"),
-        Expr::Variable(..) => Some("a map"),
+        Expr::Variable(x, ..) if names::NUMBERS.contains(&x.1.as_str()) => Some(NUMBER),
+        Expr::Variable(..) => Some(MAP),
         Expr::Dot(x, ..) => match (&x.lhs, &x.rhs) {
             (Expr::Variable(..), Expr::Property(p, _)) => match p.2.as_str() {
                 "has_target" | "has_trend" | "has_previous" => None,
                 "id" | "label" | "quadrant" | "name" | "column" | "value" | "previous" => {
-                    Some("text")
+                    Some(TEXT)
                 }
-                "tags" => Some("a list"),
-                _ => Some("a number"),
+                "tags" => Some(LIST),
+                _ => Some(NUMBER),
             },
             _ => None,
         },

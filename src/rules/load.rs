@@ -191,14 +191,21 @@ fn load_rule(
         .map_err(|e| errors.extend(e))
         .ok();
     if let Some(kind) = when.as_ref().and_then(|w| super::lint::non_boolean(&w.ast)) {
-        errors.push(RuleError::NotBoolean {
-            rule: id.clone(),
-            loc: when
-                .as_ref()
-                .map_or_else(|| at(raw.id.referenced), |w| w.span.start()),
-            message: format!("`when` of rule `{id}` is {kind}, not true or false"),
-            help: "compare it, e.g. `driver.gap >= 0.3`".to_string(),
-        });
+        errors.push(
+            RuleError::NotBoolean {
+                rule: id.clone(),
+                loc: when
+                    .as_ref()
+                    .map_or_else(|| at(raw.id.referenced), |w| w.span.start()),
+                message: format!("`when` of rule `{id}` is {}, not true or false", kind.en),
+                help: "compare it, e.g. `driver.gap >= 0.3`".to_string(),
+                zh: None,
+            }
+            .with_zh(
+                format!("规则 `{id}` 的 `when` 是{}，不是 true 或 false", kind.zh),
+                "请写成比较，例如 `driver.gap >= 0.3`",
+            ),
+        );
     }
     let priority = match &raw.priority {
         Some(p) => compile(engine, library, &origin("priority"), p, known)

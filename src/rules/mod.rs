@@ -17,6 +17,7 @@ mod lint;
 mod load;
 pub mod names;
 mod native;
+mod rhai_zh;
 mod rule;
 mod span;
 pub mod testing;

@@ -515,3 +515,148 @@ fn an_unknown_field_in_a_rule_expression_is_chinese() {
         &["`driver` has no field `gapp`\n  help: did you mean `gap`?"],
     );
 }
+
+/// The `when` of the first telecom rule, replaced by `when`.
+fn with_when(when: &str) -> tempfile::TempDir {
+    let when = when.to_string();
+    project(move |name, text| match name {
+        "rules/service.yaml" => text.replacen(
+            "when: driver.gap >= 0.3 && driver.importance >= 0.1",
+            &format!("when: {when}"),
+            1,
+        ),
+        _ => text,
+    })
+}
+
+#[test]
+fn a_rhai_syntax_error_is_chinese_with_its_column() {
+    let dir = with_when("driver.gap >= 0.3 && (driver.importance >= 0.1");
+    let at = format!("{}/rules/service.yaml:6:57", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &[
+            "`when` 有语法错误：缺少 `)`",
+            "提示：`when` 和 `priority` 都是单个 Rhai 表达式",
+        ],
+        &["syntax error in `when`: expecting ')'"],
+    );
+    let dir = with_when("driver.gap >= \"open");
+    let at = format!("{}/rules/service.yaml:6:25", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &["`when` 有语法错误：字符串没有结束引号"],
+        &["syntax error in `when`: open string is not terminated"],
+    );
+}
+
+#[test]
+fn a_when_that_is_no_boolean_is_chinese() {
+    let dir = with_when("driver.gap");
+    let at = format!("{}/rules/service.yaml:6:11", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &[
+            "规则 `peak-hour-staffing` 的 `when` 是一个数，不是 true 或 false",
+            "提示：请写成比较",
+        ],
+        &["`when` of rule `peak-hour-staffing` is a number, not true or false"],
+    );
+}
+
+#[test]
+fn a_syntax_error_in_a_helper_library_is_chinese() {
+    let dir = project(|_, text| text);
+    std::fs::create_dir(dir.path().join("rules/lib")).expect("lib dir");
+    std::fs::write(
+        dir.path().join("rules/lib/helpers.rhai"),
+        "fn big(x) {\n  x >\n}\n",
+    )
+    .expect("write");
+    let at = format!("{}/rules/lib/helpers.rhai:3:1", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &["辅助函数库有语法错误：", "提示：辅助函数库中只能有"],
+        &["syntax error in helper library: "],
+    );
+}
+
+#[test]
+fn a_missing_item_column_is_chinese_with_what_uses_it() {
+    let dir = project(|name, text| match name {
+        "survey.csv" => text.replacen("q_resp1", "q_respX", 1),
+        _ => text,
+    });
+    let at = format!("{}/survey.csv:1", path(&dir));
+    both(
+        &["analyze", &path(&dir)],
+        &at,
+        &[
+            "表头中没有列 `q_resp1`（驱动因素 `response_time` 的题项，",
+            "model.yaml:14:13）",
+            "提示：是不是 `q_respX`？",
+        ],
+        &[
+            "column `q_resp1` (an item of driver `response_time`, ",
+            "help: did you mean `q_respX`?",
+        ],
+    );
+}
+
+#[test]
+fn a_broken_workbook_or_spss_file_is_chinese() {
+    let dir = project(|_, text| text);
+    let xlsx = dir.path().join("survey.xlsx");
+    // A zip archive's signature and nothing of a workbook after it.
+    std::fs::write(&xlsx, b"PK\x03\x04 this is no workbook").expect("write");
+    let xlsx = xlsx.display().to_string();
+    both(
+        &["analyze", &path(&dir), "--data", &xlsx],
+        &format!("{xlsx}: "),
+        &[
+            "无法读取工作簿",
+            "提示：请确认文件是 .xlsx、.xls 或 .ods 工作簿",
+        ],
+        &[
+            "cannot read the workbook: ",
+            "help: check that the file is an .xlsx",
+        ],
+    );
+    let sav = dir.path().join("survey.sav");
+    std::fs::write(&sav, b"$FL2").expect("write");
+    let sav = sav.display().to_string();
+    both(
+        &["analyze", &path(&dir), "--data", &sav],
+        &format!("{sav}: "),
+        &["文件在变量字典中途结束", "提示：请确认文件是 SPSS 的 .sav"],
+        &["the file ends inside its dictionary"],
+    );
+    std::fs::write(&sav, b"not spss at all").expect("write");
+    both(
+        &["analyze", &path(&dir), "--data", &sav],
+        &format!("{sav}: "),
+        &["这不是 SPSS 系统文件"],
+        &["this is not an SPSS system file"],
+    );
+}
+
+#[test]
+fn a_bad_scenario_of_sattrace_test_is_chinese() {
+    let dir = project(|_, text| text);
+    std::fs::create_dir(dir.path().join("tests")).expect("tests dir");
+    // Before the typed error was kept, this was printed in English whatever the language.
+    std::fs::write(
+        dir.path().join("tests/peak.yaml"),
+        "name: peak\nexpect:\n  - rule: peak-hour-staffing\nabsnt: [x]\n",
+    )
+    .expect("write");
+    both_by_env(
+        &["test", &path(&dir)],
+        &["tests/peak.yaml:4:1", "`absnt`", "是不是 `absent`？"],
+        &["tests/peak.yaml:4:1", "did you mean `absent`?"],
+    );
+}

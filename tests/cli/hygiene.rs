@@ -40,7 +40,7 @@ fn a_renamed_column_suggests_the_unmatched_header() {
     let csv = std::fs::read_to_string("fixtures/telecom/survey.csv").expect("survey");
     let csv = csv.replacen("q_resp1", "q_rsp_1", 1);
     std::fs::write(dir.path().join("survey.csv"), csv).expect("write");
-    let (code, _, stderr) = run(&["analyze", &dir.path().to_string_lossy()]);
+    let (code, _, stderr) = run(&["analyze", &dir.path().to_string_lossy(), "--lang", "en"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("did you mean `q_rsp_1`?"), "{stderr}");
 }
