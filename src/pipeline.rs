@@ -32,8 +32,15 @@ pub struct Run {
 pub enum RunError {
     #[error(transparent)]
     Analysis(#[from] AnalysisError),
+    /// Boxed: a rule error carries its text in both languages.
     #[error(transparent)]
-    Rules(#[from] RuleError),
+    Rules(Box<RuleError>),
+}
+
+impl From<RuleError> for RunError {
+    fn from(e: RuleError) -> Self {
+        RunError::Rules(Box::new(e))
+    }
 }
 
 /// The rules a project runs: its own files, which replace the built-in pack; with
@@ -127,6 +134,7 @@ mod tests {
                 loc: Loc::new("rules.yaml", i + 1, 5),
                 message: format!("rule `r{i}` stopped: `when` exceeded 10000 operations"),
                 help: String::new(),
+                zh: None,
             })
             .collect();
         let lines = failure_summary(&failures);

@@ -82,7 +82,7 @@ fn run_full(
     )
     .map_err(|e| match e {
         RunError::Analysis(e) => anyhow::Error::from(e),
-        RunError::Rules(e) => anyhow::Error::from(e),
+        RunError::Rules(e) => anyhow::Error::from(*e),
     })?;
     for line in failure_summary(&run.recommendations.failures) {
         tracing::warn!("{line}");

@@ -214,7 +214,7 @@ pub(super) fn apply_with(
                     // those at the scale's end, who cannot move, are not counted
                     // against the effect twice.
                     if let (Some(factors), false) = (rooms[node].as_ref(), direct_moves) {
-                        for &k in &on {
+                        for &k in on {
                             let (up, down) = factors[k];
                             own[k] *= if own[k] > 0.0 { up } else { down };
                         }
