@@ -241,9 +241,12 @@ pub fn run(args: &ImportanceArgs) -> anyhow::Result<Exit> {
     let result = by_group::drivers::run(&survey, &spec, args.by.as_deref(), &options)?;
     let bytes = match args.format {
         ImportanceFormat::Json => json(&result)?,
-        ImportanceFormat::Table => {
-            render::drivers(&result, &names(&project.model, args.lang), args.lang).into_bytes()
-        }
+        ImportanceFormat::Table => sattrace::diag::neutralise(&render::drivers(
+            &result,
+            &names(&project.model, args.lang),
+            args.lang,
+        ))
+        .into_bytes(),
     };
     write_output(args.output.as_deref(), &bytes, &project.inputs)?;
     Ok(Exit::Ok)
@@ -267,9 +270,12 @@ fn run_pls(args: &ImportanceArgs, options: &Options<'_>) -> anyhow::Result<Exit>
     )?;
     let bytes = match args.format {
         ImportanceFormat::Json => json(&result)?,
-        ImportanceFormat::Table => {
-            render::pls(&result, &names(&project.model, args.lang), args.lang).into_bytes()
-        }
+        ImportanceFormat::Table => sattrace::diag::neutralise(&render::pls(
+            &result,
+            &names(&project.model, args.lang),
+            args.lang,
+        ))
+        .into_bytes(),
     };
     write_output(args.output.as_deref(), &bytes, &project.inputs)?;
     Ok(Exit::Ok)

@@ -57,15 +57,20 @@ pub struct Report<'a> {
 
 /// Render `report` in `format`.
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut text = Vec::new();
     match format {
-        Format::Table => table::render(report, out),
+        Format::Table => table::render(report, &mut text)?,
         Format::Json => {
+            // JSON escapes control characters itself; it is for programs, not terminals.
             let value = analysis_json(report);
             serde_json::to_writer_pretty(&mut *out, &value)?;
-            writeln!(out)
+            return writeln!(out);
         }
-        Format::Md => markdown::render(report, out),
+        Format::Md => markdown::render(report, &mut text)?,
     }
+    // A label or segment value from the survey may hold a terminal escape or a bidi
+    // override: shown as `\u{1b}`, never obeyed by the reader's terminal.
+    out.write_all(crate::diag::neutralise(&String::from_utf8_lossy(&text)).as_bytes())
 }
 
 /// The text of `lang` among a message's two versions: every word a reader sees

@@ -60,3 +60,32 @@ fn a_misspelt_shift_driver_gets_a_suggestion() {
     assert!(stderr.contains("unknown driver `netwrok`"), "{stderr}");
     assert!(stderr.contains("did you mean `network`?"), "{stderr}");
 }
+
+/// Issue 17 item 19: a segment value carrying a terminal escape (clear screen, window
+/// title) or a bidi override is shown in the table and Markdown, never obeyed.
+#[test]
+fn escape_sequences_in_survey_values_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = std::fs::read_to_string("fixtures/telecom/model.yaml").expect("model");
+    std::fs::write(dir.path().join("model.yaml"), model).expect("write");
+    let csv = std::fs::read_to_string("fixtures/telecom/survey.csv").expect("survey");
+    let hostile = "华东\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}";
+    let csv = csv.replace(",华东,", &format!(",{hostile},"));
+    std::fs::write(dir.path().join("survey.csv"), csv).expect("write");
+    let project = dir.path().to_string_lossy().to_string();
+    for format in ["table", "md"] {
+        let (code, stdout, stderr) = run(&["analyze", &project, "--format", format]);
+        assert_eq!(code, 0, "{stderr}");
+        for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!stdout.contains(raw), "{format}: raw {raw:?} in the output");
+        }
+        if format == "table" {
+            // The table lists every segment; the Markdown summary may not.
+            assert!(stdout.contains("\\u{1b}[2J"), "{format}: {stdout}");
+        }
+    }
+    // JSON escapes control characters itself and keeps the value as it is.
+    let (code, stdout, stderr) = run(&["analyze", &project, "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\\u001b[2J"), "{stdout}");
+}
