@@ -17,7 +17,6 @@ use super::Exit;
 use sattrace::actions::recommend;
 use sattrace::analysis::{analyze, AnalysisOptions};
 use sattrace::data::{Encoding, IngestOptions, OnInvalid};
-use sattrace::model::Model;
 use sattrace::rules::testing::{
     check_scenario, coverage, parse_scenario, render_human, render_json, render_junit,
     run_rule_tests, ActualAction, TestReport,
@@ -164,7 +163,7 @@ fn test_project(
     }
     .load()?;
     let model = &project.model;
-    let known = known(model);
+    let known = Known::of_model(model);
     let rules_dir = dir.join("rules");
     let texts = if rules_dir.is_dir() {
         read_all(&rule_files_in(&rules_dir)?)?
@@ -234,19 +233,4 @@ fn test_project(
     run_rules(engine, &sources, &known, report, &fired)?;
     report.cases.extend(scenario_cases);
     Ok(())
-}
-
-fn known(model: &Model) -> Known {
-    let mut tags: Vec<String> = model
-        .nodes
-        .iter()
-        .flat_map(|n| n.tags.iter().cloned())
-        .collect();
-    tags.sort();
-    tags.dedup();
-    Known {
-        drivers: model.nodes.iter().map(|n| n.id.clone()).collect(),
-        tags,
-        segment_columns: model.segments.clone(),
-    }
 }
